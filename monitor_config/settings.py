@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     config: Path = Field(DEFAULT_CONFIG, description="The YAML watch configuration")
     demo: bool = Field(False, description="Demo mode: local key created and kept, demo log-in")
     log_level: str = "INFO"
+    scheduler: bool = Field(False, description="Run the watchlists' crawl schedules inside `leefwereld serve`")
+    crawl_redis_url: str | None = Field(
+        None, description="Distributed crawling: Redis URL (e.g. redis://127.0.0.1:6379/0) shared by crawler processes")
+    crawl_timeout: int = Field(3600, ge=60, description="Seconds a crawl process may run before it is stopped")
+    upload_token: str | None = Field(
+        None, description="Token for Zeeschuimer uploads until web log-in exists (cookie or Authorization: Bearer)")
 
     @field_validator("log_level")
     @classmethod
