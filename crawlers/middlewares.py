@@ -10,11 +10,14 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.misc import load_object
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
+from twisted.internet.defer import Deferred
 
 from crawlers.runlog import record_error
 
@@ -94,3 +97,17 @@ class RetryAfterMiddleware:
         assert self.crawler.spider is not None
         return get_retry_request(request, spider=self.crawler.spider, reason=reason,
                                  max_retry_times=request.meta.get("max_retry_times", self.max_times))
+
+
+class ConcurrentSafeRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt check, closed against a race: requests that wait for the same robots.txt share one
+    Deferred, and every waiter after the first receives None from it, which Scrapy reads as 'allowed'. Such a
+    waiter here takes the parser that has been stored meanwhile."""
+
+    async def robot_parser(self, request: Request) -> Any:
+        parser = await super().robot_parser(request)
+        if parser is None:
+            stored = self._parsers.get(urlparse_cached(request).netloc)
+            if not isinstance(stored, Deferred):
+                parser = stored
+        return parser

@@ -44,7 +44,7 @@ def crawl(settings: Settings, runs: list[tuple[str, int]], *, watchlist: str | N
     engine.dispose()
     all_watchlists = [w.model_dump(mode="json") for w in config.watchlists]
     install_reactor(REACTOR)
-    process = CrawlerProcess({"LOG_LEVEL": settings.log_level}, install_root_handler=False)
+    process = CrawlerProcess({"LOG_LEVEL": settings.log_level, "LOG_INSTALL_ROOT_HANDLER": False})
     for name, run_id in runs:
         source = config.source(name)
         searched = [w for w in watchlists_for_source(config.watchlists, name)

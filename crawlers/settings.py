@@ -21,7 +21,7 @@ def politeness_settings(requests_per_minute: float, concurrency: int) -> dict[st
     delay = 60.0 / requests_per_minute
     return {
         "DOWNLOAD_DELAY": delay,
-        "RANDOMIZE_DOWNLOAD_DELAY": False,  # a jittered delay could go below the configured rate
+        "DOWNLOAD_DELAY_JITTER": 0,  # a jittered delay could go below the configured rate
         "CONCURRENT_REQUESTS": concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
         "AUTOTHROTTLE_ENABLED": True,
@@ -49,6 +49,8 @@ def build_settings(*, source: Any, crawling: Crawling, database_url: str, key: b
         "RETRY_TIMES": 3,
         "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 408],
         "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawlers.middlewares.ConcurrentSafeRobotsTxtMiddleware": 100,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawlers.middlewares.RetryAfterMiddleware": 550,
         },

@@ -90,3 +90,8 @@ def runs(engine: Engine) -> list[CrawlRun]:
 def count_posts(engine: Engine) -> int:
     with Session(engine) as session:
         return int(session.scalar(select(func.count()).select_from(Post)) or 0)
+
+
+def stored_by(engine: Engine, source_name: str) -> list[Post]:
+    with Session(engine) as session:
+        return list(session.scalars(select(Post).where(Post.source_name == source_name)))

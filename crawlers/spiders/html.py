@@ -1,7 +1,8 @@
 """A generic spider for forums and sites without feeds, configured with CSS or XPath selectors in YAML.
 
 A selector starting with '/', './' or '(' is XPath, anything else CSS (`::text` and `::attr(name)` work). The
-first item id on the first page is the cursor: the next run stops when it meets it again.
+first item id on the first page is the cursor: the next run stops when it meets it again. A page that ends
+before `</html>` is taken as cut off and refused whole.
 """
 from __future__ import annotations
 
@@ -54,6 +55,8 @@ class HtmlSpider(SourceSpider):
 
     def parse_page(self, response: Response, query: str, page: int, first_id: str | None) -> Iterator[Any]:
         selectors = self.source.selectors
+        if b"</html>" not in response.body[-500:].lower():
+            raise MalformedResponse(response.url, "the page is cut off before </html>")
         nodes = select(response.selector, selectors.item)
         if page == 1 and not nodes:
             raise MalformedResponse(response.url, f"no item matched the selector {selectors.item!r}")

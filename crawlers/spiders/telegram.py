@@ -55,6 +55,8 @@ class TelegramSpider(SourceSpider):
         query = f"channel:{channel}"
         if not response.css(".tgme_channel_history, .tgme_widget_message_wrap, .tme_no_messages_found"):
             raise MalformedResponse(response.url, "not a Telegram channel preview page")
+        if b"</html>" not in response.body[-200:].lower():
+            raise MalformedResponse(response.url, "the page is cut off before </html>")
         stored = int(self.cursor(query).value or 0)
         ids: list[int] = []
         for node in response.css("div.tgme_widget_message[data-post]"):
