@@ -1,7 +1,8 @@
 """The FastAPI application: health check and the Dutch overview page of what has been collected."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from api.routes import zeeschuimer
 from models.content import Post
 from monitor_config.settings import Settings
 
@@ -19,9 +21,25 @@ TEMPLATES = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 
 
 def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
-    app = FastAPI(title="Monitor Online Leefwereld", version="0.1.0")
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        scheduler = None
+        if settings.scheduler:
+            from crawlers.scheduling import start_scheduler
+
+            scheduler = start_scheduler(settings, engine)
+        app.state.scheduler = scheduler
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+
+    app = FastAPI(title="Monitor Online Leefwereld", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
+    app.state.upload_limiter = zeeschuimer.UploadLimiter()
+    app.include_router(zeeschuimer.router)
 
     def get_session(request: Request) -> Iterator[Session]:
         with Session(request.app.state.engine) as session:

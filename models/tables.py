@@ -8,6 +8,7 @@ from models.analysis import (
     TrendMembership,
     TrendSnapshot,
 )
+from models.jobs import scheduler_jobs
 from models.content import CrawlCursor, CrawlRun, DailyCount, Post, PostWatchlist, SourceRow, WatchlistRow
 from models.serving import AlertDelivery, AuditLog, Review, Subscription, User
 
@@ -31,4 +32,5 @@ __all__ = [
     "TrendSnapshot",
     "User",
     "WatchlistRow",
+    "scheduler_jobs",
 ]
