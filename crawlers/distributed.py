@@ -31,6 +31,9 @@ def distributed_settings(redis_url: str, round_token: str, idle_seconds: float =
         "DUPEFILTER_KEY": f"{prefix}:dupefilter",
         "SCHEDULER_PERSIST": True,  # another process may still be working; keys expire instead
         "REDIS_URL": redis_url,
+        # Another process may fetch the next page and move the cursor: this page's posts must be committed
+        # before that request exists, so each post is committed as it comes.
+        "LEEFWERELD_BATCH_SIZE": 1,
         "LEEFWERELD_DISTRIBUTED_IDLE": idle_seconds,
         "LEEFWERELD_DISTRIBUTED_TTL": KEY_TTL_SECONDS,
         "EXTENSIONS": {"crawlers.extensions.RunRecorder": 500, "crawlers.distributed.SharedQueueIdle": 510},

@@ -13,6 +13,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.utils.reactor import install_reactor
 
 from crawlers.distributed import distributed_settings
+from crawlers.language import warm_up
 from crawlers.pipelines import watchlists_for_source
 from crawlers.settings import build_settings
 from crawlers.spiders import SPIDERS
@@ -43,6 +44,7 @@ def crawl(settings: Settings, runs: list[tuple[str, int]], *, watchlist: str | N
         cursors = {name: load_cursors(session, name) for name, _ in runs}
     engine.dispose()
     all_watchlists = [w.model_dump(mode="json") for w in config.watchlists]
+    warm_up()
     install_reactor(REACTOR)
     process = CrawlerProcess({"LOG_LEVEL": settings.log_level, "LOG_INSTALL_ROOT_HANDLER": False})
     for name, run_id in runs:

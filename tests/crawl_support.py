@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -11,7 +12,7 @@ from sqlmodel import Session
 
 from models.content import CrawlCursor, CrawlRun, Post, PostWatchlist
 from monitor_config.settings import Settings, load_settings
-from sources_server import MASTODON_TAG, SourcesServer
+from sources_server import BLUESKY_LOGIN, MASTODON_TAG, SourcesServer
 
 KINDS = ("rss", "youtube", "mastodon", "bluesky", "telegram", "reddit", "html")
 CATEGORY = {"name": "proef", "title": "Proef", "description": "Voor de tests.",
@@ -45,13 +46,14 @@ def source(kind: str, name: str, base_url: str, server: SourcesServer | None = N
             "politeness": {"requests_per_minute": 600, "concurrency": 4}, **fields}
 
 
-def write_config(tmp_path: Path, sources: list[dict[str, Any]], batch_size: int = 7) -> Path:
+def write_config(tmp_path: Path, sources: list[dict[str, Any]], batch_size: int = 7,
+                 terms: dict[str, dict[str, Any]] | None = None) -> Path:
     watchlists = []
     for kind in KINDS:
         names = [s["name"] for s in sources if s["kind"] == kind]
         if names:
             watchlists.append({"name": f"lijst-{kind}", "category": "proef", "sources": names,
-                               "languages": ["nl", "en", "de"], **TERMS[kind]})
+                               "languages": ["nl", "en", "de"], **(terms or TERMS)[kind]})
     config = {"organisation": "Test", "crawling": {"contact_url": "https://example.org/monitor-contact",
                                                    "batch_size": batch_size},
               "categories": [CATEGORY], "sources": sources, "watchlists": watchlists}
@@ -95,3 +97,13 @@ def count_posts(engine: Engine) -> int:
 def stored_by(engine: Engine, source_name: str) -> list[Post]:
     with Session(engine) as session:
         return list(session.scalars(select(Post).where(Post.source_name == source_name)))
+
+
+@pytest.fixture
+def credentials(monkeypatch: pytest.MonkeyPatch, key: bytes) -> None:
+    """The secrets a crawl reads from the environment (never from the YAML file)."""
+    monkeypatch.setenv("LEEFWERELD_PSEUDONYM_KEY", key.decode())
+    monkeypatch.setenv("BLUESKY_IDENTIFIER", BLUESKY_LOGIN[0])
+    monkeypatch.setenv("BLUESKY_APP_PASSWORD", BLUESKY_LOGIN[1])
+    monkeypatch.setenv("REDDIT_CLIENT_ID", "client-id")
+    monkeypatch.setenv("REDDIT_CLIENT_SECRET", "client-secret")

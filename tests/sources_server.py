@@ -1,6 +1,6 @@
 """A local HTTP server replaying recorded source responses, with a path prefix per odd behaviour.
 
-URLs look like /<mode>/<kind>/<the source's own path>. Modes: ok; 429 (first hit answers 429 with
+URLs look like /<mode>[-<any>]/<kind>/<the source's own path>. Modes: ok; 429 (first hit answers 429 with
 Retry-After: 1); 503 (first hit answers 503 with Retry-After as an HTTP date); slow; trunc (announces more
 bytes than it sends); bad (a body cut in half, with a matching length); verboden (disallowed by robots.txt).
 Requests to the host name 'localhost' get Reddit's 2024 robots.txt, which disallows everything.
@@ -163,6 +163,7 @@ class Handler(BaseHTTPRequestHandler):
             robots = (SOURCES / "robots/www.reddit.com.robots.2024-06.txt").read_bytes() if host.startswith("localhost") else ROBOTS
             return self.send(200, {"Content-Type": "text/plain"}, robots)
         mode, _, rest = parts.path.lstrip("/").partition("/")
+        behaviour = mode.split("-")[0]  # 'slow-2' behaves as 'slow' under a prefix of its own
         kind, _, path = rest.partition("/")
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         status, reply_headers, reply = self.replay.answer(method, kind, path, query, headers, body, f"/{mode}/{kind}/")
@@ -170,16 +171,16 @@ class Handler(BaseHTTPRequestHandler):
         with self.replay.lock:
             first = key not in self.replay.first_seen
             self.replay.first_seen.add(key)
-        if method == "GET" and mode == "429" and first:
+        if method == "GET" and behaviour == "429" and first:
             return self.send(429, {"Retry-After": "1", "Content-Type": "text/html"},
                              (SOURCES / "reddit/429-oauth-with-retry-after.html").read_bytes())
-        if method == "GET" and mode == "503" and first:
+        if method == "GET" and behaviour == "503" and first:
             return self.send(503, {"Retry-After": formatdate(time.time() + 2, usegmt=True)}, b"busy")
-        if mode == "slow":
+        if behaviour == "slow":
             time.sleep(0.3)
-        if method == "GET" and mode == "bad" and status == 200:
+        if method == "GET" and behaviour == "bad" and status == 200:
             reply = reply[: len(reply) // 2]
-        if method == "GET" and mode == "trunc" and status == 200:
+        if method == "GET" and behaviour == "trunc" and status == 200:
             return self.send(status, reply_headers, reply[: len(reply) // 2], length=len(reply))
         return self.send(status, reply_headers, reply)
 

@@ -4,26 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import Engine
 
-from crawl_support import KINDS, crawl_settings, cursors, source, stored_by, write_config
+from crawl_support import credentials, KINDS, crawl_settings, cursors, source, stored_by, write_config
 from crawlers.runner import run_crawl
-from sources_server import BLUESKY_LOGIN, SourcesServer
+from sources_server import SourcesServer
 
 BROKEN = {"rss": "bad", "youtube": "trunc", "mastodon": "bad", "bluesky": "trunc", "telegram": "bad",
           "reddit": "bad", "html": "trunc"}
 # Posts found by a whole crawl of each replayed source (before dropping what matches no watchlist).
 SEEN = {"rss": 42, "youtube": 5, "mastodon": 29, "bluesky": 25, "telegram": 20, "reddit": 30, "html": 20}
 
-
-@pytest.fixture
-def credentials(monkeypatch: pytest.MonkeyPatch, key: bytes) -> None:
-    monkeypatch.setenv("LEEFWERELD_PSEUDONYM_KEY", key.decode())
-    monkeypatch.setenv("BLUESKY_IDENTIFIER", BLUESKY_LOGIN[0])
-    monkeypatch.setenv("BLUESKY_APP_PASSWORD", BLUESKY_LOGIN[1])
-    monkeypatch.setenv("REDDIT_CLIENT_ID", "client-id")
-    monkeypatch.setenv("REDDIT_CLIENT_SECRET", "client-secret")
 
 
 def test_misbehaving_sources(engine: Engine, tmp_path: Path, credentials: None) -> None:

@@ -34,6 +34,12 @@ def parse_feed(response: Response) -> Any:
     return feed
 
 
+def feed_language(feed: Any) -> str | None:
+    """The language a feed declares for itself (`nl-nl` -> `nl`): editorial, so trusted over detection."""
+    code = (feed.feed.get("language") or "").split("-")[0].strip().lower()
+    return code if len(code) == 2 and code.isalpha() else None
+
+
 def _count(value: Any) -> int | None:
     try:
         return int(value)
@@ -65,6 +71,7 @@ class FeedSpider(SourceSpider):
             self.crawler.stats.inc_value("leefwereld/not_modified")
             return
         feed = parse_feed(response)
+        language = feed_language(feed)
         previous = self.cursor(query).value
         newest = previous
         for entry in feed.entries:
@@ -75,6 +82,7 @@ class FeedSpider(SourceSpider):
             raw = self.raw_post(entry, when or datetime.now(timezone.utc))
             if raw is None:
                 continue
+            raw.language = raw.language or language
             yield FoundPost(raw=raw, query=query, searched_for=searched_for)
             if stamp and (newest is None or stamp > newest):
                 newest = stamp
