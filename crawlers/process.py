@@ -44,7 +44,8 @@ def crawl(settings: Settings, runs: list[tuple[str, int]], *, watchlist: str | N
         cursors = {name: load_cursors(session, name) for name, _ in runs}
     engine.dispose()
     all_watchlists = [w.model_dump(mode="json") for w in config.watchlists]
-    warm_up()
+    if distributed_round:
+        warm_up()  # a process stalled on loading models would leave its share of the queue untouched
     install_reactor(REACTOR)
     process = CrawlerProcess({"LOG_LEVEL": settings.log_level, "LOG_INSTALL_ROOT_HANDLER": False})
     for name, run_id in runs:

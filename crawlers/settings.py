@@ -43,6 +43,7 @@ def build_settings(*, source: Any, crawling: Crawling, database_url: str, key: b
         "ROBOTSTXT_USER_AGENT": USER_AGENT_NAME,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,  # never open a control port on a collector
         "LOG_LEVEL": "INFO",
         "LOG_FORMATTER": "crawlers.logformat.PrivateLogFormatter",
         "DOWNLOAD_TIMEOUT": 30,
