@@ -19,8 +19,11 @@ def test_first_and_second_run(engine: Engine, tmp_path: Path, credentials: None)
         first_hits = len(server.hits("/ok/"))
         second = {r["source"]: r for r in run_crawl(settings, engine)}
         second_hits = server.hits("/ok/")[first_hits:]
+        agents = {h.headers.get("user-agent") for h in server.hits("/")}
 
     assert {name: r["status"] for name, r in first.items()} == dict.fromkeys(KINDS, "ok"), first
+    # An honest User-Agent, with the operator's contact URL from the configuration, on every request.
+    assert len(agents) == 1 and "https://example.org/monitor-contact" in agents.pop()
     assert {name: r["items"]["stored"] for name, r in first.items()} == {
         "rss": 19, "youtube": 2, "mastodon": 29, "bluesky": 25, "telegram": 4, "reddit": 10, "html": 5}
 
