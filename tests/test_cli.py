@@ -1,0 +1,80 @@
+"""The command line as an operator meets it: exit codes, JSON output, refusing unsafe starts."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from api.app import create_app
+from api.cli import app
+from models.db import make_engine, upgrade_database
+from monitor_config.settings import load_settings
+
+CONFIG = str(Path(__file__).with_name("fixtures") / "config" / "small.yaml")
+COMMANDS = ["config", "init", "import", "crawl", "process", "cluster", "replay", "trends", "digest", "serve",
+            "demo", "purge"]
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("LEEFWERELD_HOME", str(tmp_path))
+    monkeypatch.setenv("LEEFWERELD_CONFIG", CONFIG)
+    monkeypatch.delenv("LEEFWERELD_PSEUDONYM_KEY", raising=False)
+    monkeypatch.delenv("LEEFWERELD_DEMO", raising=False)
+    return tmp_path
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str) -> None:
+    result = CliRunner().invoke(app, [command, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.stdout
+
+
+def test_init_creates_the_database_and_reports_json(home: Path) -> None:
+    result = CliRunner().invoke(app, ["init", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["revision"], report["sources"], report["watchlists"]) == ("0001", 2, 2)
+    assert (home / "leefwereld.db").exists()
+
+
+def test_serve_refuses_to_start_without_a_key_outside_demo_mode(home: Path) -> None:
+    result = CliRunner().invoke(app, ["serve", "--port", "0"])
+    assert result.exit_code == 1
+    assert "no pseudonymisation key" in result.stderr
+
+
+def test_demo_mode_creates_and_keeps_a_local_key(home: Path) -> None:
+    settings = load_settings(demo=True)
+    first = settings.pseudonym_key()
+    assert load_settings(demo=True).pseudonym_key() == first
+    assert (home / "demo-pseudonym.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_short_key_is_refused(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEEFWERELD_PSEUDONYM_KEY", "short")
+    result = CliRunner().invoke(app, ["import", CONFIG])
+    assert result.exit_code == 1 and "at least 32 random characters" in result.stderr
+
+
+def test_purge_command(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEEFWERELD_PSEUDONYM_KEY", "k" * 40)
+    imports = Path(__file__).with_name("fixtures") / "import"
+    CliRunner().invoke(app, ["import", str(imports / "posts.jsonl")])
+    result = CliRunner().invoke(app, ["purge", "--now", "2026-11-20T00:00:00", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["cutoff"], report["posts_deleted"]) == ("2026-10-21T00:00:00+00:00", 4)
+
+
+def test_health_and_overview_page(home: Path) -> None:
+    settings = load_settings(demo=True)
+    engine = make_engine(settings.resolved_database_url)
+    upgrade_database(engine)
+    client = TestClient(create_app(settings, engine=engine))
+    assert client.get("/healthz").json() == {"status": "ok"}
+    page = client.get("/")
+    assert page.status_code == 200 and "Nog geen berichten." in page.text and 'lang="nl"' in page.text
