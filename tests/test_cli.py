@@ -78,3 +78,21 @@ def test_health_and_overview_page(home: Path) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     page = client.get("/")
     assert page.status_code == 200 and "Nog geen berichten." in page.text and 'lang="nl"' in page.text
+
+
+def test_demo_loads_the_synthetic_corpus_without_keeping_a_handle(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LEEFWERELD_CONFIG")
+    result = CliRunner().invoke(app, ["demo", "--json"])
+    assert result.exit_code == 0, result.output
+    corpus = [json.loads(line) for line in (Path(__file__).parent.parent / "crawlers" / "demo" / "demo_posts.jsonl")
+              .read_text(encoding="utf-8").splitlines()]
+    assert json.loads(result.stdout)["stored"] == len(corpus)
+    again = CliRunner().invoke(app, ["demo", "--json"])
+    assert json.loads(again.stdout)["duplicates"] == len(corpus)
+    database = (home / "leefwereld.db").read_bytes() + b"".join(p.read_bytes() for p in home.glob("leefwereld.db-*"))
+    texts = " ".join(post["text"] for post in corpus)
+    authors = {post["author"].lstrip("@") for post in corpus}
+    never_mentioned = {handle for handle in authors if handle not in texts}
+    assert len(never_mentioned) > 900
+    for handle in never_mentioned:
+        assert handle.encode() not in database, handle
