@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any, Optional
 
 import typer
+from sqlmodel import Session
 
 from api.auth import (
     AuthError,
@@ -31,13 +34,18 @@ user_app = typer.Typer(help="Manage users, roles and API tokens.", no_args_is_he
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for other programs.")]
 
 
-def _session_scope(ctx: typer.Context) -> Any:
+@contextmanager
+def _session_scope(ctx: typer.Context) -> Iterator[Session]:
     from models.db import make_engine, session_scope, upgrade_database
 
     settings: Settings = ctx.obj
     engine = make_engine(settings.resolved_database_url)
-    upgrade_database(engine)
-    return session_scope(engine)
+    try:
+        upgrade_database(engine)
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def _fail(exc: Exception) -> typer.Exit:
