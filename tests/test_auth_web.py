@@ -167,3 +167,10 @@ def test_roles_youth_worker_gets_403_on_the_admin_route(client: TestClient) -> N
     users = client.get("/api/v1/users").json()
     assert [u["username"] for u in users] == ["ada", "jan"]
     assert all("password_hash" not in u for u in users)
+
+
+def test_a_session_expires_after_its_lifetime(client: TestClient) -> None:
+    log_in(client, "jan")
+    assert client.get("/api/v1/users/me").status_code == 200
+    client.app.dependency_overrides[get_clock] = lambda: lambda: utcnow() + timedelta(hours=13)  # type: ignore[attr-defined]
+    assert client.get("/api/v1/users/me").status_code == 401

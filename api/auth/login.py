@@ -37,10 +37,10 @@ def authenticate(session: Session, *, username: str, password: str, now: datetim
     user = find_user(session, username)
     valid = verify_password(password, user.password_hash if user else None)
     if user is None or not valid or not user.active:
-        record_audit(session, actor="anonymous", action="login_failed", target=username[:200])
+        record_audit(session, actor="anonymous", action="login_failed", target=username[:200], at=now)
         session.commit()
         return None
-    record_audit(session, actor=user.username, action="login", target=user.username)
+    record_audit(session, actor=user.username, action="login", target=user.username, at=now)
     return user
 
 

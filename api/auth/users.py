@@ -25,8 +25,12 @@ DEMO_LOGIN_FILE = "demo-login.txt"
 
 
 def record_audit(session: Session, *, actor: str, action: str, target: str | None = None,
-                 details: dict | None = None) -> None:
-    session.add(AuditLog(actor=actor, action=action, target=target, details=details or {}))
+                 details: dict | None = None, at: datetime | None = None) -> None:
+    """One audit row. Never pass a password or token in `details`."""
+    row = AuditLog(actor=actor, action=action, target=target, details=details or {})
+    if at is not None:
+        row.at = at
+    session.add(row)
 
 
 def find_user(session: Session, username: str) -> User | None:
