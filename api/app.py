@@ -1,20 +1,23 @@
 """The FastAPI application: health check and the Dutch overview page of what has been collected."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.middleware.sessions import SessionMiddleware
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 
-from api.deps import SessionDep, SettingsDep
+from api.auth.login import SESSION_LIFETIME
+from api.deps import LoginRequired, SessionDep, SettingsDep
+from api.routes import login, users
+from api.templating import TEMPLATES
 from models.content import Post
 from monitor_config.settings import Settings
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+SESSION_COOKIE = "leefwereld_session"
 
 
 def healthz(session: SessionDep) -> dict[str, str]:
@@ -32,10 +35,26 @@ def overview(request: Request, session: SessionDep, settings: SettingsDep) -> An
     })
 
 
+def answer_login_required(request: Request, _exc: Exception) -> Response:
+    """401 JSON for API calls and programs; pages redirect to the log-in page and come back afterwards."""
+    wants_page = "text/html" in request.headers.get("accept", "") and "authorization" not in request.headers
+    if request.url.path.startswith("/api/") or not wants_page:
+        return JSONResponse({"detail": "Niet ingelogd: log in of stuur een API-token (Authorization: Bearer)."},
+                            status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login/?{urlencode({'next': target})}", status_code=303)
+
+
 def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
     app = FastAPI(title="Monitor Online Leefwereld", version="0.1.0")
     app.state.settings = settings
     app.state.engine = engine
+    app.add_middleware(SessionMiddleware, secret_key=settings.session_secret(), session_cookie=SESSION_COOKIE,
+                       max_age=int(SESSION_LIFETIME.total_seconds()), same_site="lax",
+                       https_only=settings.secure_cookies)
+    app.add_exception_handler(LoginRequired, answer_login_required)
+    app.include_router(login.router)
+    app.include_router(users.router)
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["health"])
     app.add_api_route("/", overview, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
     return app

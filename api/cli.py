@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
+from api.cli_users import user_app
 from monitor_config import ConfigError, load_config
 from monitor_config.exceptions import SettingsError
 from monitor_config.settings import Settings, load_settings
@@ -27,6 +28,7 @@ app = typer.Typer(help="Monitor Online Leefwereld: early signals of online trend
                   no_args_is_help=True, add_completion=False)
 config_app = typer.Typer(help="Check the YAML watch configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
+app.add_typer(user_app, name="user")
 err = Console(stderr=True)
 log = logging.getLogger("leefwereld")
 

@@ -1,4 +1,5 @@
 """Every table, imported in one place so the metadata is complete."""
+from models.access import ApiToken, LoginSession
 from models.analysis import (
     CategoryAssignment,
     ClassifierState,
@@ -13,6 +14,7 @@ from models.serving import AlertDelivery, AuditLog, Review, Subscription, User
 
 __all__ = [
     "AlertDelivery",
+    "ApiToken",
     "AuditLog",
     "CategoryAssignment",
     "ClassifierState",
@@ -20,6 +22,7 @@ __all__ = [
     "CrawlRun",
     "DailyCount",
     "Embedding",
+    "LoginSession",
     "Post",
     "PostWatchlist",
     "Review",
