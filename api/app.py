@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 
 from api.auth.login import SESSION_LIFETIME
-from api.deps import LoginRequired, SessionDep, SettingsDep
+from api.deps import CurrentUser, LoginRequired, SessionDep, SettingsDep
 from api.routes import login, users
 from api.templating import TEMPLATES
 from models.content import Post
@@ -25,13 +25,13 @@ def healthz(session: SessionDep) -> dict[str, str]:
     return {"status": "ok"}
 
 
-def overview(request: Request, session: SessionDep, settings: SettingsDep) -> Any:
+def overview(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser) -> Any:
     per_platform = session.execute(
         select(Post.platform, func.count()).group_by(Post.platform).order_by(func.count().desc())
     ).all()
     return TEMPLATES.TemplateResponse(request, "overview.html", {
         "total": sum(count for _, count in per_platform), "per_platform": per_platform,
-        "demo": settings.demo, "organisation": settings.watch.organisation,
+        "demo": settings.demo, "organisation": settings.watch.organisation, "user": user,
     })
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,9 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.app import create_app
+from api.auth.users import ensure_demo_user
 from api.cli import app
+from models.db import session_scope
 from models.db import make_engine, upgrade_database
 from monitor_config.settings import load_settings
 
@@ -41,10 +44,15 @@ def test_init_creates_the_database_and_reports_json(home: Path) -> None:
     assert (home / "leefwereld.db").exists()
 
 
-def test_serve_refuses_to_start_without_a_key_outside_demo_mode(home: Path) -> None:
+def test_serve_refuses_to_start_without_its_keys_outside_demo_mode(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LEEFWERELD_SECRET_KEY", raising=False)
     result = CliRunner().invoke(app, ["serve", "--port", "0"])
     assert result.exit_code == 1
     assert "no pseudonymisation key" in result.stderr
+    monkeypatch.setenv("LEEFWERELD_PSEUDONYM_KEY", "k" * 40)
+    result = CliRunner().invoke(app, ["serve", "--port", "0"])
+    assert result.exit_code == 1
+    assert "no session key: LEEFWERELD_SECRET_KEY is not set" in result.stderr
 
 
 def test_demo_mode_creates_and_keeps_a_local_key(home: Path) -> None:
@@ -70,12 +78,19 @@ def test_purge_command(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert (report["cutoff"], report["posts_deleted"]) == ("2026-10-21T00:00:00+00:00", 4)
 
 
-def test_health_and_overview_page(home: Path) -> None:
+def test_health_is_public_and_the_overview_needs_the_demo_log_in(home: Path) -> None:
     settings = load_settings(demo=True)
     engine = make_engine(settings.resolved_database_url)
     upgrade_database(engine)
+    with session_scope(engine) as session:
+        username, password = ensure_demo_user(session, settings.home)
     client = TestClient(create_app(settings, engine=engine))
     assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/", headers={"accept": "text/html"}, follow_redirects=False).headers["location"] \
+        == "/login/?next=%2F"
+    form = client.get("/login/").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    client.post("/login/", data={"username": username, "password": password, "next": "/", "csrf_token": csrf})
     page = client.get("/")
     assert page.status_code == 200 and "Nog geen berichten." in page.text and 'lang="nl"' in page.text
 
