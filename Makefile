@@ -30,6 +30,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 demo: install
+	$(BIN)/python -m classifier.embed.prepare
 	LEEFWERELD_DEMO=1 $(BIN)/leefwereld demo
 
 serve: install

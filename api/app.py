@@ -1,23 +1,50 @@
 """The FastAPI application: health check and the Dutch overview page of what has been collected."""
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
+from urllib.parse import urlencode
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.middleware.sessions import SessionMiddleware
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from api.routes import zeeschuimer
+from api.auth.login import SESSION_LIFETIME
+from api.deps import CurrentUser, LoginRequired, SessionDep, SettingsDep
+from api.routes import login, users, zeeschuimer
+from api.templating import TEMPLATES
 from models.content import Post
 from monitor_config.settings import Settings
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+SESSION_COOKIE = "leefwereld_session"
+
+
+def healthz(session: SessionDep) -> dict[str, str]:
+    session.execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+def overview(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser) -> Any:
+    per_platform = session.execute(
+        select(Post.platform, func.count()).group_by(Post.platform).order_by(func.count().desc())
+    ).all()
+    return TEMPLATES.TemplateResponse(request, "overview.html", {
+        "total": sum(count for _, count in per_platform), "per_platform": per_platform,
+        "demo": settings.demo, "organisation": settings.watch.organisation, "user": user,
+    })
+
+
+def answer_login_required(request: Request, _exc: Exception) -> Response:
+    """401 JSON for API calls and programs; pages redirect to the log-in page and come back afterwards."""
+    wants_page = "text/html" in request.headers.get("accept", "") and "authorization" not in request.headers
+    if request.url.path.startswith("/api/") or not wants_page:
+        return JSONResponse({"detail": "Niet ingelogd: log in of stuur een API-token (Authorization: Bearer)."},
+                            status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login/?{urlencode({'next': target})}", status_code=303)
 
 
 def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
@@ -38,29 +65,14 @@ def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
     app = FastAPI(title="Monitor Online Leefwereld", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
+    app.add_middleware(SessionMiddleware, secret_key=settings.session_secret(), session_cookie=SESSION_COOKIE,
+                       max_age=int(SESSION_LIFETIME.total_seconds()), same_site="lax",
+                       https_only=settings.secure_cookies)
+    app.add_exception_handler(LoginRequired, answer_login_required)
+    app.include_router(login.router)
+    app.include_router(users.router)
+    app.add_api_route("/healthz", healthz, methods=["GET"], tags=["health"])
+    app.add_api_route("/", overview, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
     app.state.upload_limiter = zeeschuimer.UploadLimiter()
     app.include_router(zeeschuimer.router)
-
-    def get_session(request: Request) -> Iterator[Session]:
-        with Session(request.app.state.engine) as session:
-            yield session
-
-    SessionDep = Annotated[Session, Depends(get_session)]
-
-    @app.get("/healthz", tags=["health"])
-    def healthz(session: SessionDep) -> dict[str, str]:
-        session.execute(text("SELECT 1"))
-        return {"status": "ok"}
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def overview(request: Request, session: SessionDep) -> Any:
-        per_platform = session.execute(
-            select(Post.platform, func.count()).group_by(Post.platform).order_by(func.count().desc())
-        ).all()
-        total = sum(count for _, count in per_platform)
-        return TEMPLATES.TemplateResponse(request, "overview.html", {
-            "total": total, "per_platform": per_platform, "demo": settings.demo,
-            "organisation": settings.watch.organisation,
-        })
-
     return app

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
+from api.cli_users import user_app
 from monitor_config import ConfigError, load_config
 from monitor_config.exceptions import SettingsError
 from monitor_config.settings import Settings, load_settings
@@ -27,6 +28,7 @@ app = typer.Typer(help="Monitor Online Leefwereld: early signals of online trend
                   no_args_is_help=True, add_completion=False)
 config_app = typer.Typer(help="Check the YAML watch configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
+app.add_typer(user_app, name="user")
 err = Console(stderr=True)
 log = logging.getLogger("leefwereld")
 
@@ -189,6 +191,7 @@ def purge(
 @app.command()
 def demo(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Set up the demo: database, the bundled synthetic corpus, and whatever processing is available."""
+    from api.auth.users import DEMO_LOGIN_FILE, ensure_demo_user
     from crawlers.importers import import_file
     from crawlers.matching import WatchlistMatcher
     from models.db import session_scope
@@ -202,8 +205,11 @@ def demo(ctx: typer.Context, as_json: JsonOption = False) -> None:
     if not DEMO_CORPUS.exists():
         raise _fail(f"the demo corpus {DEMO_CORPUS} is missing from this installation")
     report = import_file(DEMO_CORPUS, engine=engine, key=key, fmt="jsonl", matcher=WatchlistMatcher(watch.watchlists))
-    _emit(report.as_dict(), as_json, f"demo corpus (synthetic): {report.stored} new posts, "
-                                     f"{report.duplicates} already present")
+    with session_scope(engine) as session:
+        username, password = ensure_demo_user(session, settings.home)
+    _emit({**report.as_dict(), "login": {"username": username, "password_file": str(settings.home / DEMO_LOGIN_FILE)}},
+          as_json, f"demo corpus (synthetic): {report.stored} new posts, {report.duplicates} already present\n"
+                   f"log in as '{username}' with password '{password}' (kept in {settings.home / DEMO_LOGIN_FILE})")
 
 
 def _not_yet(capability: str, issue: str) -> typer.Exit:
@@ -287,8 +293,11 @@ def serve(
 
     settings = _settings(ctx)
     _watch(settings)
-    if not settings.demo:
-        _key(settings)  # refuse to start without a pseudonymisation key outside demo mode
+    _key(settings)  # refuse to start without a pseudonymisation key outside demo mode
+    try:
+        settings.session_secret()
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
     application = create_app(settings, engine=_engine(settings))
     typer.echo(f"Monitor Online Leefwereld: open http://{host}:{port}/")
     uvicorn.run(application, host=host, port=port, log_config=None)

@@ -61,7 +61,7 @@ def _mask_phones(text: str) -> str:
 
 def redact(text: str) -> str:
     """Mask e-mail addresses, phone numbers, profile URLs and @handles in text shown to anyone."""
-    text = EMAIL.sub(EMAIL_MASK, text)
     text = PROFILE_URL.sub(PROFILE_MASK, text)
-    text = HANDLE.sub(HANDLE_MASK, text)
+    text = HANDLE.sub(HANDLE_MASK, text)  # before e-mail: a fediverse handle @kim@mastodon.nl looks like one
+    text = EMAIL.sub(EMAIL_MASK, text)
     return _mask_phones(text)

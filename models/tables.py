@@ -1,4 +1,5 @@
 """Every table, imported in one place so the metadata is complete."""
+from models.access import ApiToken, LoginSession
 from models.analysis import (
     CategoryAssignment,
     ClassifierState,
@@ -8,12 +9,13 @@ from models.analysis import (
     TrendMembership,
     TrendSnapshot,
 )
-from models.jobs import scheduler_jobs
 from models.content import CrawlCursor, CrawlRun, DailyCount, Post, PostWatchlist, SourceRow, WatchlistRow
+from models.jobs import scheduler_jobs
 from models.serving import AlertDelivery, AuditLog, Review, Subscription, User
 
 __all__ = [
     "AlertDelivery",
+    "ApiToken",
     "AuditLog",
     "CategoryAssignment",
     "ClassifierState",
@@ -21,6 +23,7 @@ __all__ = [
     "CrawlRun",
     "DailyCount",
     "Embedding",
+    "LoginSession",
     "Post",
     "PostWatchlist",
     "Review",

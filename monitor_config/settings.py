@@ -10,7 +10,7 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from monitor_config.exceptions import SettingsError
@@ -28,12 +28,14 @@ class Settings(BaseSettings):
     config: Path = Field(DEFAULT_CONFIG, description="The YAML watch configuration")
     demo: bool = Field(False, description="Demo mode: local key created and kept, demo log-in")
     log_level: str = "INFO"
+    secret_key: SecretStr | None = Field(None, description="Signs session cookies; required outside demo mode")
+    cookie_secure: bool | None = Field(None, description="Send cookies over HTTPS only; default: on outside demo mode")
     scheduler: bool = Field(False, description="Run the watchlists' crawl schedules inside `leefwereld serve`")
     crawl_redis_url: str | None = Field(
         None, description="Distributed crawling: Redis URL (e.g. redis://127.0.0.1:6379/0) shared by crawler processes")
     crawl_timeout: int = Field(3600, ge=60, description="Seconds a crawl process may run before it is stopped")
     upload_token: str | None = Field(
-        None, description="Token for Zeeschuimer uploads until web log-in exists (cookie or Authorization: Bearer)")
+        None, description="Zeeschuimer uploads without an account (cookie or Authorization: Bearer); logged-in users need none")
 
     @field_validator("log_level")
     @classmethod
@@ -74,16 +76,39 @@ class Settings(BaseSettings):
                 "long random secret (`python -c 'import secrets; print(secrets.token_hex(32))'`) and keep it: "
                 "a new key makes every author look new. For a local trial use demo mode (LEEFWERELD_DEMO=1)."
             )
-        return self._demo_key()
+        return self._kept_secret("demo-pseudonym.key").encode()
 
-    def _demo_key(self) -> bytes:
-        path = self.home / "demo-pseudonym.key"
+    @property
+    def secure_cookies(self) -> bool:
+        return self.cookie_secure if self.cookie_secure is not None else not self.demo
+
+    def session_secret(self) -> str:
+        """The key that signs session cookies: LEEFWERELD_SECRET_KEY, or in demo mode a kept local key."""
+        if self.secret_key is not None:
+            value = self.secret_key.get_secret_value()
+            if len(value) < MIN_KEY_LENGTH:
+                raise SettingsError(
+                    f"LEEFWERELD_SECRET_KEY is {len(value)} characters long; fix: use at least {MIN_KEY_LENGTH} "
+                    "random characters, for example from `python -c 'import secrets; print(secrets.token_hex(32))'`"
+                )
+            return value
+        if not self.demo:
+            raise SettingsError(
+                "no session key: LEEFWERELD_SECRET_KEY is not set; fix: set it to a long random secret "
+                "(`python -c 'import secrets; print(secrets.token_hex(32))'`). Changing it logs everyone out. "
+                "For a local trial use demo mode (LEEFWERELD_DEMO=1)."
+            )
+        return self._kept_secret("demo-secret.key")
+
+    def _kept_secret(self, name: str) -> str:
+        """A random secret created once in `home` (mode 0600) and reused; for demo mode only."""
+        path = self.home / name
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_hex(32))
-        return path.read_text().strip().encode()
+        return path.read_text().strip()
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -100,6 +100,7 @@ def test_import_command_summarises_and_exits_3_on_skipped_rows(tmp_path: Path, m
 def test_import_refuses_to_run_without_a_key_outside_demo_mode(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("LEEFWERELD_HOME", str(tmp_path))
     monkeypatch.delenv("LEEFWERELD_PSEUDONYM_KEY", raising=False)
+    monkeypatch.setenv("LEEFWERELD_CONFIG", str(Path(__file__).with_name("fixtures") / "config" / "small.yaml"))
     result = CliRunner().invoke(app, ["import", str(IMPORTS / "posts.csv")])
     assert result.exit_code == 1
     assert "the environment variable LEEFWERELD_PSEUDONYM_KEY is not set" in result.stderr

@@ -1,1 +1,1 @@
-"""API routers, one module per resource."""
+"""The routes of the API and the web pages, one module per resource."""

@@ -3,7 +3,8 @@
 `POST /api/import-dataset/` with `X-Zeeschuimer-Platform` and an NDJSON body answers 200 with
 `{"status", "key", "url"}`; `GET /api/check-query/?key=` answers `{"done", "status", "rows", "url"}`.
 The extension reads 403 as "not logged in" and looks for "Unknown platform or source format" in a 404.
-Authentication sits in one dependency (`require_uploader`): an upload token for now, the web log-in later.
+Authentication sits in one dependency (`require_uploader`): the web log-in (session cookie, which the
+extension sends along) or an API token, and, for set-ups without accounts, the upload token.
 The custom header guards against cross-site posts: a browser sends it only after a CORS preflight, which
 this API does not grant.
 """
@@ -19,6 +20,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from sqlmodel import Session
 
+from api.deps import OptionalUser
 from crawlers.matching import WatchlistMatcher
 from crawlers.uploads import UPLOAD_SOURCE, is_known_platform, store_upload
 from models.content import CrawlRun
@@ -49,8 +51,12 @@ class UploadLimiter:
             return True
 
 
-def require_uploader(request: Request) -> str:
-    """Who uploads. Until web log-in exists: the upload token, as a cookie or `Authorization: Bearer`."""
+def require_uploader(request: Request, user: OptionalUser) -> str:
+    """Who uploads: a logged-in user (any role), else the holder of the upload token (cookie or Bearer).
+
+    Answers 403, never the app's usual 401: 403 is what the extension understands as "log in first"."""
+    if user is not None:
+        return f"user:{user.id}"
     expected = request.app.state.settings.upload_token
     given = request.cookies.get(UPLOAD_COOKIE) or ""
     header = request.headers.get("Authorization", "")

@@ -84,6 +84,10 @@ class MastodonSpider(SourceSpider):
         if not isinstance(statuses, list):
             raise MalformedResponse(response.url, "expected a list of statuses")
         since = self.cursor(query).value
+        if page == 1 and not statuses and not since:
+            # Since 4.5 an instance can close its timelines to visitors: an empty first page may mean that.
+            self.logger.warning("%s: empty hashtag timeline; if posts exist, the instance may require a token "
+                                "(set token_env for this source)", response.url)
         instance = urlsplit(str(self.source.base_url)).netloc
         reached_stored = False
         for status in statuses:

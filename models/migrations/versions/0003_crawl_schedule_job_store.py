@@ -1,8 +1,8 @@
 """crawl schedule job store
 
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-23 19:57:44.573193
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-23 20:21:08.282457
 """
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from alembic import op
 import models.types
 
 
-revision = '0002'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,66 @@
+"""Password hashing (argon2 through pwdlib), secret tokens, and the role ladder."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from functools import cache
+
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+from api.auth.exceptions import UnknownRoleError, WeakPasswordError
+from models.serving import ROLES
+
+MIN_PASSWORD_LENGTH = 12
+TOKEN_PREFIX = "lw_"
+
+_hasher = PasswordHash((Argon2Hasher(),))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so a wrong name costs as much time as a wrong password."""
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    if password_hash is None:
+        _hasher.verify(password, _dummy_hash())
+        return False
+    return _hasher.verify(password, password_hash)
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPasswordError(
+            f"Wachtwoord te kort ({len(password)} tekens); kies er minstens {MIN_PASSWORD_LENGTH}, bijvoorbeeld "
+            f"een zin van vier woorden. / Password too short ({len(password)} characters); fix: use at least "
+            f"{MIN_PASSWORD_LENGTH}, for example a sentence of four words."
+        )
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise UnknownRoleError(
+            f"Onbekende rol {role!r}; kies uit {', '.join(ROLES)}. / Unknown role {role!r}; fix: use one of "
+            f"{', '.join(ROLES)}."
+        )
+    return role
+
+
+def role_allows(role: str, required: str) -> bool:
+    """Each role can do everything the roles below it can: youth_worker < safety_coordinator < reviewer < admin."""
+    return role in ROLES and ROLES.index(role) >= ROLES.index(check_role(required))
+
+
+def generate_secret(prefix: str = "") -> str:
+    return prefix + secrets.token_urlsafe(32)
+
+
+def hash_secret(secret: str) -> str:
+    """SHA-256 is enough here: the secrets are 256 random bits, unlike passwords."""
+    return hashlib.sha256(secret.encode()).hexdigest()

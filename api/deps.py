@@ -1,0 +1,99 @@
+"""Dependencies of the API routes: everything swappable comes in here (tests use dependency_overrides).
+
+Credentials: an `Authorization: Bearer <token>` header (programs) or the signed session cookie (browsers).
+`CurrentUser` refuses requests without them: 401 JSON for API calls, a redirect to `/login/` for pages.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlmodel import Session
+
+from api.auth.security import check_role
+from api.auth import CSRF_FIELD, CSRF_HEADER, csrf_matches, find_user_by_session, find_user_by_token, role_allows
+from models.serving import User
+from models.types import utcnow
+from monitor_config.settings import Settings
+
+
+class LoginRequired(Exception):
+    """No (valid) credentials; the app answers 401 for API calls and redirects pages to the log-in page."""
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_clock() -> Callable[[], datetime]:
+    return utcnow
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ClockDep = Annotated[Callable[[], datetime], Depends(get_clock)]
+
+
+def bearer_token(request: Request) -> str | None:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return (value.strip() or None) if scheme.lower() == "bearer" else None
+
+
+def get_optional_user(request: Request, session: SessionDep, clock: ClockDep) -> User | None:
+    """The user behind the bearer token or, without one, behind the session cookie."""
+    if "authorization" in request.headers:
+        token = bearer_token(request)
+        return find_user_by_token(session, token, now=clock()) if token else None
+    key = request.session.get("login") if "session" in request.scope else None
+    return find_user_by_session(session, key, now=clock()) if key else None
+
+
+def get_current_user(user: Annotated[User | None, Depends(get_optional_user)]) -> User:
+    if user is None:
+        raise LoginRequired
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_role(role: str) -> Callable[[User], User]:
+    """A dependency that lets through `role` and every role above it (see api.auth.security.role_allows)."""
+    check_role(role)  # a misspelt role fails when the routes are defined, not at request time
+
+    def check(user: CurrentUser) -> User:
+        if not role_allows(user.role, role):
+            raise HTTPException(403, detail=f"Geen toegang: hiervoor is de rol {role} nodig.")
+        return user
+
+    return check
+
+
+AdminUser = Annotated[User, Depends(require_role("admin"))]
+ReviewerUser = Annotated[User, Depends(require_role("reviewer"))]
+CoordinatorUser = Annotated[User, Depends(require_role("safety_coordinator"))]
+
+
+async def verify_csrf(request: Request) -> None:
+    """Refuse (403) a state-changing request whose CSRF token (form field or header) does not match the session.
+    Requests with a bearer token carry no cookie a browser could forge, so they pass."""
+    if "authorization" in request.headers:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        value = (await request.form()).get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not csrf_matches(request.session, sent):
+        raise HTTPException(403, detail="Formulier verlopen of ongeldig (CSRF); laad de pagina opnieuw.")
+
+
+CsrfProtected = Depends(verify_csrf)
