@@ -55,7 +55,7 @@ def test_serve_runs_the_schedule(engine: Engine, tmp_path: Path, credentials: No
     with SourcesServer() as server:
         news = source("rss", "nieuws", server.url("ok", "rss"))
         news["search_feeds"] = []  # the feed declares its language: no models to load in this test
-        settings = crawl_settings(tmp_path, write_config(tmp_path, [news]), scheduler=True)
+        settings = crawl_settings(tmp_path, write_config(tmp_path, [news]), scheduler=True, secret_key="s" * 40)
         with TestClient(create_app(settings, engine=engine)) as client:
             scheduler = client.app.state.scheduler  # type: ignore[attr-defined]
             assert scheduler.running and scheduler.get_job("crawl:lijst-rss") is not None

@@ -8,8 +8,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from api.app import create_app
+from api.auth.users import create_api_token, create_user
 from api.routes.zeeschuimer import UploadLimiter, get_limiter
 from crawl_support import links, runs, stored
+from models.db import session_scope
 from monitor_config.settings import load_settings
 
 CAPTURES = Path(__file__).with_name("fixtures") / "zeeschuimer"
@@ -20,7 +22,8 @@ TOKEN = "upload-token-for-tests-0123456789"
 @pytest.fixture
 def client(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: bytes) -> TestClient:
     monkeypatch.setenv("LEEFWERELD_PSEUDONYM_KEY", key.decode())
-    settings = load_settings(config=CONFIG, home=tmp_path, upload_token=TOKEN)
+    settings = load_settings(config=CONFIG, home=tmp_path, upload_token=TOKEN, secret_key="s" * 40,
+                             cookie_secure=False)
     return TestClient(create_app(settings, engine=engine))
 
 
@@ -62,6 +65,15 @@ def test_instagram_with_bearer_token(client: TestClient, engine: Engine) -> None
     (post,) = stored(engine, "instagram")
     assert (post.text, post.likes, post.replies) == ("exposed pagina deel 4, stuur je tips in", 77, 14)
     assert post.url == "https://www.instagram.com/p/DXyZaBc/"
+
+
+def test_a_logged_in_user_needs_no_upload_token(client: TestClient, engine: Engine) -> None:
+    with session_scope(engine) as session:
+        user = create_user(session, username="jongerenwerker", password="een-lang-wachtwoord", role="youth_worker",
+                           actor="test")
+        _, api_token = create_api_token(session, user=user, actor="test")
+    response = upload(client, "instagram.ndjson", "instagram.com", Authorization=f"Bearer {api_token}")
+    assert response.status_code == 200 and len(stored(engine, "instagram")) == 1
 
 
 def test_refusals_the_extension_understands(client: TestClient) -> None:
