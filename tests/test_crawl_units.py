@@ -60,3 +60,23 @@ def test_a_search_result_is_kept_unless_excluded(small_config: MonitorConfig) ->
     assert matcher.excludes("gelblaster-challenge", "Te koop in de Speelgoedwinkel")
     assert not matcher.excludes("gelblaster-challenge", "gewoon een bericht")
     assert not matcher.excludes("onbekend", "speelgoedwinkel")
+
+
+def test_the_shipped_configuration_gives_each_enabled_source_its_requests() -> None:
+    """No network: each enabled source of the default configuration builds its first requests."""
+    import asyncio
+
+    from crawlers.pipelines import watchlists_for_source
+    from crawlers.spiders import SPIDERS
+    from monitor_config import load_config
+
+    config = load_config()
+
+    async def first_requests(spider: object) -> list[str]:
+        return [request.url async for request in spider.start()]  # type: ignore[attr-defined]
+
+    for src in select_sources(config):
+        spider = SPIDERS[src.kind](source=src, watchlists=watchlists_for_source(config.watchlists, src.name),
+                                   cursors={})
+        urls = asyncio.run(first_requests(spider))
+        assert all(url.startswith("http") for url in urls), (src.name, urls)
