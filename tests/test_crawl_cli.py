@@ -52,3 +52,15 @@ def test_crawl_refuses_what_it_cannot_do(operator_env: None, tmp_path: Path) -> 
     disabled = runner.invoke(app, ["--config", str(config), "crawl", "--once", "--source", "reddit"])
     assert disabled.exit_code == 1 and "enabled: true" in disabled.stderr
     assert runner.invoke(app, ["--config", str(config), "crawl"]).exit_code == 2
+
+
+def test_missing_credentials_are_a_clear_error(operator_env: None, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BLUESKY_APP_PASSWORD")
+    config = write_config(tmp_path, [source("bluesky", "bluesky", "http://127.0.0.1:9/")])
+    result = CliRunner().invoke(app, ["--config", str(config), "crawl", "--once", "--json"])
+    assert result.exit_code == 3
+    (run,) = json.loads(result.stdout)["runs"]
+    assert run["status"] == "failed"
+    assert run["errors"] == ["source 'bluesky': the environment variable BLUESKY_APP_PASSWORD is not set; fix: set it "
+                             "to the credential (never put it in the YAML file)"]

@@ -73,7 +73,7 @@ def test_the_shipped_configuration_gives_each_enabled_source_its_requests() -> N
     config = load_config()
 
     async def first_requests(spider: object) -> list[str]:
-        return [request.url async for request in spider.start()]  # type: ignore[attr-defined]
+        return [request.url async for request in spider.begin()]  # type: ignore[attr-defined]
 
     for src in select_sources(config):
         spider = SPIDERS[src.kind](source=src, watchlists=watchlists_for_source(config.watchlists, src.name),

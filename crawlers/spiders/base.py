@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import quote, urljoin
 
@@ -12,7 +12,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawlers.exceptions import MalformedResponse, SourceNotUsable
+from crawlers.exceptions import CollectorError, MalformedResponse, SourceNotUsable
 from crawlers.runlog import record_error
 from models.crawling import CursorState
 from monitor_config.schema import Watchlist
@@ -29,6 +29,17 @@ class SourceSpider(scrapy.Spider):
         self.source = source
         self.watchlists = watchlists
         self.cursors = cursors
+
+    async def start(self) -> AsyncIterator[Any]:
+        """The first requests (from `begin`); a source that cannot run says why in the run record."""
+        try:
+            async for request in self.begin():
+                yield request
+        except CollectorError as exc:
+            record_error(self.crawler, str(exc))
+
+    def begin(self) -> AsyncIterator[Any]:
+        raise NotImplementedError
 
     @property
     def max_pages(self) -> int:

@@ -36,7 +36,7 @@ def map_post(post: dict[str, Any]) -> RawPost:
 class BlueskySpider(SourceSpider):
     kind = "bluesky"
 
-    async def start(self) -> Any:
+    async def begin(self) -> Any:
         body = json.dumps({"identifier": self.secret(self.source.identifier_env),
                            "password": self.secret(self.source.app_password_env)})
         yield self.request(self.url("/xrpc/com.atproto.server.createSession"), self.parse_session,

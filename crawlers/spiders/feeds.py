@@ -25,7 +25,7 @@ def entry_time(entry: Any) -> datetime | None:
     return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc) if parsed else None
 
 
-def parse_feed(response: Response) -> Any:
+def read_feed(response: Response) -> Any:
     """Parse a feed; a broken or truncated one is refused whole rather than stored in part."""
     feed = feedparser.parse(response.body, response_headers={"content-location": response.url})
     problem = feed.get("bozo_exception")
@@ -54,7 +54,7 @@ class FeedSpider(SourceSpider):
         """(query key, absolute URL, watchlist searched for)."""
         raise NotImplementedError
 
-    async def start(self) -> Any:
+    async def begin(self) -> Any:
         for query, url, searched_for in self.feed_requests():
             cursor = self.cursor(query)
             headers = {}
@@ -70,7 +70,7 @@ class FeedSpider(SourceSpider):
         if response.status == 304:
             self.crawler.stats.inc_value("leefwereld/not_modified")
             return
-        feed = parse_feed(response)
+        feed = read_feed(response)
         language = feed_language(feed)
         previous = self.cursor(query).value
         newest = previous

@@ -48,7 +48,7 @@ class HtmlSpider(SourceSpider):
         super().__init__(*args, **kwargs)
         self.now = now or datetime.now(timezone.utc)
 
-    async def start(self) -> Any:
+    async def begin(self) -> Any:
         for start_url in self.source.start_urls:
             yield self.request(self.url(start_url), self.parse_page,
                                cb_kwargs={"query": start_url, "page": 1, "first_id": None})

@@ -69,7 +69,7 @@ class MastodonSpider(SourceSpider):
         env = self.source.token_env
         return {"Authorization": f"Bearer {self.secret(env)}"} if env else {}
 
-    async def start(self) -> Any:
+    async def begin(self) -> Any:
         for tag in self.tags():
             query = f"tag:{tag}"
             url = self.url(f"/api/v1/timelines/tag/{quote_term(tag)}?limit={PAGE_SIZE}")

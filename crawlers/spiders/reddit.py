@@ -36,7 +36,7 @@ def map_link(data: dict[str, Any]) -> RawPost:
 class RedditSpider(SourceSpider):
     kind = "reddit"
 
-    async def start(self) -> Any:
+    async def begin(self) -> Any:
         client_id = self.secret(self.source.client_id_env)
         secret = self.secret(self.source.client_secret_env)
         basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()

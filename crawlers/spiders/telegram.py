@@ -46,7 +46,7 @@ def map_message(node: Selector, channel: str) -> RawPost | None:
 class TelegramSpider(SourceSpider):
     kind = "telegram"
 
-    async def start(self) -> Any:
+    async def begin(self) -> Any:
         for channel in self.source.channels:
             yield self.request(self.url(f"/s/{channel}"), self.parse_page,
                                cb_kwargs={"channel": channel, "page": 1, "newest": None})
