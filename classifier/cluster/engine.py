@@ -1,0 +1,117 @@
+"""The incremental clusterer: one call per batch, cost bounded by the batch, the trends and the buffer.
+
+    1. each new post joins the live trend whose members it is most similar to on average, if that mean
+       similarity reaches the calibrated `link` threshold (one dot product with each trend's mean vector);
+    2. the rest waits in the buffer (bounded by `buffer_span` and `buffer_max`); buffered posts get another
+       chance against the trends as they move;
+    3. average-linkage clustering of the buffer gives birth to new trends (see `birth`);
+    4. trends that grew are checked for merges and splits, recorded as lineage (see `lineage`).
+History is never re-embedded nor re-clustered.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from classifier.cluster.birth import group_buffer, viable_groups
+from classifier.cluster.calibrate import Thresholds, add_to_sample, measure
+from classifier.cluster.dedup import dedup_key
+from classifier.cluster.lineage import merge_close, split_apart
+from classifier.cluster.members import absorb, open_trend
+from classifier.detect.windows import window_origin
+from classifier.settings import TrendSettings
+from classifier.state import Buffer, Lineage, Post, TrendState
+
+
+@dataclass
+class ClusterChanges:
+    assigned: dict[str, int] = field(default_factory=dict)  # post id -> trend id, for posts placed this call
+    born: list[int] = field(default_factory=list)
+    grown: set[int] = field(default_factory=set)
+    lineage: list[Lineage] = field(default_factory=list)
+    thresholds: Thresholds | None = None
+
+
+def cluster_batch(state: TrendState, batch: list[Post], vecs: np.ndarray, now: datetime,
+                  settings: TrendSettings) -> ClusterChanges:
+    """Place a batch of embedded posts into `state` (in place) and report what changed."""
+    if len(batch) != len(vecs):
+        raise ValueError(f"{len(batch)} posts but {len(vecs)} vectors")
+    changes = ClusterChanges()
+    if batch:
+        if state.origin is None:
+            state.origin = window_origin(min(p.created_at for p in batch), state.window)
+        add_to_sample(state, [p.id for p in batch], vecs, settings)
+        state.seen_posts += len(batch)
+    th = changes.thresholds = measure(state, settings)
+    keys = [dedup_key(p.text) for p in batch]
+    _enqueue(state.buffer, batch, vecs, keys)
+    _expire(state.buffer, now, settings)
+    _assign_buffer(state, th, changes, settings)
+    _give_birth(state, th, now, changes, settings)
+    changes.lineage += merge_close(state, changes.grown, th, now)
+    if settings.split_check:
+        changes.lineage += split_apart(state, changes.grown, th, now, settings, changes.assigned)
+    return changes
+
+
+def _enqueue(buf: Buffer, posts: list[Post], vecs: np.ndarray, keys: list[str]) -> None:
+    buf.posts += posts
+    buf.keys += keys
+    vecs = vecs.astype(np.float32)
+    buf.vecs = vecs if buf.vecs is None or not len(buf.vecs) else np.vstack([buf.vecs, vecs])
+
+
+def _keep(buf: Buffer, mask: np.ndarray) -> None:
+    idx = np.flatnonzero(mask)
+    buf.posts = [buf.posts[i] for i in idx]
+    buf.keys = [buf.keys[i] for i in idx]
+    buf.vecs = buf.vecs[idx] if buf.vecs is not None else None
+
+
+def _expire(buf: Buffer, now: datetime, settings: TrendSettings) -> None:
+    """Drop posts older than `buffer_span`, then the oldest beyond `buffer_max`: they stay unassigned."""
+    if not len(buf):
+        return
+    cutoff = now - settings.span("buffer_span")
+    mask = np.array([p.created_at >= cutoff for p in buf.posts])
+    if mask.sum() > settings.buffer_max:
+        mask[np.flatnonzero(mask)[: mask.sum() - settings.buffer_max]] = False
+    _keep(buf, mask)
+
+
+def _assign_buffer(state: TrendState, th: Thresholds, changes: ClusterChanges, settings: TrendSettings) -> None:
+    """Every buffered post whose mean similarity to a live trend reaches `link` joins the closest one."""
+    live = state.live_trends()
+    buf = state.buffer
+    if not live or not len(buf):
+        return
+    sims = buf.vecs @ np.vstack([t.mean for t in live]).T.astype(np.float32)
+    best = sims.argmax(axis=1)
+    hit = sims[np.arange(len(buf)), best] >= th.link
+    for j in np.unique(best[hit]):
+        idx = np.flatnonzero(hit & (best == j))
+        trend = live[j]
+        absorb(trend, [buf.posts[i] for i in idx], buf.vecs[idx], [buf.keys[i] for i in idx], state, settings)
+        changes.grown.add(trend.trend_id)
+        changes.assigned.update({buf.posts[i].id: trend.trend_id for i in idx})
+    _keep(buf, ~hit)
+
+
+def _give_birth(state: TrendState, th: Thresholds, now: datetime, changes: ClusterChanges,
+                settings: TrendSettings) -> None:
+    buf = state.buffer
+    if len(buf) < settings.min_trend_posts or th.link >= 1.0:
+        return
+    groups = viable_groups(buf, group_buffer(buf.vecs, th.link), settings)
+    taken = np.zeros(len(buf), dtype=bool)
+    for idx in groups:
+        trend = open_trend(state, [buf.posts[i] for i in idx], buf.vecs[idx], [buf.keys[i] for i in idx], now,
+                           settings)
+        taken[idx] = True
+        changes.born.append(trend.trend_id)
+        changes.grown.add(trend.trend_id)
+        changes.assigned.update({buf.posts[i].id: trend.trend_id for i in idx})
+    _keep(buf, ~taken)
