@@ -15,6 +15,7 @@ import numpy as np
 
 from classifier.base import Embedder
 from classifier.cluster.engine import ClusterChanges, cluster_batch
+from classifier.detect.baseline import remember
 from classifier.detect.lifecycle import advance
 from classifier.exceptions import InputError
 from classifier.settings import TrendSettings
@@ -46,4 +47,5 @@ def update_embedded(state: TrendState, batch: list[Post], vecs: np.ndarray, now:
                     settings: TrendSettings) -> Changes:
     """`update` for posts already embedded (one L2-normalised row per post)."""
     clustered = cluster_batch(state, batch, vecs, now, settings)
-    return Changes(cluster=clustered, status=advance(state, now, settings, clustered.grown))
+    remember(state, batch, vecs, settings.seed, settings.recent_sample, settings.span("baseline_span"))
+    return Changes(cluster=clustered, status=advance(state, now, settings, clustered.grown, clustered.thresholds))

@@ -21,17 +21,20 @@ class TrendSettings(BaseModel):
     seed: int = 13
     # similarity calibration: thresholds are median + z * robust sd of random-pair similarities
     calibration_sample: int = 2000
-    link_z: float = 4.0
-    merge_z: float = 5.0
+    birth_z: float = 2.0  # a new trend is born from a buffer group whose mean pairwise similarity reaches this
+    link_z: float = 1.0  # a post joins the trend whose mean vector it is closest to, if it reaches this
+    merge_z: float = 1.5  # two trends merge when the mean similarity across their members reaches this
     # birth of new trends from the buffer of unassigned posts
     min_trend_posts: int = 6
     min_trend_authors: int = 3
+    young_span: str = "2d"  # trends this young join related groups at link_z, not merge_z
     buffer_span: str = "7d"
     buffer_max: int = 4000
     exemplars: int = 200
     split_check: bool = True
     # emergence, against the trend's own baseline of earlier windows
     baseline_span: str = "7d"
+    recent_sample: int = 300  # posts sampled per window to estimate the stream's baseline of a new theme
     warmup_span: str = "2d"
     burst_z: float = 4.0
     min_growth: float = 3.0
@@ -39,7 +42,7 @@ class TrendSettings(BaseModel):
     fading_ratio: float = 0.3
     dormant_span: str = "7d"
 
-    @field_validator("buffer_span", "baseline_span", "warmup_span", "dormant_span")
+    @field_validator("young_span", "buffer_span", "baseline_span", "warmup_span", "dormant_span")
     @classmethod
     def _check_duration(cls, value: str, info) -> str:
         try:
@@ -48,7 +51,7 @@ class TrendSettings(BaseModel):
             raise ValueError(f"{info.field_name}={value!r} is not a duration; write it like '6h', '1d' or '1w'")
         return value
 
-    @field_validator("calibration_sample", "buffer_max", "exemplars")
+    @field_validator("calibration_sample", "buffer_max", "exemplars", "recent_sample")
     @classmethod
     def _check_sample(cls, value: int, info) -> int:
         if value < 50:
@@ -62,11 +65,11 @@ class TrendSettings(BaseModel):
             raise ValueError(f"{info.field_name}={value}: one post or author cannot make a trend; use 2 or more")
         return value
 
-    @field_validator("link_z", "merge_z", "burst_z")
+    @field_validator("birth_z", "link_z", "merge_z", "burst_z")
     @classmethod
     def _check_z(cls, value: float, info) -> float:
-        if not 0.5 <= value <= 20:
-            raise ValueError(f"{info.field_name}={value} is not a sensible z-score; use a value between 0.5 and 20")
+        if not 0 <= value <= 20:
+            raise ValueError(f"{info.field_name}={value} is not a sensible z-score; use a value between 0 and 20")
         return value
 
     @field_validator("min_growth")
@@ -88,6 +91,9 @@ class TrendSettings(BaseModel):
         if self.merge_z < self.link_z:
             raise ValueError(f"merge_z={self.merge_z} is below link_z={self.link_z}: trends would merge more easily "
                              "than posts join them; set merge_z >= link_z")
+        if self.birth_z < self.link_z:
+            raise ValueError(f"birth_z={self.birth_z} is below link_z={self.link_z}: loose groups would be born that "
+                             "no post could join; set birth_z >= link_z")
         if self.min_trend_posts < self.min_trend_authors:
             raise ValueError(f"min_trend_posts={self.min_trend_posts} is below min_trend_authors="
                              f"{self.min_trend_authors}; raise min_trend_posts")

@@ -112,6 +112,7 @@ class TrendState:
     next_id: int = 1
     sample_keys: np.ndarray | None = None  # bottom-k hashes of post ids: a uniform sample for calibration
     sample_vecs: np.ndarray | None = None
+    recent: dict = field(default_factory=dict)  # window index -> detect.baseline.WindowSample
     seen_posts: int = 0
 
     def live_trends(self) -> list[Trend]:

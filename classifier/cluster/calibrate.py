@@ -23,6 +23,7 @@ class Thresholds:
     median: float  # median similarity of random pairs
     spread: float  # robust standard deviation (1.4826 * MAD) of random-pair similarity
     link: float  # a post joins a trend when its mean similarity to the members reaches this
+    birth: float  # a buffer group becomes a trend when its mean pairwise similarity reaches this
     merge: float  # two trends merge when the mean similarity between their members reaches this
 
     def as_dict(self) -> dict[str, float]:
@@ -51,10 +52,11 @@ def measure(state: TrendState, settings: TrendSettings) -> Thresholds:
     vecs = state.sample_vecs
     if vecs is None or len(vecs) * (len(vecs) - 1) // 2 < _MIN_PAIRS:
         # too few posts to measure anything: nothing links until the sample grows
-        return Thresholds(median=1.0, spread=0.0, link=1.0, merge=1.0)
+        return Thresholds(median=1.0, spread=0.0, link=1.0, birth=1.0, merge=1.0)
     sims = (vecs @ vecs.T)[np.triu_indices(len(vecs), k=1)]
     median = float(np.median(sims))
     spread = 1.4826 * float(np.median(np.abs(sims - median)))
     return Thresholds(median=median, spread=spread,
                       link=min(median + settings.link_z * spread, 1.0),
+                      birth=min(median + settings.birth_z * spread, 1.0),
                       merge=min(median + settings.merge_z * spread, 1.0))

@@ -1,10 +1,13 @@
 """The incremental clusterer: one call per batch, cost bounded by the batch, the trends and the buffer.
 
-    1. each new post joins the live trend whose members it is most similar to on average, if that mean
-       similarity reaches the calibrated `link` threshold (one dot product with each trend's mean vector);
-    2. the rest waits in the buffer (bounded by `buffer_span` and `buffer_max`); buffered posts get another
-       chance against the trends as they move;
-    3. average-linkage clustering of the buffer gives birth to new trends (see `birth`);
+    1. the new posts join the buffer of recent unassigned posts (bounded by `buffer_span` and `buffer_max`);
+    2. average-linkage clustering of the buffer finds groups (see `birth`). A group large and varied enough
+       joins the live trend it is as close to as two trends that would merge (`merge`; only `link` for a
+       trend born within `young_span`, as a burst arrives in pieces), or else becomes a new trend. So a burst
+       forms its own trend instead of being absorbed post by post into an older neighbour;
+    3. every other buffered post joins the live trend whose members it is most similar to on average, if that
+       mean similarity reaches the calibrated `link` threshold (one dot product with each trend's mean);
+       the rest waits in the buffer and gets another chance in the next batch;
     4. trends that grew are checked for merges and splits, recorded as lineage (see `lineage`).
 History is never re-embedded nor re-clustered.
 """
@@ -18,7 +21,7 @@ import numpy as np
 from classifier.cluster.birth import group_buffer, viable_groups
 from classifier.cluster.calibrate import Thresholds, add_to_sample, measure
 from classifier.cluster.dedup import dedup_key
-from classifier.cluster.lineage import merge_close, split_apart
+from classifier.cluster.lineage import merge_close, split_apart, young
 from classifier.cluster.members import absorb, open_trend
 from classifier.detect.windows import window_origin
 from classifier.settings import TrendSettings
@@ -49,9 +52,9 @@ def cluster_batch(state: TrendState, batch: list[Post], vecs: np.ndarray, now: d
     keys = [dedup_key(p.text) for p in batch]
     _enqueue(state.buffer, batch, vecs, keys)
     _expire(state.buffer, now, settings)
+    _place_groups(state, th, now, changes, settings)
     _assign_buffer(state, th, changes, settings)
-    _give_birth(state, th, now, changes, settings)
-    changes.lineage += merge_close(state, changes.grown, th, now)
+    changes.lineage += merge_close(state, changes.grown, th, now, settings)
     if settings.split_check:
         changes.lineage += split_apart(state, changes.grown, th, now, settings, changes.assigned)
     return changes
@@ -100,18 +103,27 @@ def _assign_buffer(state: TrendState, th: Thresholds, changes: ClusterChanges, s
     _keep(buf, ~hit)
 
 
-def _give_birth(state: TrendState, th: Thresholds, now: datetime, changes: ClusterChanges,
-                settings: TrendSettings) -> None:
+def _place_groups(state: TrendState, th: Thresholds, now: datetime, changes: ClusterChanges,
+                  settings: TrendSettings) -> None:
     buf = state.buffer
-    if len(buf) < settings.min_trend_posts or th.link >= 1.0:
+    if len(buf) < settings.min_trend_posts or th.birth >= 1.0:
         return
-    groups = viable_groups(buf, group_buffer(buf.vecs, th.link), settings)
+    groups = viable_groups(buf, group_buffer(buf.vecs, th.birth), settings)
+    live = state.live_trends()
+    means = np.vstack([t.mean for t in live]).astype(np.float32) if live else None
     taken = np.zeros(len(buf), dtype=bool)
     for idx in groups:
-        trend = open_trend(state, [buf.posts[i] for i in idx], buf.vecs[idx], [buf.keys[i] for i in idx], now,
-                           settings)
+        posts, vecs, keys = [buf.posts[i] for i in idx], buf.vecs[idx], [buf.keys[i] for i in idx]
+        cross = vecs.mean(axis=0) @ means.T if means is not None else np.zeros(0)
+        if len(cross):
+            cross = cross + np.array([th.merge - th.link if young(t, now, settings) else 0.0 for t in live])
+        if len(cross) and cross.max() >= th.merge:
+            trend = live[int(cross.argmax())]
+            absorb(trend, posts, vecs, keys, state, settings)
+        else:
+            trend = open_trend(state, posts, vecs, keys, now, settings)
+            changes.born.append(trend.trend_id)
         taken[idx] = True
-        changes.born.append(trend.trend_id)
         changes.grown.add(trend.trend_id)
-        changes.assigned.update({buf.posts[i].id: trend.trend_id for i in idx})
+        changes.assigned.update({p.id: trend.trend_id for p in posts})
     _keep(buf, ~taken)

@@ -1,7 +1,7 @@
 """Merges and splits of trends, each recorded as a Lineage entry.
 
 Merge: two live trends whose members are, on average, as similar across the two as the stricter `merge`
-threshold become one; the larger keeps its id (the older on a tie). Split: a trend whose recent members
+threshold (`link` when both are young) become one; the larger keeps its id (the older on a tie). Split: a trend whose recent members
 (its exemplars) fall into two groups that are, on average, less similar than `link` gives the smaller group
 its own id. A split moves only the exemplar posts; older members stay with the parent.
 """
@@ -19,8 +19,15 @@ from classifier.settings import TrendSettings
 from classifier.state import Lineage, Trend, TrendState
 
 
-def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datetime) -> list[Lineage]:
-    """Merge every pair (one of them touched this batch) whose cross mean similarity reaches `merge`."""
+def young(trend: Trend, now: datetime, settings: TrendSettings) -> bool:
+    """Born within `young_span`: a burst arrives in pieces, so young trends join at `link`, not `merge`."""
+    return now - trend.born_at <= settings.span("young_span")
+
+
+def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datetime,
+                settings: TrendSettings) -> list[Lineage]:
+    """Merge every pair (one of them touched this batch) whose cross mean similarity reaches `merge`
+    (`link` when both are young)."""
     out: list[Lineage] = []
     while True:
         live = state.live_trends()
@@ -30,6 +37,8 @@ def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datet
         sims = np.vstack([t.mean for t in cand]) @ np.vstack([t.mean for t in live]).T
         for a, ta in enumerate(cand):
             sims[a, [b for b, tb in enumerate(live) if tb.trend_id == ta.trend_id]] = -np.inf
+            if young(ta, now, settings):
+                sims[a, [b for b, tb in enumerate(live) if young(tb, now, settings)]] += th.merge - th.link
         a, b = np.unravel_index(np.argmax(sims), sims.shape)
         if sims[a, b] < th.merge:
             return out
@@ -83,7 +92,7 @@ def split_apart(state: TrendState, touched: set[int], th: Thresholds, now: datet
         minor = 1 if (labels == 1).sum() < (labels == 2).sum() else 2
         idx = np.flatnonzero(labels == minor)
         authors = {trend.ex_posts[i].author_key for i in idx}
-        if len(idx) < settings.min_trend_posts or len(authors) < settings.min_trend_authors:
+        if len(idx) < max(settings.min_trend_posts, n // 4) or len(authors) < settings.min_trend_authors:
             continue
         child = _carve(state, trend, idx, now, settings)
         assigned.update({pid: child.trend_id for pid in child.post_ids})

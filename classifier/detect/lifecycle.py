@@ -7,12 +7,16 @@
     fading    the window's signal fell below `fading_ratio` of the trend's peak
     active    otherwise
 A trend's `emerging_at` is the start of the window of its first emerging flag, and `flagged` keeps the
-figures and thresholds that made it so.
+figures and thresholds that made it so. A trend that changed in this step (born, grown late, split off) is
+also judged on the previous window, since its posts may have waited in the buffer: the flag still carries
+the current window's start, and `flagged` names the window whose figures crossed the thresholds.
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from classifier.cluster.calibrate import Thresholds
+from classifier.detect.baseline import stream_baseline
 from classifier.detect.metrics import WindowMetrics, window_metrics
 from classifier.detect.windows import window_index
 from classifier.settings import TrendSettings
@@ -46,7 +50,8 @@ def next_status(trend: Trend, m: WindowMetrics, warm: bool, now: datetime, setti
     return "active"
 
 
-def advance(state: TrendState, now: datetime, settings: TrendSettings, touched: set[int]) -> dict[int, tuple]:
+def advance(state: TrendState, now: datetime, settings: TrendSettings, touched: set[int],
+            thresholds: Thresholds) -> dict[int, tuple]:
     """Update every live trend's status for the window that ends at `now`; returns {id: (old, new)}."""
     if state.origin is None:
         return {}
@@ -57,11 +62,14 @@ def advance(state: TrendState, now: datetime, settings: TrendSettings, touched: 
     for trend in state.live_trends():
         if trend.status == "dormant" and trend.trend_id not in touched:
             continue
-        m = window_metrics(trend, index, state, span)
+        looks = [index - 1, index] if trend.trend_id in touched and index > 0 else [index]
+        ms = [window_metrics(trend, w, state, span, stream_baseline(state, trend.mean, w, thresholds.link, span))
+              for w in looks]
+        m = next((x for x in ms if is_burst(x, settings)), ms[-1])
         status = next_status(trend, m, warm, now, settings)
-        trend.peak_signal = max(trend.peak_signal, m.signal)
+        trend.peak_signal = max(trend.peak_signal, *(x.signal for x in ms))
         if status == "emerging" and trend.emerging_at is None:
-            trend.emerging_at, trend.flagged = m.start, why_flagged(m, settings)
+            trend.emerging_at, trend.flagged = ms[-1].start, why_flagged(m, settings)
         if status != trend.status:
             changed[trend.trend_id] = (trend.status, status)
             trend.status, trend.status_since = status, now

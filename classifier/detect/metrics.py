@@ -38,12 +38,14 @@ def baseline_windows(state: TrendState, span: timedelta) -> int:
     return max(1, int(span // state.window))
 
 
-def window_metrics(trend: Trend, index: int, state: TrendState, span: timedelta) -> WindowMetrics:
-    """The figures of `trend` in window `index` of the stream, against its own preceding `span`."""
+def window_metrics(trend: Trend, index: int, state: TrendState, span: timedelta,
+                   stream_base: float = 0.0) -> WindowMetrics:
+    """The figures of `trend` in window `index`, against the larger of its own mean signal over the preceding
+    `span` and `stream_base`, the stream's estimate for its theme (see `baseline`)."""
     wc = trend.windows.get(index, WindowCount())
     past = range(max(0, index - baseline_windows(state, span)), index)
     history = [trend.windows[w].signal if w in trend.windows else 0 for w in past]
-    base = sum(history) / len(history) if history else 0.0
+    base = max(sum(history) / len(history) if history else 0.0, stream_base)
     signal = wc.signal
     return WindowMetrics(start=window_start(index, state.origin, state.window), posts=wc.posts,
                          authors=len(wc.authors), texts=len(wc.texts), platforms=len(wc.platforms),
