@@ -21,22 +21,23 @@ class TrendSettings(BaseModel):
     seed: int = 13
     # similarity calibration: thresholds are median + z * robust sd of random-pair similarities
     calibration_sample: int = 2000
-    birth_z: float = 2.0  # a new trend is born from a buffer group whose mean pairwise similarity reaches this
+    birth_z: float = 1.5  # a new trend is born from a buffer group whose mean pairwise similarity reaches this
     link_z: float = 1.0  # a post joins the trend whose mean vector it is closest to, if it reaches this
-    merge_z: float = 1.5  # two trends merge when the mean similarity across their members reaches this
+    merge_z: float = 2.0  # two trends merge when the mean similarity across their members reaches this
     # birth of new trends from the buffer of unassigned posts
     min_trend_posts: int = 6
     min_trend_authors: int = 3
-    young_span: str = "2d"  # trends this young join related groups at link_z, not merge_z
+    young_span: str = "1d"  # trends this young join related groups at link_z, not merge_z
     buffer_span: str = "7d"
     buffer_max: int = 4000
     exemplars: int = 200
     split_check: bool = True
     # emergence, against the trend's own baseline of earlier windows
     baseline_span: str = "7d"
+    baseline_quantile: float = 0.1  # a sampled post counts for a theme if as close as this quantile of members
     recent_sample: int = 300  # posts sampled per window to estimate the stream's baseline of a new theme
-    warmup_span: str = "2d"
-    burst_z: float = 4.0
+    warmup_span: str = "7d"  # no flag before the stream has one baseline span of history
+    burst_z: float = 8.0
     min_growth: float = 3.0
     min_authors: int = 5
     fading_ratio: float = 0.3
@@ -77,6 +78,13 @@ class TrendSettings(BaseModel):
     def _check_growth(cls, value: float) -> float:
         if value < 1:
             raise ValueError(f"min_growth={value} would flag shrinking trends; use 1.0 or more (e.g. 3.0)")
+        return value
+
+    @field_validator("baseline_quantile")
+    @classmethod
+    def _check_quantile(cls, value: float) -> float:
+        if not 0 <= value <= 0.9:
+            raise ValueError(f"baseline_quantile={value} must lie between 0 and 0.9 (e.g. 0.25)")
         return value
 
     @field_validator("fading_ratio")

@@ -63,7 +63,7 @@ def advance(state: TrendState, now: datetime, settings: TrendSettings, touched: 
         if trend.status == "dormant" and trend.trend_id not in touched:
             continue
         looks = [index - 1, index] if trend.trend_id in touched and index > 0 else [index]
-        ms = [window_metrics(trend, w, state, span, stream_baseline(state, trend.mean, w, thresholds.link, span))
+        ms = [window_metrics(trend, w, state, span, stream_baseline(state, trend, w, span, settings.baseline_quantile))
               for w in looks]
         m = next((x for x in ms if is_burst(x, settings)), ms[-1])
         status = next_status(trend, m, warm, now, settings)
