@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import pdist
 
 from classifier.settings import TrendSettings
 from classifier.state import Buffer
@@ -19,9 +20,8 @@ def group_buffer(vecs: np.ndarray, link: float) -> np.ndarray:
     n = len(vecs)
     if n < 2:
         return np.zeros(n, dtype=int)
-    sims = np.clip(vecs.astype(np.float64) @ vecs.T.astype(np.float64), -1.0, 1.0)
-    dist = (1.0 - sims)[np.triu_indices(n, k=1)]
-    tree = linkage(np.maximum(dist, 0.0), method="average")
+    dist = pdist(vecs.astype(np.float64), metric="cosine")  # condensed 1 - cosine, rows are unit vectors
+    tree = linkage(np.clip(dist, 0.0, 2.0), method="average")
     raw = fcluster(tree, t=1.0 - link, criterion="distance")
     _, first = np.unique(raw, return_index=True)
     order = {lab: rank for rank, lab in enumerate(raw[np.sort(first)])}
