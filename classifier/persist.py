@@ -154,3 +154,14 @@ def forget_before(state: TrendState, cutoff: datetime, keep_ids: set[str]) -> No
         buffer.posts = [buffer.posts[i] for i in keep]
         buffer.keys = [buffer.keys[i] for i in keep]
         buffer.vecs = buffer.vecs[keep] if buffer.vecs is not None else np.zeros((0, state.dim), np.float32)
+
+
+def forget_purged(session: Session, cutoff: datetime) -> bool:
+    """After a purge: remove the purged posts from the kept state too. Returns whether there was a state."""
+    kept = load_state(session)
+    if kept is None:
+        return False
+    state, until = kept
+    forget_before(state, cutoff, {str(i) for i in session.scalars(select(Post.id))})
+    save_state(session, state, until=until)
+    return True

@@ -88,3 +88,23 @@ def test_changing_the_model_asks_for_a_rebuild(engine: Engine, key: bytes, slice
     rebuilt = process_pending(engine, config, Renamed(), now=SECOND_RUN, rebuild=True)
     with Session(engine) as session:
         assert rebuilt.posts == session.scalar(select(func.count()).select_from(Post))
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_purge_also_removes_old_texts_from_the_kept_state(engine: Engine, key: bytes, slice_file: Path,
+                                                          use_m3) -> None:
+    from classifier.persist import forget_purged, load_state
+    from models.db import session_scope
+    from models.purge import purge_posts
+
+    import_file(slice_file, engine=engine, key=key)
+    process_pending(engine, load_config(), use_m3, now=SECOND_RUN)
+    with session_scope(engine) as session:
+        report = purge_posts(session, now=SECOND_RUN, retention_days=10)
+        forget_purged(session, report.cutoff)
+    with Session(engine) as session:
+        state, _ = load_state(session)
+        trends_kept = session.scalar(select(func.count()).select_from(Trend))
+    kept_texts = [p for t in state.trends.values() for p in t.ex_posts] + state.buffer.posts
+    assert report.posts_deleted > 100 and trends_kept > 0
+    assert kept_texts and all(p.created_at >= report.cutoff for p in kept_texts)
