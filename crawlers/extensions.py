@@ -43,7 +43,7 @@ class RunRecorder:
     def spider_closed(self, spider: Any, reason: str) -> None:
         stats = self.crawler.stats
         errors = errors_of(self.crawler)
-        if reason not in ("finished", "closespider_itemcount"):
+        if reason != "finished":
             errors.append(f"the crawl stopped early ({reason})")
         engine = make_engine(self.database_url)
         try:

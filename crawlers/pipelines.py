@@ -25,13 +25,15 @@ def watchlists_for_source(watchlists: list[Watchlist], source_name: str) -> list
 
 class StorePipeline:
     def __init__(self, crawler: Any, *, database_url: str, key: bytes, source_name: str,
-                 watchlists: list[Watchlist], batch_size: int) -> None:
+                 watchlists: list[Watchlist], batch_size: int, max_items: int) -> None:
         self.crawler = crawler
         self.database_url = database_url
         self.key = key
         self.source_name = source_name
         self.matcher = WatchlistMatcher(watchlists_for_source(watchlists, source_name))
         self.batch_size = batch_size
+        self.max_items = max_items
+        self.kept = 0
         self.engine: Engine | None = None
         self.posts: list[PostIn] = []
         self.marks: list[tuple[str, CursorState]] = []
@@ -49,6 +51,7 @@ class StorePipeline:
             source_name=settings["LEEFWERELD_SOURCE"],
             watchlists=[Watchlist.model_validate(w) for w in settings.getlist("LEEFWERELD_WATCHLISTS")],
             batch_size=settings.getint("LEEFWERELD_BATCH_SIZE", 50),
+            max_items=settings.getint("LEEFWERELD_MAX_ITEMS", 1000),
         )
 
     def open_spider(self) -> None:
@@ -69,6 +72,13 @@ class StorePipeline:
             raise DropItem(f"unknown item type {type(item).__name__}")
         self.crawler.stats.inc_value(SEEN)
         post = self.normalise(item)
+        self.kept += 1
+        if self.kept > self.max_items:
+            # Cursors still move: a flood is skipped (and reported), never fetched again and again.
+            if self.kept == self.max_items + 1:
+                record_error(self.crawler, f"more than max_items_per_run ({self.max_items}) posts in this run; "
+                                           "the rest are skipped")
+            self.drop(f"{post.platform}:{post.external_id} is over the run's limit")
         self.posts.append(post)
         if len(self.posts) >= self.batch_size:
             self.flush()

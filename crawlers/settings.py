@@ -57,7 +57,7 @@ def build_settings(*, source: Any, crawling: Crawling, database_url: str, key: b
         },
         "ITEM_PIPELINES": {"crawlers.pipelines.StorePipeline": 100},
         "EXTENSIONS": {"crawlers.extensions.RunRecorder": 500},
-        "CLOSESPIDER_ITEMCOUNT": crawling.max_items_per_run,
+        "LEEFWERELD_MAX_ITEMS": crawling.max_items_per_run,
         "LEEFWERELD_DATABASE_URL": database_url,
         "LEEFWERELD_KEY": key,
         "LEEFWERELD_SOURCE": source.name,

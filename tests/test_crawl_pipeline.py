@@ -19,10 +19,11 @@ from monitor_config import MonitorConfig
 WHEN = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
 
 
-def pipeline(engine: Engine, key: bytes, config: MonitorConfig, batch_size: int = 2) -> StorePipeline:
+def pipeline(engine: Engine, key: bytes, config: MonitorConfig, batch_size: int = 2,
+             max_items: int = 1000) -> StorePipeline:
     crawler = get_crawler(settings_dict={
         "LEEFWERELD_DATABASE_URL": engine.url.render_as_string(hide_password=False), "LEEFWERELD_KEY": key,
-        "LEEFWERELD_SOURCE": "mastodon-test", "LEEFWERELD_BATCH_SIZE": batch_size,
+        "LEEFWERELD_SOURCE": "mastodon-test", "LEEFWERELD_BATCH_SIZE": batch_size, "LEEFWERELD_MAX_ITEMS": max_items,
         "LEEFWERELD_WATCHLISTS": [w.model_dump(mode="json") for w in config.watchlists]})
     crawler.stats.open_spider()
     store = StorePipeline.from_crawler(crawler)
@@ -78,3 +79,18 @@ def test_a_failed_batch_keeps_later_cursors_still(engine: Engine, key: bytes, sm
     store.process_item(CursorMark(query="tag:gelblaster", value="1"))
     store.close_spider()
     assert cursors(engine) == {}
+
+
+def test_a_flood_is_capped_and_the_cursor_still_moves(engine: Engine, key: bytes,
+                                                      small_config: MonitorConfig) -> None:
+    store = pipeline(engine, key, small_config, max_items=2)
+    for number in (1, 2, 3, 4):
+        try:
+            store.process_item(found(number))
+        except DropItem as exc:
+            assert "over the run's limit" in str(exc)
+    store.process_item(CursorMark(query="tag:gelblaster", value="4"))
+    store.close_spider()
+    assert [p.external_id for p in stored(engine)] == ["m1", "m2"]
+    assert cursors(engine)[("mastodon-test", "tag:gelblaster")].value == "4"
+    assert errors_of(store.crawler) == ["more than max_items_per_run (2) posts in this run; the rest are skipped"]

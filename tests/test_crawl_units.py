@@ -39,7 +39,7 @@ def test_politeness_comes_from_the_source(small_config: MonitorConfig, key: byte
     assert settings.getfloat("DOWNLOAD_DELAY") == 5.0 and settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 2
     assert settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("AUTOTHROTTLE_ENABLED")
     assert "https://example.org/contact" in settings["USER_AGENT"] == user_agent("https://example.org/contact")
-    assert settings.getint("CLOSESPIDER_ITEMCOUNT") == small_config.crawling.max_items_per_run
+    assert settings.getint("LEEFWERELD_MAX_ITEMS") == small_config.crawling.max_items_per_run
 
 
 def test_sources_of_a_run(small_config: MonitorConfig) -> None:
