@@ -10,6 +10,7 @@ from api.review.actions import (
     rename_trend,
     review_categories,
     review_queue,
+    submit_review,
 )
 from api.review.examples import verdict_examples
 from api.review.exceptions import InvalidReviewError, ReviewError, UnknownTrendError
@@ -17,5 +18,5 @@ from api.review.exceptions import InvalidReviewError, ReviewError, UnknownTrendE
 __all__ = [
     "VERDICTS", "InvalidReviewError", "ReviewError", "UnknownTrendError", "add_note", "flag_for_review",
     "get_trend", "list_reviews", "merge_trends", "record_verdict", "rename_trend", "review_categories",
-    "review_queue", "verdict_examples",
+    "review_queue", "submit_review", "verdict_examples",
 ]

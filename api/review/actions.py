@@ -119,3 +119,16 @@ def merge_trends(session: Session, *, source_id: int, target_id: int, reviewer: 
     record_audit(session, actor=reviewer.username, action="trend_merged", target=f"trend:{source_id}", at=now,
                  details={"into": target_id, "posts_moved": moved})
     return target
+
+
+def submit_review(session: Session, *, trend_id: int, reviewer: User, verdict: str | None = None,
+                  note: str | None = None, label: str | None = None, now: datetime) -> Trend:
+    """One reviewer form: an optional rename, then a verdict (with the note) or, without verdict, just the note."""
+    trend = get_trend(session, trend_id)
+    if label is not None and " ".join(label.split()) and " ".join(label.split()) != trend.label:
+        rename_trend(session, trend_id=trend_id, reviewer=reviewer, label=label, now=now)
+    if verdict:
+        record_verdict(session, trend_id=trend_id, reviewer=reviewer, verdict=verdict, note=note, now=now)
+    elif note and note.strip():
+        add_note(session, trend_id=trend_id, reviewer=reviewer, note=note, now=now)
+    return trend
