@@ -152,3 +152,14 @@ def test_unsubscribe_link_confirms_then_unsubscribes_without_log_in(app_parts: t
     with Session(engine) as session:
         assert [s.active for s in session.exec(select(Subscription).order_by(Subscription.id))] == [False, False]
     assert client.get("/afmelden/onbekend").status_code == 404
+
+
+def test_odd_input_is_refused_not_a_server_error(app_parts: tuple) -> None:
+    client, _, tokens = app_parts
+    for body in ({"name": "a\x00b", "channel": "feed"}, {"name": "x", "channel": "feed", "filters": {"keywords": ["\x00"]}}):
+        assert client.post("/api/v1/subscriptions", json=body, headers=bearer(tokens["cora"])).status_code == 422
+    assert client.get(f"/api/v1/subscriptions/{2**40}", headers=bearer(tokens["cora"])).status_code == 422
+    assert client.get("/feeds/a%00b.atom").status_code == 404
+    csrf = log_in(client, "cora")
+    data = {"csrf_token": csrf, "name": "x\x00", "channel": "feed"}
+    assert client.post("/abonnementen/nieuw", data=data).status_code == 422

@@ -99,3 +99,16 @@ def test_verdict_examples_label_confirmed_posts_with_the_category_and_dismissed_
         assert verdict_examples(session) == [LabelledText("wie kent haar exposed", "online-shaming"),
                                              LabelledText("exposed: de nieuwe serie op netflix", NONE)]
         assert session.get(Trend, no.id).review_status == "dismissed"  # type: ignore[union-attr]
+
+
+def test_queue_after_processing_flags_review_trends_and_queues_the_rest(engine: Engine, small_config: MonitorConfig) -> None:
+    from api.alerts import queue_after_processing
+
+    config = alert_config(small_config)
+    with Session(engine) as session:
+        create_subscription(session, owner=make_user(session), config=config, actor="test", now=NOW,
+                            request=SubscriptionRequest(name="alles", channel="feed"))
+        review = make_trend(session, category="online-shaming")
+        plain = make_trend(session, category="gelblasters")
+        added = queue_after_processing(session, config=config, now=NOW)
+        assert [row.trend_id for row in added] == [plain.id] and review.review_status == "pending"

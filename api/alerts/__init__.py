@@ -1,7 +1,7 @@
 """Alerts: subscriptions with filters, the outbox, and the notifiers (e-mail, webhook, Atom feed)."""
 from api.alerts.base import CHANNELS, Alert, FeedNotifier, Notifier, NullNotifier
 from api.alerts.email import EmailNotifier, compose_alert_email
-from api.alerts.enqueue import enqueue_alerts
+from api.alerts.enqueue import enqueue_alerts, queue_after_processing
 from api.alerts.exceptions import (
     AlertError,
     DeliveryError,
@@ -26,5 +26,5 @@ __all__ = [
     "NullNotifier", "SubscriptionError", "SubscriptionRequest", "UnknownSubscriptionError", "UnsafeTargetError",
     "WebhookNotifier", "backoff", "bundle_daily", "check_webhook_target", "compose_alert_email",
     "create_subscription", "delete_subscription", "deliver_pending", "enqueue_alerts", "get_subscription",
-    "list_subscriptions", "render_atom_feed", "sign", "unsubscribe",
+    "list_subscriptions", "queue_after_processing", "render_atom_feed", "sign", "unsubscribe",
 ]

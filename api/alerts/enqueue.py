@@ -109,3 +109,12 @@ def add_delivery(session: Session, *, subscription: Subscription, trend_id: int 
     except IntegrityError:
         return None
     return row
+
+
+def queue_after_processing(session: Session, *, config: MonitorConfig, now: datetime) -> list[AlertDelivery]:
+    """What to call after each processing run: put new flagged review-category trends in the review queue,
+    then queue the alerts that are due. Commits nothing."""
+    from api.review.actions import flag_for_review  # review sits on top of the same tables; imported late
+
+    flag_for_review(session, config=config, now=now)
+    return enqueue_alerts(session, now, config=config)

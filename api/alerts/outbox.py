@@ -97,7 +97,9 @@ def deliver_pending(session: Session, notifiers: Mapping[str, Notifier], now: da
 
 
 def bundle_daily(session: Session, now: datetime) -> list[AlertDelivery]:
-    """Fold each daily subscription's queued alerts into one pending bundle row (one per day)."""
+    """Fold each daily subscription's queued alerts into one pending bundle row.
+
+    The queued rows are taken with a conditional UPDATE, so two workers bundling at once cannot both take them."""
     queued = list(session.exec(select(AlertDelivery).where(AlertDelivery.status == "queued")
                                .order_by(AlertDelivery.subscription_id, AlertDelivery.id)))
     per_subscription: dict[int, list[AlertDelivery]] = {}
@@ -105,13 +107,18 @@ def bundle_daily(session: Session, now: datetime) -> list[AlertDelivery]:
         per_subscription.setdefault(row.subscription_id, []).append(row)
     bundles = []
     for subscription_id, rows in per_subscription.items():
-        bundle = AlertDelivery(subscription_id=subscription_id, dedupe_key=f"daily:{now:%Y-%m-%dT%H:%M}",
-                               payload={"kind": "bundle", "items": [i for r in rows for i in r.payload["items"]]},
-                               status="pending", next_attempt_at=now, created_at=now)
-        session.add(bundle)
-        for row in rows:
-            row.status = "bundled"
-            session.add(row)
+        ids = [row.id for row in rows]
+        with session.begin_nested() as savepoint:
+            taken = session.execute(update(AlertDelivery).where(col(AlertDelivery.id).in_(ids),
+                                                                AlertDelivery.status == "queued")
+                                    .values(status="bundled"))
+            if taken.rowcount != len(ids):  # type: ignore[attr-defined]
+                savepoint.rollback()  # another worker is bundling these
+                continue
+            bundle = AlertDelivery(subscription_id=subscription_id, dedupe_key=f"daily:{now:%Y-%m-%d}:{ids[0]}",
+                                   payload={"kind": "bundle", "items": [i for r in rows for i in r.payload["items"]]},
+                                   status="pending", next_attempt_at=now, created_at=now)
+            session.add(bundle)
         bundles.append(bundle)
     session.commit()
     return bundles

@@ -27,9 +27,22 @@ class SubscriptionRequest:
     language: str = "nl"
 
 
+def contains_nul(value: Any) -> bool:
+    """PostgreSQL cannot store NUL characters in text; refuse them with a message instead of a server error."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(contains_nul(v) for v in value)
+    return False
+
+
 def check_request(request: SubscriptionRequest, *, owner: User, config: MonitorConfig,
                   resolve: Resolver = resolve_host) -> SubscriptionRequest:
     """The request with a checked target and filters, or SubscriptionError saying what to fix (in Dutch)."""
+    if contains_nul([request.name, request.target, request.filters]):
+        raise SubscriptionError("Verwijder het NUL-teken (\\x00) uit de invoer.")
     if not request.name.strip():
         raise SubscriptionError("Geef het abonnement een naam.")
     if request.channel not in CHANNELS:
@@ -97,7 +110,7 @@ def delete_subscription(session: Session, *, subscription_id: int, user: User, n
 
 
 def find_by_token(session: Session, token: str) -> Subscription | None:
-    if not token or len(token) > 64:
+    if not token or len(token) > 64 or "\x00" in token:
         return None
     return session.exec(select(Subscription).where(Subscription.token == token)).first()
 

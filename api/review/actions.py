@@ -124,6 +124,8 @@ def merge_trends(session: Session, *, source_id: int, target_id: int, reviewer: 
 def submit_review(session: Session, *, trend_id: int, reviewer: User, verdict: str | None = None,
                   note: str | None = None, label: str | None = None, now: datetime) -> Trend:
     """One reviewer form: an optional rename, then a verdict (with the note) or, without verdict, just the note."""
+    if "\x00" in f"{note}{label}":
+        raise InvalidReviewError("Verwijder het NUL-teken (\\x00) uit de notitie of de naam.")
     trend = get_trend(session, trend_id)
     if label is not None and " ".join(label.split()) and " ".join(label.split()) != trend.label:
         rename_trend(session, trend_id=trend_id, reviewer=reviewer, label=label, now=now)

@@ -17,6 +17,7 @@ from api.review import (
     review_queue,
     submit_review,
 )
+from api.routes.subscriptions import MAX_ID, DbId
 from api.templating import TEMPLATES
 from models.analysis import Trend, TrendMembership
 from models.content import Post
@@ -60,7 +61,7 @@ def queue_page(request: Request, session: SessionDep, settings: SettingsDep, _us
 
 
 @router.get("/beoordelen/{trend_id}", response_class=HTMLResponse)
-def review_page(request: Request, trend_id: int, session: SessionDep, settings: SettingsDep, _user: ReviewerUser) -> Any:
+def review_page(request: Request, trend_id: DbId, session: SessionDep, settings: SettingsDep, _user: ReviewerUser) -> Any:
     try:
         trend = get_trend(session, trend_id)
     except UnknownTrendError as exc:
@@ -69,7 +70,7 @@ def review_page(request: Request, trend_id: int, session: SessionDep, settings: 
 
 
 @router.post("/beoordelen/{trend_id}", dependencies=[CsrfProtected])
-def submit_review_page(request: Request, trend_id: int, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+def submit_review_page(request: Request, trend_id: DbId, session: SessionDep, settings: SettingsDep, clock: ClockDep,
                        user: ReviewerUser, verdict: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
                        label: Annotated[str, Form()] = "") -> Any:
     try:
@@ -86,8 +87,8 @@ def submit_review_page(request: Request, trend_id: int, session: SessionDep, set
 
 
 @router.post("/beoordelen/{trend_id}/samenvoegen", dependencies=[CsrfProtected])
-def merge_page(request: Request, trend_id: int, session: SessionDep, settings: SettingsDep, clock: ClockDep,
-               user: ReviewerUser, into: Annotated[int, Form()]) -> Any:
+def merge_page(request: Request, trend_id: DbId, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+               user: ReviewerUser, into: Annotated[int, Form(ge=1, le=MAX_ID)]) -> Any:
     try:
         target = merge_trends(session, source_id=trend_id, target_id=into, reviewer=user, now=clock())
     except UnknownTrendError as exc:

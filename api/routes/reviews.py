@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.deps import ClockDep, CsrfProtected, ReviewerUser, SessionDep, SettingsDep
+from api.routes.subscriptions import MAX_ID, DbId, Text
 from api.review import (
     InvalidReviewError,
     UnknownTrendError,
@@ -53,14 +54,14 @@ class ReviewSubmit(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     verdict: Literal["confirm", "dismiss", "watch"] | None = None
-    note: str | None = Field(None, max_length=5000)
-    label: str | None = Field(None, max_length=300, description="A new name for the trend")
+    note: Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=5000)] | None = None
+    label: Text | None = Field(None, max_length=300, description="A new name for the trend")
 
 
 class MergeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    into: int = Field(description="The trend that absorbs this one")
+    into: int = Field(ge=1, le=MAX_ID, description="The trend that absorbs this one")
 
 
 def public(trend: Trend) -> ReviewTrendPublic:
@@ -77,7 +78,7 @@ def read_queue(session: SessionDep, settings: SettingsDep, _user: ReviewerUser) 
 
 
 @router.get("/{trend_id}", response_model=ReviewDetail)
-def read_trend_reviews(trend_id: int, session: SessionDep, _user: ReviewerUser) -> ReviewDetail:
+def read_trend_reviews(trend_id: DbId, session: SessionDep, _user: ReviewerUser) -> ReviewDetail:
     try:
         trend = get_trend(session, trend_id)
     except UnknownTrendError as exc:
@@ -87,7 +88,7 @@ def read_trend_reviews(trend_id: int, session: SessionDep, _user: ReviewerUser) 
 
 
 @router.post("/{trend_id}", response_model=ReviewTrendPublic, dependencies=[CsrfProtected])
-def post_review(trend_id: int, body: ReviewSubmit, session: SessionDep, clock: ClockDep,
+def post_review(trend_id: DbId, body: ReviewSubmit, session: SessionDep, clock: ClockDep,
                 user: ReviewerUser) -> ReviewTrendPublic:
     if body.verdict is None and not (body.note or "").strip() and not (body.label or "").strip():
         raise HTTPException(422, detail="Geef een oordeel, een notitie of een nieuwe naam.")
@@ -101,7 +102,7 @@ def post_review(trend_id: int, body: ReviewSubmit, session: SessionDep, clock: C
 
 
 @router.post("/{trend_id}/merge", response_model=ReviewTrendPublic, dependencies=[CsrfProtected])
-def post_merge(trend_id: int, body: MergeRequest, session: SessionDep, clock: ClockDep,
+def post_merge(trend_id: DbId, body: MergeRequest, session: SessionDep, clock: ClockDep,
                user: ReviewerUser) -> ReviewTrendPublic:
     try:
         target = merge_trends(session, source_id=trend_id, target_id=body.into, reviewer=user, now=clock())

@@ -18,6 +18,7 @@ from api.alerts import (
 )
 from api.alerts.subscriptions import find_by_token
 from api.deps import ClockDep, CoordinatorUser, CsrfProtected, SessionDep, SettingsDep
+from api.routes.subscriptions import DbId
 from api.templating import TEMPLATES
 from monitor_config.schema import MonitorConfig
 
@@ -75,7 +76,7 @@ async def create_subscription_page(request: Request, session: SessionDep, user: 
 
 
 @router.post("/abonnementen/{subscription_id}/verwijderen", dependencies=[CsrfProtected])
-def delete_subscription_page(subscription_id: int, session: SessionDep, user: CoordinatorUser, clock: ClockDep) -> Any:
+def delete_subscription_page(subscription_id: DbId, session: SessionDep, user: CoordinatorUser, clock: ClockDep) -> Any:
     try:
         delete_subscription(session, subscription_id=subscription_id, user=user, now=clock())
     except UnknownSubscriptionError as exc:

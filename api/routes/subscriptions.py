@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Response
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, HTTPException, Path, Query, Response
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlmodel import Session, col, select
 
 from api.alerts import (
@@ -25,27 +25,31 @@ from monitor_config.schema import Severity
 
 router = APIRouter(prefix="/api/v1", tags=["subscriptions"])
 
+MAX_ID = 2**31 - 1  # the id columns are 32-bit integers on PostgreSQL
+DbId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=1000)]  # PostgreSQL refuses NUL
+
 
 class SubscriptionFilters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    categories: list[str] = Field(default_factory=list, description="Category names from the configuration")
-    keywords: list[str] = Field(default_factory=list, description="Words or phrases in the trend's posts")
+    categories: list[Text] = Field(default_factory=list, max_length=50, description="Category names from the configuration")
+    keywords: list[Text] = Field(default_factory=list, max_length=50, description="Words or phrases in the trend's posts")
     min_severity: Severity | None = None
-    places: list[str] = Field(default_factory=list, description="Place names from the configuration (aliases match too)")
-    platforms: list[str] = Field(default_factory=list)
+    places: list[Text] = Field(default_factory=list, max_length=200, description="Place names from the configuration (aliases match too)")
+    platforms: list[Text] = Field(default_factory=list, max_length=50)
 
 
 class SubscriptionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
     channel: Literal["email", "webhook", "feed", "digest"]
-    target: str | None = Field(None, max_length=1000, description="E-mail address (default: yours) or webhook URL")
+    target: Text | None = Field(None, description="E-mail address (default: yours) or webhook URL")
     filters: SubscriptionFilters = Field(default_factory=SubscriptionFilters)
     mode: Literal["immediate", "daily"] = "immediate"
     language: Literal["nl", "en"] = "nl"
-    username: str | None = Field(None, description="Admins only: create it for this user")
+    username: Text | None = Field(None, max_length=100, description="Admins only: create it for this user")
 
 
 class SubscriptionPublic(BaseModel):
@@ -115,7 +119,7 @@ def add_subscription(body: SubscriptionCreate, session: SessionDep, settings: Se
 
 
 @router.get("/subscriptions/{subscription_id}", response_model=SubscriptionPublic)
-def read_subscription(subscription_id: int, session: SessionDep, user: CoordinatorUser) -> SubscriptionPublic:
+def read_subscription(subscription_id: DbId, session: SessionDep, user: CoordinatorUser) -> SubscriptionPublic:
     try:
         return SubscriptionPublic.of(get_subscription(session, subscription_id, user))
     except UnknownSubscriptionError as exc:
@@ -123,7 +127,7 @@ def read_subscription(subscription_id: int, session: SessionDep, user: Coordinat
 
 
 @router.delete("/subscriptions/{subscription_id}", status_code=204, dependencies=[CsrfProtected])
-def remove_subscription(subscription_id: int, session: SessionDep, clock: ClockDep, user: CoordinatorUser) -> Response:
+def remove_subscription(subscription_id: DbId, session: SessionDep, clock: ClockDep, user: CoordinatorUser) -> Response:
     try:
         delete_subscription(session, subscription_id=subscription_id, user=user, now=clock())
     except UnknownSubscriptionError as exc:
@@ -133,9 +137,9 @@ def remove_subscription(subscription_id: int, session: SessionDep, clock: ClockD
 
 
 @router.get("/alerts", response_model=list[DeliveryPublic], tags=["alerts"])
-def read_alerts(session: SessionDep, user: CoordinatorUser, limit: int = 100) -> list[DeliveryPublic]:
+def read_alerts(session: SessionDep, user: CoordinatorUser, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[DeliveryPublic]:
     """The latest deliveries of your subscriptions (an admin sees all)."""
-    query = select(AlertDelivery).order_by(col(AlertDelivery.id).desc()).limit(max(1, min(limit, 500)))
+    query = select(AlertDelivery).order_by(col(AlertDelivery.id).desc()).limit(limit)
     if not role_allows(user.role, "admin"):
         query = query.join(Subscription).where(Subscription.user_id == user.id)
     return [DeliveryPublic(kind=row.payload.get("kind", "alert"), **row.model_dump(exclude={"payload"}))
