@@ -10,6 +10,9 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from apscheduler.triggers.cron import CronTrigger
+from classifier.detect.windows import parse_duration
+from classifier.embed.spec import EmbedderSpec
+from classifier.settings import TrendSettings
 from pydantic import (
     AnyHttpUrl,
     BaseModel,
@@ -371,6 +374,30 @@ class AlertsConfig(StrictModel):
     webhooks: WebhookPolicy = Field(default_factory=WebhookPolicy)
 
 
+class CategorySettings(StrictModel):
+    target_precision: float = Field(0.8, gt=0.5, lt=1.0, description="Precision the abstain threshold keeps")
+    min_trend_share: float = Field(0.25, gt=0.0, le=1.0,
+                                   description="Share of a trend's categorised posts needed to name its category")
+
+
+class ClassifierConfig(StrictModel):
+    """Settings of the classifier stages; every field has a sensible default."""
+
+    embedder: EmbedderSpec = Field(default_factory=EmbedderSpec)
+    window: str = Field("1d", description="Length of the time windows trends are counted in")
+    categories: CategorySettings = Field(default_factory=CategorySettings)
+    trends: TrendSettings = Field(default_factory=TrendSettings)
+
+    @field_validator("window")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        try:
+            parse_duration(value)
+        except ValueError:
+            raise ValueError(f"window {value!r} is not a duration; fix: write it like '1h', '6h' or '1d'") from None
+        return value
+
+
 class MonitorConfig(StrictModel):
     version: Literal[1] = 1
     organisation: str = "Monitor Online Leefwereld"
@@ -382,9 +409,7 @@ class MonitorConfig(StrictModel):
     watchlists: list[Watchlist] = Field(default_factory=list)
     places: list[Place] = Field(default_factory=list)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
-    classifier: dict[str, Any] = Field(
-        default_factory=dict, description="Settings of the classifier stages (embedder, categories, trends)"
-    )
+    classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
 
     _env = field_validator("pseudonym_key_env")(check_env_name)
 
