@@ -77,14 +77,16 @@ def test_cool_down_holds_until_the_trend_escalates(engine: Engine, small_config:
         assert len(enqueue_alerts(session, NOW, config=config)) == 1
         session.commit()
         assert enqueue_alerts(session, NOW + timedelta(hours=1), config=config) == []
-        trend.status = "active"  # active but not growing: no escalation
+        trend.status = "active"  # active but not growing (ratio 1.0): no escalation
         session.add(trend)
+        from models.analysis import TrendSnapshot
+        session.add(TrendSnapshot(trend_id=trend.id, window="day", window_start=NOW - timedelta(days=1), volume=3,  # type: ignore[arg-type]
+                                  growth=1.0, status="active"))
         assert enqueue_alerts(session, NOW + timedelta(hours=2), config=config) == []
         make_trend(session, label="ander")  # another trend alerts on its own
         session.commit()
         assert len(enqueue_alerts(session, NOW + timedelta(hours=3), config=config)) == 1
-        from models.analysis import TrendSnapshot
-        session.add(TrendSnapshot(trend_id=trend.id, window="1d", window_start=NOW, volume=9, growth=1.5,  # type: ignore[arg-type]
+        session.add(TrendSnapshot(trend_id=trend.id, window="day", window_start=NOW, volume=9, growth=4.0,  # type: ignore[arg-type]
                                   status="active"))
         escalated = enqueue_alerts(session, NOW + timedelta(hours=4), config=config)
         session.commit()

@@ -79,7 +79,7 @@ def test_rename_and_merge_keep_lineage_and_move_posts(engine: Engine, small_conf
         members = session.exec(select(TrendMembership.trend_id)).all()
         assert set(members) == {keep.id} and len(members) == 3
         lineage = [(x.parent_id, x.child_id, x.relation) for x in session.exec(select(TrendLineage).order_by(TrendLineage.id))]
-        assert lineage == [(keep.id, keep.id, "rename"), (fold.id, keep.id, "merge")]
+        assert lineage == [(keep.id, keep.id, "rename"), (keep.id, fold.id, "merge")]
         assert [a[1] for a in audit(session)] == ["trend_renamed", "trend_merged"]
         for source, target in ((fold.id, keep.id), (keep.id, keep.id)):
             with pytest.raises(InvalidReviewError):

@@ -27,12 +27,15 @@ MAX_EXAMPLE_CHARS = 500
 
 
 def status_rank(session: Session, trend: Trend) -> int:
-    """1 for emerging (or active without growth), 2 for active and still growing."""
+    """1 for emerging (or active without growth), 2 for active and still growing.
+
+    Snapshot growth is the trend engine's ratio of the window's signal to its baseline: above 1 is growth."""
     if trend.status != "active":
         return 1
-    growth = session.exec(select(TrendSnapshot.growth).where(TrendSnapshot.trend_id == trend.id)
+    growth = session.exec(select(TrendSnapshot.growth).where(TrendSnapshot.trend_id == trend.id,
+                                                              TrendSnapshot.window != "week")
                           .order_by(col(TrendSnapshot.window_start).desc()).limit(1)).first()
-    return 2 if growth is not None and growth > 0 else 1
+    return 2 if growth is not None and growth > 1.0 else 1
 
 
 def awaits_review(trend: Trend, config: MonitorConfig) -> bool:

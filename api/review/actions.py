@@ -98,7 +98,8 @@ def rename_trend(session: Session, *, trend_id: int, reviewer: User, label: str,
 
 
 def merge_trends(session: Session, *, source_id: int, target_id: int, reviewer: User, now: datetime) -> Trend:
-    """Fold `source` into `target`: its posts move over, lineage says 'merge', source.merged_into = target."""
+    """Fold `source` into `target`: its posts move over, source.merged_into = target, and a lineage row in the
+    trend engine's convention for merges (parent = the trend that stays, child = the one absorbed)."""
     if source_id == target_id:
         raise InvalidReviewError("Een trend kan niet met zichzelf worden samengevoegd.")
     source, target = get_trend(session, source_id), get_trend(session, target_id)
@@ -115,7 +116,7 @@ def merge_trends(session: Session, *, source_id: int, target_id: int, reviewer: 
     target.last_seen = max(target.last_seen, source.last_seen)
     target.emerging_at = min(filter(None, (target.emerging_at, source.emerging_at)), default=None)
     target.updated_at = now
-    session.add_all([source, target, TrendLineage(parent_id=source_id, child_id=target_id, relation="merge", at=now)])
+    session.add_all([source, target, TrendLineage(parent_id=target_id, child_id=source_id, relation="merge", at=now)])
     record_audit(session, actor=reviewer.username, action="trend_merged", target=f"trend:{source_id}", at=now,
                  details={"into": target_id, "posts_moved": moved})
     return target
