@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from api.auth.login import SESSION_LIFETIME
 from api.deps import CurrentUser, LoginRequired, SessionDep, SettingsDep
-from api.routes import login, users, zeeschuimer
+from api.routes import login, review_pages, reviews, subscription_pages, subscriptions, users, zeeschuimer
 from api.templating import TEMPLATES
 from models.content import Post
 from monitor_config.settings import Settings
@@ -71,6 +71,8 @@ def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
     app.add_exception_handler(LoginRequired, answer_login_required)
     app.include_router(login.router)
     app.include_router(users.router)
+    for router in (subscriptions.router, subscription_pages.router, reviews.router, review_pages.router):
+        app.include_router(router)
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["health"])
     app.add_api_route("/", overview, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
     app.state.upload_limiter = zeeschuimer.UploadLimiter()

@@ -218,9 +218,9 @@ def demo(
     text = (f"demo corpus (synthetic): {report.stored} new posts, {report.duplicates} already present\n"
             f"log in as '{username}' with password '{password}' (kept in {settings.home / DEMO_LOGIN_FILE})")
     if run_process:
-        from classifier.process import process_pending
+        from api.processing import run_processing
 
-        processed = process_pending(engine, watch, _embedder(settings, None), now=datetime.now(timezone.utc))
+        processed, _ = run_processing(engine, watch, _embedder(settings, None), now=datetime.now(timezone.utc))
         result["processing"] = processed.as_dict()
         text += f"\ntrends: {processed.trends} ({processed.posts} posts processed in this run)"
     _emit(result, as_json, text)
@@ -287,20 +287,20 @@ def process(
     embedder: EmbedderOption = None,
 ) -> None:
     """Embed, categorise and cluster the posts no run has processed yet, and update the trends."""
+    from api.processing import run_processing
     from classifier.exceptions import ClassifierError
-    from classifier.process import process_pending
 
     settings = _settings(ctx)
     watch = _watch(settings)
     engine = _engine(settings)
     try:
-        report = process_pending(engine, watch, _embedder(settings, embedder), now=datetime.now(timezone.utc),
-                                 rebuild=rebuild)
+        report, alerts = run_processing(engine, watch, _embedder(settings, embedder), now=datetime.now(timezone.utc),
+                                        rebuild=rebuild)
     except ClassifierError as exc:
         raise _fail(str(exc)) from None
-    _emit(report.as_dict(), as_json, f"processed {report.posts} posts ({report.embedded} newly embedded, "
-                                     f"{report.categorised} category labels): {report.trends} trends, "
-                                     f"{len(report.emerging)} newly emerging")
+    _emit({**report.as_dict(), "alerts_queued": alerts}, as_json,
+          f"processed {report.posts} posts ({report.embedded} newly embedded, {report.categorised} category "
+          f"labels): {report.trends} trends, {len(report.emerging)} newly emerging, {alerts} alerts queued")
 
 
 @app.command()

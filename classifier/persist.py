@@ -15,7 +15,8 @@ from sqlmodel import Session
 
 from classifier.detect.metrics import window_metrics
 from classifier.detect.windows import window_start
-from classifier.state import Trend, TrendState
+from classifier.cluster.lineage import fold_trend
+from classifier.state import Lineage, Trend, TrendState
 from classifier.summarise.summary import summarise
 from models.analysis import CategoryAssignment, ClassifierState, TrendLineage, TrendMembership, TrendSnapshot
 from models.analysis import Trend as TrendRow
@@ -88,9 +89,11 @@ def mirror_state(session: Session, state: TrendState, *, baseline_span: timedelt
     ids = list(wanted)
     for j in range(0, len(ids), 500):  # posts purged since they were clustered have no rows to link to
         live_posts.update(session.scalars(select(Post.id).where(Post.id.in_(ids[j:j + 500]))))
+    renamed = set(session.scalars(select(TrendLineage.child_id).where(TrendLineage.relation == "rename")))
     for trend in sorted(state.trends.values(), key=lambda t: t.trend_id):
         _write_trend(session, trend, summaries[trend.trend_id], merged_into.get(trend.trend_id),
-                     [int(p) for p in trend.post_ids if int(p) in live_posts], min_category_share)
+                     [int(p) for p in trend.post_ids if int(p) in live_posts], min_category_share,
+                     trend.trend_id in renamed)
     session.flush()
     for trend in state.trends.values():
         session.execute(delete(TrendSnapshot).where(TrendSnapshot.trend_id == trend.trend_id))
@@ -102,11 +105,28 @@ def mirror_state(session: Session, state: TrendState, *, baseline_span: timedelt
     return len(state.trends)
 
 
+def apply_reviews(session: Session, state: TrendState) -> int:
+    """Carry reviewers' merges into the engine, so the next run does not undo them; returns merges applied."""
+    known = {(line.parent, line.child) for line in state.lineage if line.kind == "merge"}
+    applied = 0
+    for row in session.scalars(select(TrendLineage).where(TrendLineage.relation == "merge").order_by(TrendLineage.id)):
+        keep, gone = state.trends.get(row.parent_id), state.trends.get(row.child_id)
+        if (row.parent_id, row.child_id) in known or keep is None or gone is None or not (keep.alive and gone.alive):
+            continue
+        size = gone.size
+        fold_trend(keep, gone)
+        state.lineage.append(Lineage(kind="merge", parent=keep.trend_id, child=gone.trend_id, at=row.at, posts=size))
+        applied += 1
+    return applied
+
+
 def _write_trend(session: Session, trend: Trend, summary: dict, merged_into: int | None, post_ids: list[int],
-                 min_category_share: float) -> None:
+                 min_category_share: float, renamed: bool) -> None:
     row = session.get(TrendRow, trend.trend_id) or TrendRow(id=trend.trend_id, first_seen=trend.first_seen,
                                                             last_seen=trend.last_seen)
-    row.label, row.keywords, row.status = summary["label"], summary["keywords"], trend.status
+    if not renamed:  # a reviewer's name stays
+        row.label = summary["label"]
+    row.keywords, row.status = summary["keywords"], trend.status
     row.first_seen, row.last_seen, row.emerging_at = trend.first_seen, trend.last_seen, trend.emerging_at
     row.size, row.authors, row.merged_into = summary["size"], summary["authors"], merged_into
     if trend.alive:

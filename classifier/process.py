@@ -19,7 +19,7 @@ from classifier.detect.windows import parse_duration, window_index, window_origi
 from classifier.embed.stored import StoredEmbedder
 from classifier.engine import update_embedded
 from classifier.exceptions import ClassifierError
-from classifier.persist import load_state, mirror_state, save_state
+from classifier.persist import apply_reviews, load_state, mirror_state, save_state
 from classifier.state import Post as EnginePost
 from classifier.state import TrendState, new_state
 from models.analysis import CategoryAssignment
@@ -105,6 +105,9 @@ def process_pending(engine: Engine, config: MonitorConfig, embedder: Embedder, *
         kept = None if rebuild else load_state(session)
     state, until = kept or (new_state(model=stored.name, dim=stored.dim, window=window), None)
     _check_state(state, stored.name, window)
+    if kept is not None:
+        with session_scope(engine) as session:
+            apply_reviews(session, state)
     report = ProcessReport(posts=len(posts))
     if not posts:
         return report

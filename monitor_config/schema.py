@@ -326,6 +326,54 @@ class Place(StrictModel):
     aliases: list[str] = Field(default_factory=list)
 
 
+class SmtpSettings(StrictModel):
+    """The mail server that sends alert and digest e-mails; credentials come from the environment."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(25, ge=1, le=65535)
+    from_address: str = "monitor@localhost"
+    username_env: EnvName | None = None
+    password_env: EnvName | None = None
+    starttls: bool = False
+    timeout_seconds: float = Field(30, gt=0, le=300)
+
+    _env = field_validator("username_env", "password_env")(check_env_name)
+
+    @field_validator("from_address")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        if "@" not in value or any(ch.isspace() for ch in value):
+            raise ValueError(
+                f"alerts.smtp.from_address {value!r} is not an e-mail address; fix: for example "
+                "'monitor@jeugdwerk.amsterdam.nl'"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> SmtpSettings:
+        if (self.username_env is None) != (self.password_env is None):
+            raise ValueError(
+                "alerts.smtp needs both 'username_env' and 'password_env' or neither; fix: name both "
+                "environment variables (for example SMTP_USERNAME and SMTP_PASSWORD) or remove both"
+            )
+        return self
+
+
+class WebhookPolicy(StrictModel):
+    allow_private_targets: bool = Field(
+        False, description="Allow webhooks to loopback, private, link-local or reserved addresses (admins only)"
+    )
+    timeout_seconds: float = Field(10, gt=0, le=120)
+
+
+class AlertsConfig(StrictModel):
+    public_url: AnyHttpUrl = Field(
+        AnyHttpUrl("http://127.0.0.1:8000"), description="Where users reach this service; used for links in e-mails"
+    )
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    webhooks: WebhookPolicy = Field(default_factory=WebhookPolicy)
+
+
 class CategorySettings(StrictModel):
     target_precision: float = Field(0.8, gt=0.5, lt=1.0, description="Precision the abstain threshold keeps")
     min_trend_share: float = Field(0.25, gt=0.0, le=1.0,
@@ -360,6 +408,7 @@ class MonitorConfig(StrictModel):
     sources: list[Source] = Field(default_factory=list)
     watchlists: list[Watchlist] = Field(default_factory=list)
     places: list[Place] = Field(default_factory=list)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
 
     _env = field_validator("pseudonym_key_env")(check_env_name)

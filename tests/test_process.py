@@ -108,3 +108,29 @@ def test_purge_also_removes_old_texts_from_the_kept_state(engine: Engine, key: b
     kept_texts = [p for t in state.trends.values() for p in t.ex_posts] + state.buffer.posts
     assert report.posts_deleted > 100 and trends_kept > 0
     assert kept_texts and all(p.created_at >= report.cutoff for p in kept_texts)
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_reviewers_renames_and_merges_survive_the_next_run(engine: Engine, key: bytes, slice_file: Path,
+                                                           use_m3) -> None:
+    from api.auth.users import create_user
+    from api.review.actions import merge_trends, rename_trend
+    from models.db import session_scope
+
+    config = load_config()
+    import_file(slice_file, engine=engine, key=key)
+    process_pending(engine, config, use_m3, now=FIRST_RUN)
+    with session_scope(engine) as session:
+        reviewer = create_user(session, username="rita", password="een-lang-wachtwoord", role="reviewer",
+                               actor="test")
+        main_trend = max(_gelblaster_trends(session).items(), key=lambda kv: kv[1])[0]
+        other = session.scalars(select(Trend.id).where(Trend.id != main_trend, Trend.merged_into.is_(None))
+                                .order_by(Trend.size.desc())).first()
+        rename_trend(session, trend_id=main_trend, reviewer=reviewer, label="Gelblaster-challenge", now=FIRST_RUN)
+        merge_trends(session, source_id=other, target_id=main_trend, reviewer=reviewer, now=FIRST_RUN)
+    process_pending(engine, config, use_m3, now=SECOND_RUN)
+    with Session(engine) as session:
+        assert session.get(Trend, main_trend).label == "Gelblaster-challenge"
+        assert session.get(Trend, other).merged_into == main_trend
+        assert session.scalar(select(func.count()).select_from(TrendMembership)
+                              .where(TrendMembership.trend_id == other)) == 0

@@ -43,13 +43,14 @@ def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datet
         if sims[a, b] < th.merge:
             return out
         keep, gone = sorted((cand[a], live[b]), key=lambda t: (-t.size, t.trend_id))
-        _fold(keep, gone)
+        fold_trend(keep, gone)
         touched.add(keep.trend_id)
         out.append(Lineage(kind="merge", parent=keep.trend_id, child=gone.trend_id, at=now, posts=gone.size))
         state.lineage.append(out[-1])
 
 
-def _fold(keep: Trend, gone: Trend) -> None:
+def fold_trend(keep: Trend, gone: Trend) -> None:
+    """Absorb `gone` into `keep` (used by the engine's own merges and by reviewers' merges)."""
     keep.vec_sum = keep.vec_sum + gone.vec_sum
     keep.size += gone.size
     keep.post_ids += gone.post_ids
