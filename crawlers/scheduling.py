@@ -1,6 +1,8 @@
 """Crawl schedules: one APScheduler job per watchlist, on its cron or interval in its own time zone.
 
-Jobs live in the product database (the `apscheduler_jobs` table), so schedules survive a restart; each job
+Crawl jobs live in the product database (job store "crawls", table `apscheduler_jobs`), so schedules survive
+a restart; the default job store stays in memory for jobs whose arguments cannot be stored (the alert jobs
+take an engine and notifiers), so `register_serving_jobs` can use the same scheduler. Each crawl job
 has `max_instances=1` and `coalesce=True`, so two runs of the same watchlist never overlap and a backlog of
 missed runs becomes one run. A job's function must be importable by name for the job store, so the
 settings and engine it needs are handed over once, by `start_scheduler`.
@@ -11,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
@@ -24,6 +27,7 @@ from monitor_config.settings import Settings
 
 log = logging.getLogger(__name__)
 JOB_PREFIX = "crawl:"
+JOBSTORE = "crawls"
 MISFIRE_GRACE_SECONDS = 3600
 
 
@@ -56,12 +60,12 @@ def crawl_watchlist(watchlist: str) -> list[dict[str, Any]]:
 def sync_jobs(scheduler: BackgroundScheduler, config: MonitorConfig) -> list[str]:
     """Add or update a job per watchlist and remove jobs of watchlists no longer configured."""
     wanted = {f"{JOB_PREFIX}{w.name}": w for w in config.watchlists}
-    for job in scheduler.get_jobs():
+    for job in scheduler.get_jobs(jobstore=JOBSTORE):
         if job.id.startswith(JOB_PREFIX) and job.id not in wanted:
             job.remove()
     for job_id, watchlist in wanted.items():
         scheduler.add_job(crawl_watchlist, trigger_for(watchlist.schedule), args=[watchlist.name], id=job_id,
-                          name=f"crawl {watchlist.name}", replace_existing=True, max_instances=1, coalesce=True,
+                          name=f"crawl {watchlist.name}", jobstore=JOBSTORE, replace_existing=True, max_instances=1, coalesce=True,
                           misfire_grace_time=MISFIRE_GRACE_SECONDS)
     return sorted(wanted)
 
@@ -71,7 +75,7 @@ def start_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
     global _context
     _context = _Context(settings, engine)
     scheduler = BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)},
+        jobstores={"default": MemoryJobStore(), JOBSTORE: SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)},
         job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": MISFIRE_GRACE_SECONDS},
         timezone="UTC",
     )
