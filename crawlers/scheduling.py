@@ -65,8 +65,8 @@ def sync_jobs(scheduler: BackgroundScheduler, config: MonitorConfig) -> list[str
             job.remove()
     for job_id, watchlist in wanted.items():
         scheduler.add_job(crawl_watchlist, trigger_for(watchlist.schedule), args=[watchlist.name], id=job_id,
-                          name=f"crawl {watchlist.name}", jobstore=JOBSTORE, replace_existing=True, max_instances=1, coalesce=True,
-                          misfire_grace_time=MISFIRE_GRACE_SECONDS)
+                          name=f"crawl {watchlist.name}", jobstore=JOBSTORE, replace_existing=True,
+                          max_instances=1, coalesce=True, misfire_grace_time=MISFIRE_GRACE_SECONDS)
     return sorted(wanted)
 
 

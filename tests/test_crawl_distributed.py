@@ -70,6 +70,7 @@ def test_two_processes_share_the_work(engine: Engine, tmp_path: Path, credential
     # ... stored once, with the cursors where a single process would have left them.
     assert len(stored(engine, "telegram")) == 5 and len(stored(engine, "mastodon")) == 29
     marks = cursors(engine)
-    assert all(marks[(f"telegram-{n}", "channel:buurtkanaal")].value == "94" for kind, n in SOURCES if kind == "telegram")
+    assert all(marks[(f"telegram-{n}", "channel:buurtkanaal")].value == "94"
+               for kind, n in SOURCES if kind == "telegram")
     assert all(marks[(f"mastodon-{n}", f"tag:{MASTODON_TAG}")].value == "117020582251615632"
                for kind, n in SOURCES if kind == "mastodon")

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from crawl_support import credentials, KINDS, crawl_settings, cursors, source, stored_by, write_config
+from crawl_support import (  # noqa: F401 (credentials is a fixture)
+    KINDS, crawl_settings, credentials, cursors, source, stored_by, write_config,
+)
 from crawlers.runner import run_crawl
 from sources_server import SourcesServer
 

@@ -5,7 +5,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from crawl_support import credentials, KINDS, crawl_settings, cursors, links, runs, source, stored, write_config
+from crawl_support import (  # noqa: F401 (credentials is a fixture)
+    KINDS, crawl_settings, credentials, cursors, links, runs, source, stored, write_config,
+)
 from crawlers.runner import run_crawl
 from sources_server import FEED_ETAG, MASTODON_TAG, SourcesServer
 
