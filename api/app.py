@@ -52,9 +52,13 @@ def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         scheduler = None
         if settings.scheduler:
+            from api.alerts.jobs import register_serving_jobs
+            from api.jobs import register_processing_job
             from crawlers.scheduling import start_scheduler
 
-            scheduler = start_scheduler(settings, engine)
+            scheduler = start_scheduler(settings, engine, crawl=not settings.demo)
+            register_processing_job(scheduler, engine, settings)
+            register_serving_jobs(scheduler, engine, settings)
         app.state.scheduler = scheduler
         try:
             yield

@@ -361,13 +361,15 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    scheduler: Annotated[bool, typer.Option("--scheduler/--no-scheduler",
+                                            help="Run crawls, processing, alerts and digests on schedule.")] = True,
 ) -> None:
-    """Serve the web pages and the API."""
+    """Serve the web pages, the API and (unless --no-scheduler) the scheduled jobs, in one process."""
     import uvicorn
 
     from api.app import create_app
 
-    settings = _settings(ctx)
+    settings = _settings(ctx).model_copy(update={"scheduler": scheduler})
     _watch(settings)
     _key(settings)  # refuse to start without a pseudonymisation key outside demo mode
     try:

@@ -70,8 +70,10 @@ def sync_jobs(scheduler: BackgroundScheduler, config: MonitorConfig) -> list[str
     return sorted(wanted)
 
 
-def start_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
-    """Start the background scheduler with its jobs stored in the product database."""
+def start_scheduler(settings: Settings, engine: Engine, *, crawl: bool = True) -> BackgroundScheduler:
+    """Start the background scheduler with its jobs stored in the product database.
+
+    `crawl=False` starts it without the watchlists' crawl jobs (the offline demo)."""
     global _context
     _context = _Context(settings, engine)
     scheduler = BackgroundScheduler(
@@ -80,6 +82,6 @@ def start_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
         timezone="UTC",
     )
     scheduler.start()
-    jobs = sync_jobs(scheduler, settings.watch)
+    jobs = sync_jobs(scheduler, settings.watch) if crawl else []
     log.info("crawl scheduler started with %d jobs", len(jobs))
     return scheduler

@@ -385,10 +385,11 @@ class ClassifierConfig(StrictModel):
 
     embedder: EmbedderSpec = Field(default_factory=EmbedderSpec)
     window: str = Field("1d", description="Length of the time windows trends are counted in")
+    process_every: str = Field("15m", description="How often `serve` processes newly collected posts")
     categories: CategorySettings = Field(default_factory=CategorySettings)
     trends: TrendSettings = Field(default_factory=TrendSettings)
 
-    @field_validator("window")
+    @field_validator("window", "process_every")
     @classmethod
     def _window(cls, value: str) -> str:
         try:

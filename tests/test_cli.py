@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from api.app import create_app
 from api.auth.users import ensure_demo_user
 from api.cli import app
+from crawlers.scheduling import JOB_PREFIX
 from models.db import session_scope
 from models.db import make_engine, upgrade_database
 from monitor_config.settings import load_settings
@@ -111,3 +112,13 @@ def test_demo_loads_the_synthetic_corpus_without_keeping_a_handle(home: Path, mo
     assert len(never_mentioned) > 900
     for handle in never_mentioned:
         assert handle.encode() not in database, handle
+
+
+def test_serve_runs_processing_and_alert_jobs_and_no_crawls_in_the_offline_demo(home: Path) -> None:
+    settings = load_settings(demo=True, scheduler=True)
+    engine = make_engine(settings.resolved_database_url)
+    upgrade_database(engine)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        jobs = {job.id for job in client.app.state.scheduler.get_jobs()}
+    assert {"process", "alerts-deliver", "alerts-daily"} <= jobs
+    assert not [job for job in jobs if job.startswith(JOB_PREFIX)]
