@@ -51,7 +51,7 @@ def _conditions(filters: TrendFilters) -> list[ColumnElement[bool]]:
     if filters.until is not None:
         conditions.append(Trend.first_seen < filters.until)  # type: ignore[arg-type]
     if filters.platform:
-        conditions.append(Trend.summary[("platforms", filters.platform.lower())].is_not(None))  # type: ignore[index]
+        conditions.append(Trend.summary[("platforms", filters.platform.lower())].as_string().is_not(None))  # type: ignore[index]
     if filters.keyword:
         conditions.append(_keyword_matches(filters.keyword))
     return conditions
@@ -150,3 +150,16 @@ def count_trends_by_status(session: Session) -> dict[str, int]:
 
 def count_posts(session: Session) -> int:
     return session.execute(select(func.count()).select_from(Post)).scalar_one()
+
+
+def total_daily_volume(session: Session, start: datetime, end: datetime) -> dict[date, int]:
+    """Posts per Amsterdam day over all trends that are not merged away (for the overview's chart)."""
+    query = (select(TrendSnapshot.window_start, func.sum(TrendSnapshot.volume))
+             .join(Trend, Trend.id == TrendSnapshot.trend_id)
+             .where(TrendSnapshot.window == "day", TrendSnapshot.window_start >= start,  # type: ignore[arg-type]
+                    TrendSnapshot.window_start < end, Trend.merged_into.is_(None))  # type: ignore[union-attr]
+             .group_by(TrendSnapshot.window_start))
+    totals: dict[date, int] = defaultdict(int)
+    for window_start, volume in session.execute(query):
+        totals[window_start.astimezone(AMSTERDAM).date()] += int(volume or 0)
+    return dict(totals)
