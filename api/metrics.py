@@ -6,6 +6,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
@@ -64,4 +65,5 @@ def install_metrics(app: FastAPI, engine: Engine) -> None:
     def metrics() -> Response:
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
-    app.add_api_route("/metrics", metrics, methods=["GET"], tags=["health"], summary="Prometheus metrics")
+    app.add_api_route("/metrics", metrics, methods=["GET"], tags=["health"], summary="Prometheus metrics",
+                      response_class=PlainTextResponse)

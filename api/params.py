@@ -5,7 +5,6 @@ from datetime import datetime, timezone
 from typing import Annotated, Literal
 
 from fastapi import Query
-from fastapi.exceptions import RequestValidationError
 from pydantic import StringConstraints
 
 from api.queries.trends import TrendFilters
@@ -17,20 +16,20 @@ Keyword = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip")]
 MAX_ID = 2**31 - 1
+EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
 
 
-def as_utc(value: datetime | None, name: str) -> datetime | None:
-    """Aware UTC; a time without a zone is taken as UTC. Dates beyond what a database stores are a 422."""
+def as_utc(value: datetime | None) -> datetime | None:
+    """Aware UTC; a time without a zone is taken as UTC. Moments beyond what the databases store are clamped
+    (a 'since' in the year 401 means 'from the start')."""
     if value is None:
         return None
     try:
         moment = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
     except (OverflowError, ValueError):
-        moment = None
-    if moment is None or not 1900 <= moment.year <= 9000:
-        raise RequestValidationError([{"type": "value_error", "loc": ("query", name), "input": str(value),
-                                       "msg": f"{name} ligt buiten 1900–9000 / {name} is out of range 1900–9000"}])
-    return moment
+        return EARLIEST if value.year < 5000 else LATEST
+    return min(max(moment, EARLIEST), LATEST)
 
 
 def read_trend_filters(
@@ -42,5 +41,5 @@ def read_trend_filters(
     keyword: Annotated[Keyword | None, Query(description="Part of the label, a keyword or hashtag")] = None,
 ) -> TrendFilters:
     return TrendFilters(categories=tuple(category or ()), statuses=tuple(status or ()),
-                        since=as_utc(since, "since"), until=as_utc(until, "until"), platform=platform,
+                        since=as_utc(since), until=as_utc(until), platform=platform,
                         keyword=keyword)

@@ -45,7 +45,8 @@ def read_digest_weeks(clock: ClockDep, _user: CurrentUser) -> list[DigestWeekPub
                                          "text/html": {"schema": {"type": "string"}}}}})
 def read_digest(
     request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep, _user: CurrentUser,
-    iso_week: Annotated[str, Path(description="ISO week, e.g. 2026-W47 (Europe/Amsterdam boundaries)")],
+    iso_week: Annotated[str, Path(description="ISO week, e.g. 2026-W47 (Europe/Amsterdam boundaries)",
+                                   pattern=r"^[0-9]{4}-?[Ww][0-9]{1,2}$")],
     fmt: Annotated[Literal["json", "md", "html"], Query(alias="format")] = "json",
     lang: Annotated[Literal["nl", "en"], Query()] = "nl",
 ) -> Any:
