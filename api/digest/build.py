@@ -97,8 +97,11 @@ def build_digest(session: Session, *, week: IsoWeek, config: MonitorConfig, lang
         for kind in SECTION_ORDER if placed[kind]
     ]
     items = [item for kind in SECTION_ORDER for _, item in placed[kind]]
+    posts = sum(i.volume for i in items)
+    totals = (translate(lang, "empty") if not items else
+              translate(lang, "totals.one" if len(items) == 1 else "totals", trends=len(items), posts=posts))
     return Digest(week=str(week), lang=lang, title=translate(lang, "title", week=str(week)),  # type: ignore[arg-type]
                   period=translate(lang, "period", start=format_day(week.monday, lang),
                                    end=format_day(week.monday + timedelta(days=6), lang)),
                   start=week.start, end=week.end, generated_at=now, organisation=config.organisation,
-                  trend_count=len(items), post_count=sum(i.volume for i in items), sections=sections)
+                  trend_count=len(items), post_count=posts, totals=totals, sections=sections)

@@ -59,4 +59,5 @@ class Digest(BaseModel):
     organisation: str
     trend_count: int
     post_count: int
+    totals: str = Field(description="The counts as a sentence, or that the week had nothing to report")
     sections: list[DigestSection]
