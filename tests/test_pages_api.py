@@ -1,8 +1,9 @@
-"""The trends, digests and operations API on SQLite and PostgreSQL, with real rows and real tokens."""
+"""The trends, digests and operations API on SQLite and PostgreSQL, with real rows and real tokens.
+The tests only read, so each backend's database and app are made once for the module."""
 from __future__ import annotations
 
+import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,15 +11,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models.content import CrawlRun, SourceRow
-from tests.pages_support import bearer, make_site
+from tests.pages_support import bearer, make_site, shared_engine  # noqa: F401 - a fixture
 from tests.trend_factory import at, link_trends, make_trend, spread
 
 PHONE = "0612345678"
 
 
-@pytest.fixture
-def api(engine: Engine, tmp_path: Path) -> tuple[TestClient, dict[str, str], dict[str, int]]:
-    site = make_site(engine, tmp_path)
+@pytest.fixture(scope="module")
+def api(shared_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, dict[str, str], dict[str, int]]:
+    engine = shared_engine
+    site = make_site(engine, tmp_path_factory.mktemp("home"))
     with Session(engine) as session:
         trends = {
             "old": make_trend(session, label="Oude gelblaster", first_seen=at(date(2026, 9, 1)),
@@ -138,11 +140,18 @@ def test_sources_watchlists_and_crawl_runs_are_for_the_admin(api) -> None:  # ty
     assert runs["total"] == 1 and runs["items"][0]["errors"] == ["HTTP 500"]
 
 
+def requests_counted(metrics: str, route: str, status: int) -> float:
+    pattern = rf'leefwereld_http_requests_total{{method="GET",route="{re.escape(route)}",status="{status}"}} (\S+)'
+    match = re.search(pattern, metrics)
+    return float(match.group(1)) if match else 0.0
+
+
 def test_metrics_count_requests_and_show_product_figures(api) -> None:  # type: ignore[no-untyped-def]
     client, tokens, ids = api
+    before = requests_counted(client.get("/metrics").text, "/api/v1/trends/{trend_id}", 200)
     client.get(f"/api/v1/trends/{ids['beef']}", headers=bearer(tokens["worker"]))
     text = client.get("/metrics").text
-    assert 'leefwereld_http_requests_total{method="GET",route="/api/v1/trends/{trend_id}",status="200"} 1.0' in text
+    assert requests_counted(text, "/api/v1/trends/{trend_id}", 200) == before + 1
     assert "leefwereld_posts_stored 2.0" in text
     assert 'leefwereld_trends{status="emerging"} 2.0' in text and 'leefwereld_trends{status="new"} 0.0' in text
     assert 'leefwereld_crawl_runs{status="failed"} 1.0' in text

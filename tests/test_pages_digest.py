@@ -19,6 +19,7 @@ from api.digest import (
 )
 from api.digest.weeks import last_complete_week
 from monitor_config import MonitorConfig
+from tests.pages_support import shared_engine  # noqa: F401 - a fixture
 from tests.trend_factory import at, make_trend, spread
 
 WEEK = parse_week("2026-W47")  # Monday 16 November 2026
@@ -54,7 +55,13 @@ def build_week(session: Session) -> dict[str, int]:
     return {name: trend.id or 0 for name, trend in trends.items()}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def engine(shared_engine: Engine) -> Engine:
+    """The tests only read: one database per backend for the module."""
+    return shared_engine
+
+
+@pytest.fixture(scope="module")
 def digest_rows(engine: Engine) -> dict[str, int]:
     with Session(engine) as session:
         return build_week(session)
@@ -119,9 +126,9 @@ def test_json_carries_the_sections_and_the_week_boundaries_in_amsterdam_time(
     assert [s["kind"] for s in data["sections"]] == ["emerging", "new", "growing", "fading"]
 
 
-def test_an_empty_week_says_so(engine: Engine, small_config: MonitorConfig) -> None:
+def test_an_empty_week_says_so(engine: Engine, digest_rows: dict[str, int], small_config: MonitorConfig) -> None:
     with Session(engine) as session:
-        digest = build_digest(session, week=WEEK, config=small_config, now=NOW)
+        digest = build_digest(session, week=parse_week("2026-W30"), config=small_config, now=NOW)
     assert digest.sections == [] and "geen nieuwe" in render_digest_markdown(digest)
 
 

@@ -2,25 +2,29 @@
 The queries behind them are tested on both backends in test_pages_api; the pages run on SQLite."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from models.db import make_engine, upgrade_database
 from tests.pages_support import PASSWORD, csrf_of, make_site
 from tests.trend_factory import at, make_trend, spread
 
-pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 PHONE = "06-12345678"
 SCRIPT = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 
 
-@pytest.fixture
-def browser(engine: Engine, tmp_path: Path) -> tuple[TestClient, int]:
-    site = make_site(engine, tmp_path)
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, int]]:
+    """One SQLite database and app for the module: the tests only read."""
+    home = tmp_path_factory.mktemp("web")
+    engine = make_engine(f"sqlite:///{home / 'test.db'}")
+    upgrade_database(engine)
+    app = make_site(engine, home).app
     with Session(engine) as session:
         trend = make_trend(session, label="Gelblaster <b>metro</b>", status="emerging",
                            first_seen=at(date(2026, 11, 10)), last_seen=at(date(2026, 11, 21)),
@@ -31,7 +35,14 @@ def browser(engine: Engine, tmp_path: Path) -> tuple[TestClient, int]:
                                         "crossed": ["burst_z", "min_growth"]})
         session.commit()
         trend_id = trend.id or 0
-    client = TestClient(site.app, follow_redirects=False)
+    yield app, trend_id
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser(site: tuple[FastAPI, int]) -> tuple[TestClient, int]:
+    app, trend_id = site
+    client = TestClient(app, follow_redirects=False)
     token = csrf_of(client.get("/login/").text)
     response = client.post("/login/", data={"username": "jan", "password": PASSWORD, "csrf_token": token,
                                             "next": "/trends"})
@@ -39,8 +50,8 @@ def browser(engine: Engine, tmp_path: Path) -> tuple[TestClient, int]:
     return client, trend_id
 
 
-def test_pages_send_visitors_without_a_session_to_the_log_in_page(engine: Engine, tmp_path: Path) -> None:
-    client = TestClient(make_site(engine, tmp_path).app, follow_redirects=False)
+def test_pages_send_visitors_without_a_session_to_the_log_in_page(site: tuple[FastAPI, int]) -> None:
+    client = TestClient(site[0], follow_redirects=False)
     for path in ("/trends", "/trends/1", "/digests/2026-W47"):
         response = client.get(path, headers={"accept": "text/html"})
         assert response.status_code == 303 and response.headers["location"].startswith("/login/?next=")
