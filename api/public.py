@@ -51,8 +51,9 @@ class SnapshotPublic(BaseModel):
 
 
 class TimelinePublic(BaseModel):
-    day: list[SnapshotPublic]
-    week: list[SnapshotPublic]
+    windows: list[SnapshotPublic] = Field(description="Per time window: a day by default (window 'day'), "
+                                                       "or the configured length (window 'window')")
+    weeks: list[SnapshotPublic] = Field(description="Per week (window 'week', starting Monday 00:00 UTC)")
 
 
 class PostPublic(BaseModel):

@@ -19,6 +19,8 @@ from models.analysis import Trend
 from monitor_config.schema import MonitorConfig
 
 MAX_REPRESENTATIVE_POSTS = 5
+# Only these parts of Trend.summary are shown: anything else the classifier may keep there stays inside.
+SUMMARY_KEYS = ("hashtags", "platforms", "sources", "why_flagged", "lineage")
 
 
 def _summary_part(trend: Trend, key: str, kind: type) -> Any:
@@ -47,10 +49,11 @@ def make_trend_detail(session: Session, trend: Trend, config: MonitorConfig) -> 
         for link, other in list_lineage(session, trend.id or 0)
     ]
     timeline = TimelinePublic(**{
-        window: [SnapshotPublic.model_validate(s, from_attributes=True) for s in list_snapshots(session, trend.id or 0, window)]
-        for window in ("day", "week")
+        key: [SnapshotPublic.model_validate(s, from_attributes=True)
+              for s in list_snapshots(session, trend.id or 0, weekly=key == "weeks")]
+        for key in ("windows", "weeks")
     })
-    summary = {k: v for k, v in (trend.summary or {}).items() if k != "representative_post_ids"}
+    summary = {key: (trend.summary or {})[key] for key in SUMMARY_KEYS if key in (trend.summary or {})}
     return TrendDetailPublic(
         **base.model_dump(), summary=summary, why_flagged=_summary_part(trend, "why_flagged", dict),
         merged_into=trend.merged_into, timeline=timeline,

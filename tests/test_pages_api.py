@@ -29,6 +29,7 @@ def api(shared_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> tupl
                                first_seen=at(date(2026, 11, 10)), last_seen=at(date(2026, 11, 20)),
                                emerging_at=at(date(2026, 11, 18)), platforms={"youtube": 3, "tiktok": 2},
                                keywords=["drill", "zuidoost"], hashtags=["#drillbeef"], growth=2.5,
+                               review_status="confirmed",
                                posts=[f"bel {PHONE} als je @kim_ams kent", "<script>alert(1)</script>"],
                                daily=spread(date(2026, 11, 16), [1, 3, 9])),
             "orbeez": make_trend(session, label="Orbeez op het plein", status="emerging", growth=4.0,
@@ -101,7 +102,7 @@ def test_trend_detail_has_timeline_lineage_and_redacted_posts(api) -> None:  # t
     detail = response.json()
     assert PHONE not in response.text and "kim_ams" not in response.text
     assert detail["representative_posts"][0]["text"] == "bel [telefoonnummer] als je @[gebruiker] kent"
-    assert [s["volume"] for s in detail["timeline"]["day"]] == [1, 3, 9]
+    assert [s["volume"] for s in detail["timeline"]["windows"]] == [1, 3, 9]
     assert detail["lineage"] == [{"relation": "merge", "direction": "from", "other_id": ids["merged"],
                                   "other_label": "Opgegaan", "at": "2026-11-19T12:00:00Z"}]
     assert detail["category_title"] == "Exposen en online shaming" and detail["why_flagged"]["threshold"] == 2.5

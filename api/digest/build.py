@@ -2,6 +2,7 @@
 
 Each trend lands in at most one section, in this order of precedence: emerging (its emergence fell in the
 week), new (first seen in the week), growing, fading (by the week's volume against the week before).
+Trends in categories marked for review wait for a reviewer's confirmation; dismissed ones never appear.
 """
 from __future__ import annotations
 
@@ -38,6 +39,11 @@ def classify_trend(trend: Trend, week: IsoWeek, volume: int, previous: int) -> S
     return None
 
 
+def awaits_review(trend: Trend, config: MonitorConfig) -> bool:
+    """Trends in review categories reach the digest only once a reviewer confirmed them, as alerts do."""
+    return trend.category in {c.name for c in config.categories if c.review} and trend.review_status != "confirmed"
+
+
 def shorten(text: str, limit: int = EXAMPLE_LENGTH) -> str:
     """Redact first, then cut: a cut must never leave half a phone number unmasked."""
     clean = " ".join(redact(text).split())
@@ -57,7 +63,7 @@ def _examples(session: Session, trend: Trend) -> list[DigestPost]:
 def _item(session: Session, trend: Trend, days: list[date], volumes: dict[date, int]) -> DigestItem:
     daily = [volumes.get(day, 0) for day in days]
     volume, previous = sum(daily[-7:]), sum(daily[-14:-7])
-    platforms = (trend.summary or {}).get("platforms") or {}
+    platforms = {k: v for k, v in ((trend.summary or {}).get("platforms") or {}).items() if isinstance(v, (int, float))}
     return DigestItem(trend_id=trend.id or 0, label=trend.label or f"Trend {trend.id}", status=trend.status,
                       volume=volume, previous_volume=previous, change_percent=_change(volume, previous),
                       authors=trend.authors, platforms={str(k): int(v) for k, v in platforms.items()},
@@ -81,7 +87,8 @@ def build_digest(session: Session, *, week: IsoWeek, config: MonitorConfig, lang
                  now: datetime) -> Digest:
     first = week.shifted(1 - SPARK_WEEKS)
     days = [first.monday + timedelta(days=n) for n in range(7 * SPARK_WEEKS)]
-    trends = find_trends_active_between(session, week.shifted(-1).start, week.end)
+    trends = [t for t in find_trends_active_between(session, week.shifted(-1).start, week.end)
+              if not awaits_review(t, config)]
     volumes = daily_volumes(session, [t.id for t in trends if t.id is not None], first.start, week.end)
     placed: dict[SectionKind, list[tuple[Trend, DigestItem]]] = {kind: [] for kind in SECTION_ORDER}
     for trend in trends:

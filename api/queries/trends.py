@@ -17,6 +17,7 @@ from models.content import Post
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # days are Amsterdam days, as in api.digest.weeks
 STATUSES = ("new", "emerging", "active", "fading", "dormant")
+WEEK = "week"  # the classifier's other windows are "day" (the default 1d) or "window" (any other length)
 HIDDEN_REVIEW = "dismissed"  # a reviewer judged it not a risk: out of lists and digests
 
 
@@ -68,11 +69,11 @@ def _keyword_matches(keyword: str) -> ColumnElement[bool]:
 
 def _latest_growth():  # type: ignore[no-untyped-def]
     latest = (select(TrendSnapshot.trend_id, func.max(TrendSnapshot.window_start).label("start"))
-              .where(TrendSnapshot.window == "day").group_by(TrendSnapshot.trend_id).subquery())
+              .where(TrendSnapshot.window != WEEK).group_by(TrendSnapshot.trend_id).subquery())
     return (select(TrendSnapshot.trend_id, TrendSnapshot.growth)
             .join(latest, and_(TrendSnapshot.trend_id == latest.c.trend_id,
                                TrendSnapshot.window_start == latest.c.start))
-            .where(TrendSnapshot.window == "day").subquery())
+            .where(TrendSnapshot.window != WEEK).subquery())
 
 
 def list_trends(session: Session, filters: TrendFilters, *, limit: int, offset: int) -> tuple[list[TrendRow], int]:
@@ -97,20 +98,22 @@ def latest_growth(session: Session, trend_id: int) -> float | None:
     return session.execute(select(growth.c.growth).where(growth.c.trend_id == trend_id)).scalar_one_or_none()
 
 
-def list_snapshots(session: Session, trend_id: int, window: str) -> list[TrendSnapshot]:
-    query = (select(TrendSnapshot).where(TrendSnapshot.trend_id == trend_id, TrendSnapshot.window == window)
+def list_snapshots(session: Session, trend_id: int, *, weekly: bool) -> list[TrendSnapshot]:
+    """The week snapshots, or the others (day windows by default; shorter ones when so configured)."""
+    window = TrendSnapshot.window == WEEK if weekly else TrendSnapshot.window != WEEK
+    query = (select(TrendSnapshot).where(TrendSnapshot.trend_id == trend_id, window)
              .order_by(TrendSnapshot.window_start))  # type: ignore[arg-type]
     return list(session.execute(query).scalars())
 
 
 def daily_volumes(session: Session, trend_ids: Iterable[int], start: datetime, end: datetime) -> dict[int, dict[date, int]]:
-    """Volume per Amsterdam day from the day snapshots, per trend (days without a snapshot are absent)."""
+    """Volume per Amsterdam day from the day (or shorter) windows, per trend; days without posts are absent."""
     ids = list(trend_ids)
     volumes: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     if not ids:
         return {}
     query = select(TrendSnapshot.trend_id, TrendSnapshot.window_start, TrendSnapshot.volume).where(
-        TrendSnapshot.trend_id.in_(ids), TrendSnapshot.window == "day",  # type: ignore[attr-defined]
+        TrendSnapshot.trend_id.in_(ids), TrendSnapshot.window != WEEK,  # type: ignore[attr-defined]
         TrendSnapshot.window_start >= start, TrendSnapshot.window_start < end)  # type: ignore[arg-type]
     for trend_id, window_start, volume in session.execute(query):
         volumes[trend_id][window_start.astimezone(AMSTERDAM).date()] += volume
@@ -156,7 +159,7 @@ def total_daily_volume(session: Session, start: datetime, end: datetime) -> dict
     """Posts per Amsterdam day over all trends that are not merged away (for the overview's chart)."""
     query = (select(TrendSnapshot.window_start, func.sum(TrendSnapshot.volume))
              .join(Trend, Trend.id == TrendSnapshot.trend_id)
-             .where(TrendSnapshot.window == "day", TrendSnapshot.window_start >= start,  # type: ignore[arg-type]
+             .where(TrendSnapshot.window != WEEK, TrendSnapshot.window_start >= start,  # type: ignore[arg-type]
                     TrendSnapshot.window_start < end, Trend.merged_into.is_(None))  # type: ignore[union-attr]
              .group_by(TrendSnapshot.window_start))
     totals: dict[date, int] = defaultdict(int)

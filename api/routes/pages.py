@@ -11,7 +11,7 @@ from api.charts import bar_chart_svg, sparkline_svg
 from api.deps import ClockDep, CurrentUser, SessionDep, SettingsDep
 from api.digest import InvalidWeekError, build_digest, last_complete_week, parse_week
 from api.digest.render import digest_context
-from api.labels import AMSTERDAM, LABEL_FILTERS, STATUS_NL
+from api.labels import AMSTERDAM, LABEL_FILTERS, STATUS_NL, moment_nl
 from api.params import MAX_ID
 from api.queries.trends import TrendFilters, daily_volumes, get_trend, list_trends, total_daily_volume
 from api.templating import TEMPLATES
@@ -64,12 +64,13 @@ def trend_page(request: Request, trend_id: int, session: SessionDep, settings: S
         return render_not_found(request, f"Trend {trend_id} bestaat niet (meer); misschien is het adres "
                                                  "verkeerd overgenomen.")
     detail = make_trend_detail(session, trend, settings.watch)
-    days = detail.timeline.day[-90:]
-    chart = bar_chart_svg([(f"{s.window_start:%d-%m-%Y}", s.volume) for s in days],
-                          label=f"Berichten per dag in deze trend, {len(days)} dagen: "
+    days = detail.timeline.windows[-90:]
+    unit = ("dag", "dagen") if all(s.window == "day" for s in days) else ("tijdvak", "tijdvakken")
+    chart = bar_chart_svg([(moment_nl(s.window_start), s.volume) for s in days],
+                          label=f"Berichten per {unit[0]} in deze trend, {len(days)} {unit[1]}: "
                                 f"{sum(s.volume for s in days)} in totaal") if days else None
     return TEMPLATES.TemplateResponse(request, "trend.html", {"user": user, "trend": detail, "chart": chart,
-                                                              "days": days})
+                                                              "days": days, "unit": unit})
 
 
 @router.get("/digests", response_class=HTMLResponse)
