@@ -10,7 +10,9 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 STATUS_NL = {"new": "Nieuw", "emerging": "Opkomend", "active": "Actief", "fading": "Afnemend", "dormant": "Slapend"}
 SEVERITY_NL = {"low": "laag", "medium": "gemiddeld", "high": "hoog", "critical": "kritiek"}
-RELATION_NL = {"split": "afgesplitst", "merge": "samengevoegd", "rename": "hernoemd"}
+# (relation, the side this trend is on) -> what happened, followed by the other trend's name
+LINEAGE_NL = {("split", "child"): "Afgesplitst van", ("split", "parent"): "Hiervan splitste zich af:",
+              ("merge", "child"): "Opgegaan in", ("merge", "parent"): "Hierin is opgegaan:"}
 REVIEW_NL = {"pending": "wacht op beoordeling", "confirmed": "bevestigd", "watch": "blijven volgen",
              "dismissed": "afgewezen"}
 # Figures in the classifier's why_flagged; unknown keys are shown as they are.
@@ -47,4 +49,4 @@ def growth_nl(growth: float | None) -> str:
 
 LABEL_FILTERS = {"status_nl": status_nl, "figure_nl": figure_nl, "moment_nl": moment_nl, "growth_nl": growth_nl,
                  "severity_nl": lambda s: SEVERITY_NL.get(s or "", s or "–"),
-                 "relation_nl": lambda r: RELATION_NL.get(r, r), "review_nl": lambda r: REVIEW_NL.get(r, r)}
+                 "lineage_nl": lambda link: LINEAGE_NL.get((link.relation, link.side), f"{link.relation}:"), "review_nl": lambda r: REVIEW_NL.get(r, r)}

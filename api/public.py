@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -68,8 +68,9 @@ class PostPublic(BaseModel):
 
 
 class LineageLinkPublic(BaseModel):
-    relation: str = Field(description="split, merge or rename")
-    direction: str = Field(description="'from' (this trend came from the other) or 'into'")
+    relation: str = Field(description="split (the child came out of the parent) or merge (the child was absorbed "
+                                      "into the parent, which stays)")
+    side: Literal["parent", "child"] = Field(description="The side this trend is on")
     other_id: int
     other_label: str
     at: datetime

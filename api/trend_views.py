@@ -44,7 +44,7 @@ def make_trend_detail(session: Session, trend: Trend, config: MonitorConfig) -> 
     base = make_trend_public(trend, latest_growth(session, trend.id or 0), config)
     post_ids = _summary_part(trend, "representative_post_ids", list)[:MAX_REPRESENTATIVE_POSTS]
     lineage = [
-        LineageLinkPublic(relation=link.relation, direction="from" if link.child_id == trend.id else "into",
+        LineageLinkPublic(relation=link.relation, side="child" if link.child_id == trend.id else "parent",
                           other_id=other.id or 0, other_label=other.label or f"Trend {other.id}", at=link.at)
         for link, other in list_lineage(session, trend.id or 0)
     ]

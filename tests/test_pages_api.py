@@ -44,7 +44,7 @@ def api(shared_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> tupl
         }
         merged = make_trend(session, label="Opgegaan", first_seen=at(date(2026, 11, 1)),
                             merged_into=trends["beef"].id)
-        link_trends(session, merged, trends["beef"], "merge", at(date(2026, 11, 19)))
+        link_trends(session, trends["beef"], merged, "merge", at(date(2026, 11, 19)))  # beef stays
         session.add(SourceRow(name="news", kind="rss", base_url="https://news.example"))
         session.add(CrawlRun(source_name="news", status="ok", items_seen=5, items_stored=4))
         session.add(CrawlRun(source_name="news", status="failed", errors=["HTTP 500"]))
@@ -103,7 +103,7 @@ def test_trend_detail_has_timeline_lineage_and_redacted_posts(api) -> None:  # t
     assert PHONE not in response.text and "kim_ams" not in response.text
     assert detail["representative_posts"][0]["text"] == "bel [telefoonnummer] als je @[gebruiker] kent"
     assert [s["volume"] for s in detail["timeline"]["windows"]] == [1, 3, 9]
-    assert detail["lineage"] == [{"relation": "merge", "direction": "from", "other_id": ids["merged"],
+    assert detail["lineage"] == [{"relation": "merge", "side": "parent", "other_id": ids["merged"],
                                   "other_label": "Opgegaan", "at": "2026-11-19T12:00:00Z"}]
     assert detail["category_title"] == "Exposen en online shaming" and detail["why_flagged"]["threshold"] == 2.5
     assert "representative_post_ids" not in detail["summary"]

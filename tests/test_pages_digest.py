@@ -11,6 +11,7 @@ from sqlmodel import Session
 from api.digest import (
     InvalidWeekError,
     build_digest,
+    make_digest_email_renderer,
     parse_week,
     render_digest_email,
     render_digest_html,
@@ -119,6 +120,15 @@ def test_email_is_multipart_alternative_with_table_layout_and_no_external_assets
     assert "<link" not in html and "<img" not in html and "<script" not in html and "<svg" not in html
     assert f'href="https://monitor.example/trends/{digest_rows["new"]}"' in html
     assert "Emerging" in html and "Opkomend" not in html
+
+
+def test_the_outbox_renderer_takes_a_session_a_week_and_a_language(
+        engine: Engine, digest_rows: dict[str, int], small_config: MonitorConfig) -> None:
+    render = make_digest_email_renderer(small_config, base_url="https://monitor.example", clock=lambda: NOW)
+    with Session(engine) as session:
+        message = render(session, "2026-W47", "nl")
+    assert message["Subject"] == "Weekoverzicht online leefwereld 2026-W47"
+    assert "https://monitor.example/trends/" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
 
 
 def test_json_carries_the_sections_and_the_week_boundaries_in_amsterdam_time(

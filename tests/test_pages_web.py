@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from models.db import make_engine, upgrade_database
 from tests.pages_support import PASSWORD, csrf_of, make_site
-from tests.trend_factory import at, make_trend, spread
+from tests.trend_factory import at, link_trends, make_trend, spread
 
 PHONE = "06-12345678"
 SCRIPT = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
@@ -33,6 +33,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, in
                            daily=spread(date(2026, 11, 10), [1, 1, 2, 1, 0, 1, 2, 3, 5, 8, 13, 9]),
                            why_flagged={"window": {"posts": 13, "signal": 9}, "thresholds": {"burst_z": 3.0},
                                         "crossed": ["burst_z", "min_growth"]})
+        gone = make_trend(session, label="Orbeez-gevecht", first_seen=at(date(2026, 11, 12)), merged_into=trend.id)
+        link_trends(session, trend, gone, "merge", at(date(2026, 11, 19)))  # the parent is the trend that stays
         session.commit()
         trend_id = trend.id or 0
     yield app, trend_id
@@ -95,3 +97,13 @@ def test_digest_page_and_unknown_pages_answer_in_dutch(browser) -> None:  # type
     missing = client.get("/trends/424242")
     assert missing.status_code == 404 and "Trend 424242 bestaat niet" in missing.text
     assert client.get("/digests/2026-W99").status_code == 404
+
+
+def test_lineage_reads_as_what_happened(browser) -> None:  # type: ignore[no-untyped-def]
+    client, trend_id = browser
+    stays = client.get(f"/trends/{trend_id}").text
+    assert f'Hierin is opgegaan: <a href="/trends/{trend_id + 1}">Orbeez-gevecht</a>' in stays
+    gone = client.get(f"/trends/{trend_id + 1}").text
+    assert f'Opgegaan in <a href="/trends/{trend_id}">Gelblaster &lt;b&gt;metro&lt;/b&gt;</a>' in gone
+    assert f'samengevoegd met <a href="/trends/{trend_id}">' in gone
+    assert "Orbeez-gevecht" not in client.get("/trends").text  # merged away: not listed on its own
