@@ -181,16 +181,23 @@ def purge(
     settings = _settings(ctx)
     watch = _watch(settings)
     moment = (now.replace(tzinfo=timezone.utc) if now and now.tzinfo is None else now) or datetime.now(timezone.utc)
+    from classifier.persist import forget_purged
+
     with session_scope(_engine(settings)) as session:
         report = purge_posts(session, now=moment, retention_days=watch.retention_days)
+        forget_purged(session, report.cutoff)
     _emit(report.as_dict(), as_json, f"deleted {report.posts_deleted} posts created before "
                                      f"{report.cutoff:%Y-%m-%d} (retention {watch.retention_days} days); "
                                      f"aggregates kept for {report.days_aggregated} days")
 
 
 @app.command()
-def demo(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Set up the demo: database, the bundled synthetic corpus, and whatever processing is available."""
+def demo(
+    ctx: typer.Context,
+    as_json: JsonOption = False,
+    run_process: Annotated[bool, typer.Option("--process/--no-process", help="Also find the trends.")] = True,
+) -> None:
+    """Set up the demo: database, the bundled synthetic corpus, a demo log-in, and the trends."""
     from api.auth.users import DEMO_LOGIN_FILE, ensure_demo_user
     from crawlers.importers import import_file
     from crawlers.matching import WatchlistMatcher
@@ -207,9 +214,16 @@ def demo(ctx: typer.Context, as_json: JsonOption = False) -> None:
     report = import_file(DEMO_CORPUS, engine=engine, key=key, fmt="jsonl", matcher=WatchlistMatcher(watch.watchlists))
     with session_scope(engine) as session:
         username, password = ensure_demo_user(session, settings.home)
-    _emit({**report.as_dict(), "login": {"username": username, "password_file": str(settings.home / DEMO_LOGIN_FILE)}},
-          as_json, f"demo corpus (synthetic): {report.stored} new posts, {report.duplicates} already present\n"
-                   f"log in as '{username}' with password '{password}' (kept in {settings.home / DEMO_LOGIN_FILE})")
+    result = {**report.as_dict(), "login": {"username": username, "password_file": str(settings.home / DEMO_LOGIN_FILE)}}
+    text = (f"demo corpus (synthetic): {report.stored} new posts, {report.duplicates} already present\n"
+            f"log in as '{username}' with password '{password}' (kept in {settings.home / DEMO_LOGIN_FILE})")
+    if run_process:
+        from api.processing import run_processing
+
+        processed, _ = run_processing(engine, watch, _embedder(settings, None), now=datetime.now(timezone.utc))
+        result["processing"] = processed.as_dict()
+        text += f"\ntrends: {processed.trends} ({processed.posts} posts processed in this run)"
+    _emit(result, as_json, text)
 
 
 def _not_yet(capability: str, issue: str) -> typer.Exit:
@@ -222,22 +236,84 @@ def crawl(ctx: typer.Context) -> None:
     raise _not_yet("crawling", "the collectors")
 
 
-@app.command()
-def process(ctx: typer.Context) -> None:
-    """Embed, categorise and cluster unprocessed posts (not available yet)."""
-    raise _not_yet("processing", "the classifier")
+EmbedderOption = Annotated[Optional[str], typer.Option(
+    "--embedder", help="Embedder kind (e5-small, use-m3, minilm-test); default: the configuration's.")]
+
+
+def _embedder(settings: Settings, kind: str | None) -> Any:
+    from classifier.embed import EmbedderSpec, load_embedder
+    from classifier.exceptions import ClassifierError
+
+    spec = settings.watch.classifier.embedder if kind is None else None
+    try:
+        return load_embedder(spec or EmbedderSpec(kind=kind), cache_dir=settings.model_cache)  # type: ignore[arg-type]
+    except (ClassifierError, ValueError) as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command()
-def cluster(ctx: typer.Context) -> None:
-    """Cluster a JSON Lines file of posts (not available yet)."""
-    raise _not_yet("clustering", "the classifier")
+def process(
+    ctx: typer.Context,
+    as_json: JsonOption = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Forget the trends and process every post again.")] = False,
+    embedder: EmbedderOption = None,
+) -> None:
+    """Embed, categorise and cluster the posts no run has processed yet, and update the trends."""
+    from api.processing import run_processing
+    from classifier.exceptions import ClassifierError
+
+    settings = _settings(ctx)
+    watch = _watch(settings)
+    engine = _engine(settings)
+    try:
+        report, alerts = run_processing(engine, watch, _embedder(settings, embedder), now=datetime.now(timezone.utc),
+                                        rebuild=rebuild)
+    except ClassifierError as exc:
+        raise _fail(str(exc)) from None
+    _emit({**report.as_dict(), "alerts_queued": alerts}, as_json,
+          f"processed {report.posts} posts ({report.embedded} newly embedded, {report.categorised} category "
+          f"labels): {report.trends} trends, {len(report.emerging)} newly emerging, {alerts} alerts queued")
 
 
 @app.command()
-def replay(ctx: typer.Context) -> None:
-    """Replay posts window by window and write the trends (not available yet)."""
-    raise _not_yet("replay", "the classifier")
+def cluster(
+    ctx: typer.Context,
+    in_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON Lines with {\"id\", \"text\"}.")],
+    out: Annotated[Path, typer.Option("--out", help="JSON Lines with {\"id\", \"cluster\"} for every input line.")],
+    embedder: EmbedderOption = None,
+) -> None:
+    """Cluster a file of posts (stateless); -1 means not assigned. The number of clusters is found automatically."""
+    from classifier.cli_contract import cluster_file
+    from classifier.exceptions import ClassifierError
+
+    settings = _settings(ctx)
+    try:
+        found = cluster_file(in_file, out, _embedder(settings, embedder), settings.watch.classifier.trends)
+    except ClassifierError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"{found} clusters written to {out}", err=True)
+
+
+@app.command()
+def replay(
+    ctx: typer.Context,
+    in_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
+                                            help="JSON Lines with {\"id\", \"text\", \"created_at\"[, \"platform\", \"author\"]}.")],
+    out: Annotated[Path, typer.Option("--out", help="TRENDS.json: every trend with its posts.")],
+    window: Annotated[str, typer.Option("--window", help="Window length such as 1h, 6h, 1d.")] = "1d",
+    embedder: EmbedderOption = None,
+) -> None:
+    """Replay posts in time order, window by window as the scheduler would; the database is not touched."""
+    from classifier.cli_contract import replay_file
+    from classifier.exceptions import ClassifierError
+
+    settings = _settings(ctx)
+    try:
+        trends = replay_file(in_file, out, window, _embedder(settings, embedder), settings.watch.classifier.trends)
+    except (ClassifierError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    flagged = sum(1 for t in trends if t.get("emerging_at"))
+    typer.echo(f"{len(trends)} trends ({flagged} flagged emerging) written to {out}", err=True)
 
 
 @app.command()

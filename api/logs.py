@@ -49,5 +49,5 @@ def configure_logging(level: str = "INFO", secret_env_names: tuple[str, ...] = (
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "urllib3", "sentence_transformers", "alembic.runtime.migration"):
+    for noisy in ("httpx", "urllib3", "sentence_transformers", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -43,7 +43,8 @@ class StoreResult:
         return self
 
 
-def _insert(session: Session, table: type, rows: list[dict]) -> None:
+def insert_ignoring_duplicates(session: Session, table: type, rows: list[dict]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING, on SQLite and PostgreSQL."""
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
     session.execute(module.insert(table).values(rows).on_conflict_do_nothing())
@@ -60,12 +61,12 @@ def store_posts(session: Session, posts: list[PostIn]) -> StoreResult:
     new = [p for k, p in unique.items() if k not in existing]
     if new:
         rows = [{k: v for k, v in vars(p).items() if k != "watchlists"} for p in new]
-        _insert(session, Post, rows)
+        insert_ignoring_duplicates(session, Post, rows)
     ids = {(platform, external_id): post_id for platform, external_id, post_id in session.execute(
         select(Post.platform, Post.external_id, Post.id)
         .where(tuple_(Post.platform, Post.external_id).in_(list(unique)))
     ).all()}
     links = [{"post_id": ids[k], "watchlist_name": w} for k, p in unique.items() for w in p.watchlists if k in ids]
     if links:
-        _insert(session, PostWatchlist, links)
+        insert_ignoring_duplicates(session, PostWatchlist, links)
     return StoreResult(stored=len(new), duplicates=len(posts) - len(new))

@@ -10,6 +10,9 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from apscheduler.triggers.cron import CronTrigger
+from classifier.detect.windows import parse_duration
+from classifier.embed.spec import EmbedderSpec
+from classifier.settings import TrendSettings
 from pydantic import (
     AnyHttpUrl,
     BaseModel,
@@ -323,6 +326,78 @@ class Place(StrictModel):
     aliases: list[str] = Field(default_factory=list)
 
 
+class SmtpSettings(StrictModel):
+    """The mail server that sends alert and digest e-mails; credentials come from the environment."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(25, ge=1, le=65535)
+    from_address: str = "monitor@localhost"
+    username_env: EnvName | None = None
+    password_env: EnvName | None = None
+    starttls: bool = False
+    timeout_seconds: float = Field(30, gt=0, le=300)
+
+    _env = field_validator("username_env", "password_env")(check_env_name)
+
+    @field_validator("from_address")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        if "@" not in value or any(ch.isspace() for ch in value):
+            raise ValueError(
+                f"alerts.smtp.from_address {value!r} is not an e-mail address; fix: for example "
+                "'monitor@jeugdwerk.amsterdam.nl'"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> SmtpSettings:
+        if (self.username_env is None) != (self.password_env is None):
+            raise ValueError(
+                "alerts.smtp needs both 'username_env' and 'password_env' or neither; fix: name both "
+                "environment variables (for example SMTP_USERNAME and SMTP_PASSWORD) or remove both"
+            )
+        return self
+
+
+class WebhookPolicy(StrictModel):
+    allow_private_targets: bool = Field(
+        False, description="Allow webhooks to loopback, private, link-local or reserved addresses (admins only)"
+    )
+    timeout_seconds: float = Field(10, gt=0, le=120)
+
+
+class AlertsConfig(StrictModel):
+    public_url: AnyHttpUrl = Field(
+        AnyHttpUrl("http://127.0.0.1:8000"), description="Where users reach this service; used for links in e-mails"
+    )
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    webhooks: WebhookPolicy = Field(default_factory=WebhookPolicy)
+
+
+class CategorySettings(StrictModel):
+    target_precision: float = Field(0.8, gt=0.5, lt=1.0, description="Precision the abstain threshold keeps")
+    min_trend_share: float = Field(0.25, gt=0.0, le=1.0,
+                                   description="Share of a trend's categorised posts needed to name its category")
+
+
+class ClassifierConfig(StrictModel):
+    """Settings of the classifier stages; every field has a sensible default."""
+
+    embedder: EmbedderSpec = Field(default_factory=EmbedderSpec)
+    window: str = Field("1d", description="Length of the time windows trends are counted in")
+    categories: CategorySettings = Field(default_factory=CategorySettings)
+    trends: TrendSettings = Field(default_factory=TrendSettings)
+
+    @field_validator("window")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        try:
+            parse_duration(value)
+        except ValueError:
+            raise ValueError(f"window {value!r} is not a duration; fix: write it like '1h', '6h' or '1d'") from None
+        return value
+
+
 class MonitorConfig(StrictModel):
     version: Literal[1] = 1
     organisation: str = "Monitor Online Leefwereld"
@@ -333,9 +408,8 @@ class MonitorConfig(StrictModel):
     sources: list[Source] = Field(default_factory=list)
     watchlists: list[Watchlist] = Field(default_factory=list)
     places: list[Place] = Field(default_factory=list)
-    classifier: dict[str, Any] = Field(
-        default_factory=dict, description="Settings of the classifier stages (embedder, categories, trends)"
-    )
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
 
     _env = field_validator("pseudonym_key_env")(check_env_name)
 

@@ -73,3 +73,11 @@ def small_config() -> MonitorConfig:
 @pytest.fixture
 def key() -> bytes:
     return TEST_KEY
+
+
+@pytest.fixture(scope="session")
+def use_m3():
+    """The multilingual USE-m3 model (numpy only, ships in its package): real vectors, fast."""
+    from classifier.embed import load_embedder
+
+    return load_embedder("use-m3")

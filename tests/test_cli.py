@@ -97,12 +97,12 @@ def test_health_is_public_and_the_overview_needs_the_demo_log_in(home: Path) -> 
 
 def test_demo_loads_the_synthetic_corpus_without_keeping_a_handle(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LEEFWERELD_CONFIG")
-    result = CliRunner().invoke(app, ["demo", "--json"])
+    result = CliRunner().invoke(app, ["demo", "--json", "--no-process"])
     assert result.exit_code == 0, result.output
     corpus = [json.loads(line) for line in (Path(__file__).parent.parent / "crawlers" / "demo" / "demo_posts.jsonl")
               .read_text(encoding="utf-8").splitlines()]
     assert json.loads(result.stdout)["stored"] == len(corpus)
-    again = CliRunner().invoke(app, ["demo", "--json"])
+    again = CliRunner().invoke(app, ["demo", "--json", "--no-process"])
     assert json.loads(again.stdout)["duplicates"] == len(corpus)
     database = (home / "leefwereld.db").read_bytes() + b"".join(p.read_bytes() for p in home.glob("leefwereld.db-*"))
     texts = " ".join(post["text"] for post in corpus)

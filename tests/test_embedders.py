@@ -261,3 +261,25 @@ def test_importing_the_stage_loads_no_heavy_package() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
                             env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_loading_never_touches_the_network(model_cache: Path) -> None:
+    code = f"""
+import socket, sys
+attempts = []
+def refuse(*args, **kwargs):
+    attempts.append(args[:2])
+    raise OSError("network refused by the test")
+socket.socket.connect = refuse
+socket.getaddrinfo = refuse
+from classifier.embed import load_embedder
+for kind in ("e5-small", "minilm-test"):
+    load_embedder(kind, cache_dir={str(model_cache)!r}).embed(["Hallo allemaal"])
+print(attempts)
+sys.exit(1 if attempts else 0)
+"""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("HF_")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
+                            env={**env, "PYTHONPATH": str(REPO)}, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]

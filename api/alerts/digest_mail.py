@@ -1,0 +1,77 @@
+"""Sending the weekly digest e-mail to `channel=digest` subscribers, through the outbox.
+
+The digest itself is rendered by `api.digest.make_digest_email_renderer(...)(session, week, lang) -> EmailMessage`
+(passed in as `render`). Here each subscriber's copy gets an unsubscribe footer and List-Unsubscribe
+headers and is queued with dedupe key `digest:<week>`, so a rerun of the job never mails a week twice.
+"""
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from api.alerts.email import add_unsubscribe_headers, unsubscribe_url
+from api.alerts.enqueue import add_delivery
+from models.serving import AlertDelivery, Subscription
+from monitor_config.schema import MonitorConfig
+
+DigestRenderer = Callable[[Session, str, str], EmailMessage]
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+FOOTER = {
+    "nl": ("U ontvangt dit weekoverzicht vanwege uw abonnement “{name}”. Afmelden: {url}",
+           "U ontvangt dit weekoverzicht vanwege uw abonnement “{name}”. <a href=\"{url}\">Afmelden</a>"),
+    "en": ("You receive this weekly digest because of your subscription “{name}”. Unsubscribe: {url}",
+           "You receive this weekly digest because of your subscription “{name}”. <a href=\"{url}\">Unsubscribe</a>"),
+}
+
+
+def previous_iso_week(now: datetime) -> str:
+    """The ISO week before the one `now` falls in, in Amsterdam time: Monday 08:00 sends last week."""
+    year, week, _ = (now.astimezone(AMSTERDAM) - timedelta(weeks=1)).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def personalise(message: EmailMessage, subscription: Subscription, *, public_url: str) -> EmailMessage:
+    """A copy with this subscriber's unsubscribe link in every text part and in the headers."""
+    mine = copy.deepcopy(message)
+    url = unsubscribe_url(public_url, subscription.token)
+    plain, html = FOOTER.get(subscription.language, FOOTER["nl"])
+    for part in mine.walk():
+        if part.is_multipart() or part.get_content_maintype() != "text":
+            continue
+        body = part.get_content()
+        if part.get_content_subtype() == "plain":
+            part.set_content(f"{body.rstrip()}\n\n--\n{plain.format(name=subscription.name, url=url)}\n")
+        elif part.get_content_subtype() == "html":
+            footer = f'<hr><p style="font-size:.9em">{html.format(name=_escape(subscription.name), url=_escape(url))}</p>'
+            body = body.replace("</body>", footer + "</body>", 1) if "</body>" in body else body + footer
+            part.set_content(body, subtype="html")
+    add_unsubscribe_headers(mine, url)
+    return mine
+
+
+def enqueue_digest(session: Session, *, week: str, render: DigestRenderer, config: MonitorConfig,
+                   now: datetime) -> list[AlertDelivery]:
+    subscriptions = list(session.exec(select(Subscription).where(Subscription.channel == "digest",
+                                                                 Subscription.active == True)))  # noqa: E712
+    rendered: dict[str, EmailMessage] = {}
+    added = []
+    for subscription in subscriptions:
+        if subscription.language not in rendered:
+            rendered[subscription.language] = render(session, week, subscription.language)
+        message = personalise(rendered[subscription.language], subscription, public_url=str(config.alerts.public_url))
+        if "From" not in message:
+            message["From"] = config.alerts.smtp.from_address
+        row = add_delivery(session, subscription=subscription, trend_id=None, dedupe_key=f"digest:{week}", now=now,
+                           payload={"kind": "digest", "week": week, "message": message.as_string()})
+        if row is not None:
+            added.append(row)
+    return added

@@ -1,0 +1,117 @@
+"""Alert e-mails: composed from the outbox payload (HTML with a plain-text alternative) and sent over SMTP.
+
+Post texts were redacted when the alert was queued; Jinja escapes them again for the HTML part. Every mail
+carries a one-click unsubscribe link in the body and in the List-Unsubscribe header (RFC 8058).
+"""
+from __future__ import annotations
+
+import email.utils
+import os
+import smtplib
+from email.message import EmailMessage
+from email.parser import Parser
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from api.alerts.base import Alert
+from api.alerts.exceptions import DeliveryError
+from monitor_config.schema import AlertsConfig
+
+_ENV = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / "templates" / "alerts"),
+                   autoescape=select_autoescape(["html"]), undefined=StrictUndefined, keep_trailing_newline=True)
+
+TEXTS: dict[str, dict[str, Any]] = {
+    "nl": {
+        "subject_one": "Signaal: {label} ({category})", "subject_many": "Dagoverzicht: {n} signalen",
+        "heading_one": "Nieuw signaal", "heading_many": "Signalen van de afgelopen dag",
+        "intro": "U ontvangt dit bericht vanwege uw abonnement", "untitled": "(trend zonder naam)",
+        "category": "Categorie", "severity": "Ernst", "status": "Status", "escalated": "escalatie",
+        "posts": "berichten", "authors": "verschillende afzenders", "keywords": "Trefwoorden",
+        "examples": "Voorbeelden (persoonsgegevens weggelaten)", "open": "Bekijk de trend",
+        "why": "Wilt u deze berichten niet meer ontvangen?", "unsubscribe": "Afmelden",
+        "severities": {"low": "laag", "medium": "middel", "high": "hoog", "critical": "zeer hoog"},
+        "statuses": {"emerging": "opkomend", "active": "actief", "fading": "afnemend", "new": "nieuw"},
+    },
+    "en": {
+        "subject_one": "Alert: {label} ({category})", "subject_many": "Daily summary: {n} alerts",
+        "heading_one": "New alert", "heading_many": "Alerts of the past day",
+        "intro": "You receive this message because of your subscription", "untitled": "(unnamed trend)",
+        "category": "Category", "severity": "Severity", "status": "Status", "escalated": "escalated",
+        "posts": "posts", "authors": "distinct authors", "keywords": "Keywords",
+        "examples": "Examples (personal details removed)", "open": "Open the trend",
+        "why": "No longer want these messages?", "unsubscribe": "Unsubscribe",
+        "severities": {"low": "low", "medium": "medium", "high": "high", "critical": "critical"},
+        "statuses": {"emerging": "emerging", "active": "active", "fading": "fading", "new": "new"},
+    },
+}
+
+
+def unsubscribe_url(public_url: str, token: str) -> str:
+    return f"{public_url.rstrip('/')}/afmelden/{token}"
+
+
+def add_unsubscribe_headers(message: EmailMessage, url: str) -> None:
+    del message["List-Unsubscribe"], message["List-Unsubscribe-Post"]
+    message["List-Unsubscribe"] = f"<{url}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+
+
+def compose_alert_email(alert: Alert, *, public_url: str, from_address: str) -> EmailMessage:
+    t = TEXTS.get(alert.language, TEXTS["nl"])
+    base = public_url.rstrip("/")
+    items = [{**item, "link": base + item["url"]} for item in alert.items]
+    if len(items) == 1:
+        subject = t["subject_one"].format(label=items[0]["label"] or t["untitled"], category=items[0]["category_title"])
+        heading = t["heading_one"]
+    else:
+        subject, heading = t["subject_many"].format(n=len(items)), t["heading_many"]
+    context = {"t": t, "lang": alert.language, "items": items, "subject": subject, "heading": heading,
+               "subscription_name": alert.subscription_name,
+               "unsubscribe_url": unsubscribe_url(public_url, alert.token)}
+    message = EmailMessage()
+    message["Subject"] = " ".join(subject.split())
+    message["From"] = from_address
+    message["To"] = alert.target or ""
+    message["Date"] = email.utils.format_datetime(alert.sent_at)
+    message["Message-ID"] = email.utils.make_msgid(f"alert.{alert.delivery_id}", domain=from_address.split("@")[-1])
+    add_unsubscribe_headers(message, context["unsubscribe_url"])
+    message.set_content(_ENV.get_template("alert_email.txt").render(context))
+    message.add_alternative(_ENV.get_template("alert_email.html").render(context), subtype="html")
+    return message
+
+
+class EmailNotifier:
+    """Sends alert e-mails (and pre-rendered digest e-mails) through the configured SMTP server."""
+
+    def __init__(self, config: AlertsConfig, *, environ: dict[str, str] | None = None) -> None:
+        self.config = config
+        self.environ = os.environ if environ is None else environ
+
+    def build(self, alert: Alert) -> EmailMessage:
+        if alert.message is not None:
+            message = Parser(_class=EmailMessage, policy=default_policy).parsestr(alert.message)
+            del message["To"]
+            message["To"] = alert.target or ""
+            return message  # type: ignore[return-value]
+        return compose_alert_email(alert, public_url=str(self.config.public_url),
+                                   from_address=self.config.smtp.from_address)
+
+    def send(self, alert: Alert) -> None:
+        if not alert.target:
+            raise DeliveryError(f"subscription {alert.subscription_id} has no e-mail address", permanent=True)
+        message = self.build(alert)
+        smtp = self.config.smtp
+        try:
+            with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_seconds) as client:
+                if smtp.starttls:
+                    client.starttls()
+                if smtp.username_env and smtp.password_env:
+                    client.login(self.environ.get(smtp.username_env, ""), self.environ.get(smtp.password_env, ""))
+                client.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise DeliveryError(f"SMTP refused {alert.target}: {exc}", permanent=True) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(f"SMTP {smtp.host}:{smtp.port} failed: {exc}") from exc

@@ -1,0 +1,46 @@
+"""The personal Atom feed of a feed subscription: its sent alerts, newest first (RFC 4287)."""
+from __future__ import annotations
+
+from datetime import datetime
+from xml.etree import ElementTree as ET
+
+from sqlmodel import Session, col, select
+
+from models.serving import AlertDelivery, Subscription
+
+ATOM = "http://www.w3.org/2005/Atom"
+MAX_ENTRIES = 50
+
+
+def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def render_atom_feed(session: Session, subscription: Subscription, *, public_url: str, now: datetime) -> bytes:
+    base = public_url.rstrip("/")
+    rows = list(session.exec(select(AlertDelivery).where(AlertDelivery.subscription_id == subscription.id,
+                                                         AlertDelivery.status == "sent")
+                             .order_by(col(AlertDelivery.sent_at).desc(), col(AlertDelivery.id).desc())
+                             .limit(MAX_ENTRIES)))
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    _add(feed, "id", f"urn:leefwereld:subscription:{subscription.token}")
+    _add(feed, "title", f"Monitor Online Leefwereld – {subscription.name}")
+    _add(feed, "updated", (rows[0].sent_at if rows and rows[0].sent_at else now).isoformat())
+    _add(_add(feed, "author"), "name", "Monitor Online Leefwereld")
+    _add(feed, "link", rel="self", href=f"{base}/feeds/{subscription.token}.atom")
+    for row in rows:
+        for item in row.payload.get("items", []):
+            entry = _add(feed, "entry")
+            _add(entry, "id", f"urn:leefwereld:delivery:{row.id}:trend:{item['trend_id']}")
+            _add(entry, "title", f"{item['label'] or 'Trend'} ({item['category_title']})")
+            _add(entry, "updated", (row.sent_at or now).isoformat())
+            _add(entry, "link", rel="alternate", href=base + item["url"])
+            _add(entry, "category", term=item["category"] or "onbekend")
+            lines = [f"Ernst: {item['severity']}; status: {item['status']}; {item['size']} berichten.",
+                     *item.get("examples", [])]
+            _add(entry, "summary", "\n".join(lines), type="text")
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

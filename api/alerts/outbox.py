@@ -1,0 +1,124 @@
+"""Delivering the outbox: claim due rows, send each through its channel's Notifier, record the outcome.
+
+A row is claimed before it is sent (status `sending` and a lease in `next_attempt_at`, committed), with a
+conditional UPDATE that only one worker can win; on PostgreSQL the candidates are first picked with
+SELECT ... FOR UPDATE SKIP LOCKED so workers do not queue behind each other. A worker that dies mid-send
+leaves the row `sending`; after the lease it is due again, so nothing is lost. A failed send goes back to
+`pending` with exponential backoff (capped); only a permanent failure (for example a deleted subscription)
+ends as `failed`.
+
+Statuses: queued (waits for the daily bundle) -> bundled; pending -> sending -> sent | pending | failed.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from api.alerts.base import Alert, Notifier
+from api.alerts.exceptions import DeliveryError
+from models.serving import AlertDelivery, Subscription
+
+log = logging.getLogger(__name__)
+
+FIRST_RETRY = timedelta(minutes=1)
+MAX_RETRY = timedelta(hours=6)
+LEASE = timedelta(minutes=15)
+BATCH = 100
+DUE_STATUSES = ("pending", "sending")
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8 ... minutes after the 1st, 2nd, 3rd ... failure, never more than MAX_RETRY."""
+    return min(MAX_RETRY, FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 20))
+
+
+def claim_due(session: Session, now: datetime, limit: int = BATCH) -> list[int]:
+    query = (select(AlertDelivery.id).where(col(AlertDelivery.status).in_(DUE_STATUSES),
+                                            AlertDelivery.next_attempt_at <= now)
+             .order_by(AlertDelivery.next_attempt_at, AlertDelivery.id).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    claimed = []
+    for delivery_id in session.exec(query).all():
+        result = session.execute(
+            update(AlertDelivery)
+            .where(col(AlertDelivery.id) == delivery_id, col(AlertDelivery.status).in_(DUE_STATUSES),
+                   col(AlertDelivery.next_attempt_at) <= now)
+            .values(status="sending", next_attempt_at=now + LEASE))
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            claimed.append(delivery_id)
+    session.commit()
+    return claimed
+
+
+def to_alert(row: AlertDelivery, subscription: Subscription, now: datetime) -> Alert:
+    return Alert(delivery_id=row.id, subscription_id=subscription.id, subscription_name=subscription.name,  # type: ignore[arg-type]
+                 channel=subscription.channel, target=subscription.target, language=subscription.language,
+                 token=subscription.token, kind=row.payload.get("kind", "alert"), sent_at=now,
+                 items=list(row.payload.get("items", [])), message=row.payload.get("message"))
+
+
+def send_one(session: Session, row: AlertDelivery, notifiers: Mapping[str, Notifier], now: datetime) -> None:
+    subscription = session.get(Subscription, row.subscription_id)
+    try:
+        if subscription is None or not subscription.active:
+            raise DeliveryError(f"subscription {row.subscription_id} is gone or inactive", permanent=True)
+        notifier = notifiers.get(subscription.channel)
+        if notifier is None:
+            raise DeliveryError(f"no notifier for channel {subscription.channel!r}; delivery {row.id} waits")
+        notifier.send(to_alert(row, subscription, now))
+    except DeliveryError as exc:
+        row.attempts += 1
+        row.last_error = str(exc)[:2000]
+        row.status = "failed" if exc.permanent else "pending"
+        row.next_attempt_at = now + backoff(row.attempts)
+        log.warning("delivery %s failed (attempt %s): %s", row.id, row.attempts, exc)
+    else:
+        row.attempts += 1
+        row.status, row.sent_at, row.last_error = "sent", now, None
+    session.add(row)
+    session.commit()
+
+
+def deliver_pending(session: Session, notifiers: Mapping[str, Notifier], now: datetime) -> dict[str, int]:
+    """Send every due row once; returns counts per outcome. Safe to run from several workers at once."""
+    counts = {"sent": 0, "pending": 0, "failed": 0}
+    for delivery_id in claim_due(session, now):
+        row = session.get(AlertDelivery, delivery_id)
+        if row is None:
+            continue
+        send_one(session, row, notifiers, now)
+        counts[row.status] = counts.get(row.status, 0) + 1
+    return counts
+
+
+def bundle_daily(session: Session, now: datetime) -> list[AlertDelivery]:
+    """Fold each daily subscription's queued alerts into one pending bundle row.
+
+    The queued rows are taken with a conditional UPDATE, so two workers bundling at once cannot both take them."""
+    queued = list(session.exec(select(AlertDelivery).where(AlertDelivery.status == "queued")
+                               .order_by(AlertDelivery.subscription_id, AlertDelivery.id)))
+    per_subscription: dict[int, list[AlertDelivery]] = {}
+    for row in queued:
+        per_subscription.setdefault(row.subscription_id, []).append(row)
+    bundles = []
+    for subscription_id, rows in per_subscription.items():
+        ids = [row.id for row in rows]
+        with session.begin_nested() as savepoint:
+            taken = session.execute(update(AlertDelivery).where(col(AlertDelivery.id).in_(ids),
+                                                                AlertDelivery.status == "queued")
+                                    .values(status="bundled"))
+            if taken.rowcount != len(ids):  # type: ignore[attr-defined]
+                savepoint.rollback()  # another worker is bundling these
+                continue
+            bundle = AlertDelivery(subscription_id=subscription_id, dedupe_key=f"daily:{now:%Y-%m-%d}:{ids[0]}",
+                                   payload={"kind": "bundle", "items": [i for r in rows for i in r.payload["items"]]},
+                                   status="pending", next_attempt_at=now, created_at=now)
+            session.add(bundle)
+        bundles.append(bundle)
+    session.commit()
+    return bundles

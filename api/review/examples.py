@@ -1,0 +1,25 @@
+"""Reviewers' verdicts as training texts for the category classifier (the lead wires them into training)."""
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from classifier.categorise.model import NONE, LabelledText
+from models.analysis import Trend, TrendMembership
+from models.content import Post
+
+
+def verdict_examples(session: Session) -> list[LabelledText]:
+    """Member posts of confirmed trends as examples of the trend's category; of dismissed trends as NONE."""
+    rows = session.exec(
+        select(Post.text, Trend.category, Trend.review_status)
+        .join(TrendMembership, TrendMembership.post_id == Post.id).join(Trend, Trend.id == TrendMembership.trend_id)
+        .where(col(Trend.review_status).in_(("confirmed", "dismissed")), col(Trend.category).is_not(None))
+        .order_by(Trend.id, Post.id))
+    seen: set[tuple[str, str]] = set()
+    examples = []
+    for text, category, status in rows:
+        label = category if status == "confirmed" else NONE
+        if (text, label) not in seen:
+            seen.add((text, label))
+            examples.append(LabelledText(text, label))
+    return examples

@@ -1,0 +1,103 @@
+"""Dutch pages for reviewers: the queue, and one trend's review form (verdict, note, rename, merge)."""
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlmodel import Session, col, select
+
+from api.deps import ClockDep, CsrfProtected, ReviewerUser, SessionDep, SettingsDep
+from api.review import (
+    InvalidReviewError,
+    UnknownTrendError,
+    get_trend,
+    list_reviews,
+    merge_trends,
+    review_queue,
+    submit_review,
+)
+from api.routes.subscriptions import MAX_ID, DbId
+from api.templating import TEMPLATES
+from models.analysis import Trend, TrendMembership
+from models.content import Post
+from models.privacy import redact
+from models.serving import User
+
+router = APIRouter(include_in_schema=False)
+VERDICT_NAMES = {"confirm": "bevestigd", "dismiss": "afgewezen", "watch": "blijven volgen", "note": "notitie"}
+STATUS_NAMES = {None: "nog niet beoordeeld", "pending": "nog niet beoordeeld", "watch": "blijven volgen",
+                "confirmed": "bevestigd", "dismissed": "afgewezen"}
+EXAMPLES = 10
+
+
+def example_texts(session: Session, trend_id: int) -> list[str]:
+    posts = session.exec(select(Post).join(TrendMembership, TrendMembership.post_id == Post.id)
+                         .where(TrendMembership.trend_id == trend_id).order_by(col(Post.created_at).desc()).limit(EXAMPLES))
+    return [redact(p.text) for p in posts]
+
+
+def merge_candidates(session: Session, trend: Trend) -> list[Trend]:
+    return list(session.exec(select(Trend).where(Trend.category == trend.category, Trend.id != trend.id,
+                                                 col(Trend.merged_into).is_(None)).order_by(Trend.id)))
+
+
+def render_form(request: Request, session: SessionDep, trend: Trend, titles: dict[str, str],
+                error: str | None = None, status_code: int = 200) -> Any:
+    reviews = list_reviews(session, trend.id)  # type: ignore[arg-type]
+    names = {u.id: u.username for u in session.exec(select(User).where(col(User.id).in_({r.reviewer_id for r in reviews})))}
+    return TEMPLATES.TemplateResponse(request, "review_form.html", {
+        "trend": trend, "category_title": titles.get(trend.category or "", trend.category), "error": error,
+        "examples": example_texts(session, trend.id),  # type: ignore[arg-type]
+        "reviews": reviews, "reviewers": names, "verdicts": VERDICT_NAMES, "statuses": STATUS_NAMES,
+        "candidates": merge_candidates(session, trend)}, status_code=status_code)
+
+
+@router.get("/beoordelen", response_class=HTMLResponse)
+def queue_page(request: Request, session: SessionDep, settings: SettingsDep, _user: ReviewerUser) -> Any:
+    titles = {c.name: c.title for c in settings.watch.categories}
+    return TEMPLATES.TemplateResponse(request, "reviews.html", {
+        "trends": review_queue(session, config=settings.watch), "titles": titles, "statuses": STATUS_NAMES})
+
+
+@router.get("/beoordelen/{trend_id}", response_class=HTMLResponse)
+def review_page(request: Request, trend_id: DbId, session: SessionDep, settings: SettingsDep, _user: ReviewerUser) -> Any:
+    try:
+        trend = get_trend(session, trend_id)
+    except UnknownTrendError as exc:
+        raise HTTPException(404, detail=str(exc)) from None
+    return render_form(request, session, trend, {c.name: c.title for c in settings.watch.categories})
+
+
+@router.post("/beoordelen/{trend_id}", dependencies=[CsrfProtected])
+def submit_review_page(request: Request, trend_id: DbId, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+                       user: ReviewerUser, verdict: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
+                       label: Annotated[str, Form()] = "") -> Any:
+    try:
+        trend = submit_review(session, trend_id=trend_id, reviewer=user, verdict=verdict or None, note=note,
+                              label=label, now=clock())
+    except UnknownTrendError as exc:
+        raise HTTPException(404, detail=str(exc)) from None
+    except InvalidReviewError as exc:
+        session.rollback()
+        return render_form(request, session, get_trend(session, trend_id),
+                           {c.name: c.title for c in settings.watch.categories}, error=str(exc), status_code=422)
+    session.commit()
+    return RedirectResponse("/beoordelen" if verdict else f"/beoordelen/{trend.id}", status_code=303)
+
+
+@router.post("/beoordelen/{trend_id}/samenvoegen", dependencies=[CsrfProtected])
+def merge_page(request: Request, trend_id: DbId, session: SessionDep, settings: SettingsDep, clock: ClockDep,
+               user: ReviewerUser, into: Annotated[int, Form(ge=1, le=MAX_ID)]) -> Any:
+    try:
+        target = merge_trends(session, source_id=trend_id, target_id=into, reviewer=user, now=clock())
+    except UnknownTrendError as exc:
+        raise HTTPException(404, detail=str(exc)) from None
+    except InvalidReviewError as exc:
+        session.rollback()
+        return render_form(request, session, get_trend(session, trend_id),
+                           {c.name: c.title for c in settings.watch.categories}, error=str(exc), status_code=422)
+    session.commit()
+    return RedirectResponse(f"/beoordelen/{target.id}", status_code=303)
+
+

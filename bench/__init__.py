@@ -1,0 +1,1 @@
+"""Benchmarks that regenerate the figures in docs/ (not part of the installed product)."""

@@ -1,0 +1,129 @@
+"""Regenerate docs/QUALITY.md: the trend engine against BERTopic on the same embeddings, on shared/eval-data.
+
+    python -m bench.quality [--embedder use-m3] [--data /work/shared/eval-data] [--skip-replay]
+
+1. Clustering: NMI, ARI, accuracy (Hungarian matching; unassigned posts count as one cluster, for both) and the
+   number of clusters found, for `cluster_posts` (default TrendSettings) and BERTopic at its defaults (UMAP
+   random_state fixed) on sib200-nl (Dutch and English), reportedly-2015, wikitimes stories, a CrisisLex subset.
+2. Replay: the CrisisLexT26 8-week stream through shared/tools/trend_eval.py with `python -m classifier.replay`,
+   beside the anchors that trend_eval reports in its README.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from sklearn.metrics.cluster import contingency_matrix
+
+from classifier.cli_contract import cluster_posts, embed_all
+from classifier.cli_main import resolve_embedder
+from classifier.settings import TrendSettings
+from classifier.state import Post
+
+ROOT = Path(__file__).resolve().parent.parent
+T0 = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, sep="\t", quoting=csv.QUOTE_NONE, dtype=str, keep_default_na=False)
+
+
+def datasets(data: Path) -> dict[str, tuple[list[str], list[str]]]:
+    sib = read(data / "sib200-nl" / "sib200_nl.tsv")
+    rep = read(data / "reportedly-2015" / "reportedly_threads.tsv.gz")
+    wiki = read(data / "wikitimes-cep-2015-09" / "wikitimes_cep_2015_09.tsv")
+    wiki = wiki[wiki["story_id"] != ""]
+    crisis = read(data / "crisislex-t26" / "crisislex_t26_labeled.tsv.gz")
+    crisis = crisis[crisis["informativeness"].str.startswith("Related")].drop_duplicates("text")
+    crisis = crisis.groupby("event", group_keys=False).sample(n=80, random_state=13).sort_values("tweet_id")
+    return {"sib200-nl (Dutch)": (list(sib["text"]), list(sib["label"])),
+            "sib200-nl (English)": (list(sib["text_en"]), list(sib["label"])),
+            "reportedly-2015 threads": (list(rep["text"]), list(rep["event_id"])),
+            "wikitimes stories": (list(wiki["text"]), list(wiki["story_id"])),
+            "crisislex-t26 events (2,080)": (list(crisis["text"]), list(crisis["event"]))}
+
+
+def scores(truth: list[str], pred: np.ndarray) -> dict:
+    cm = contingency_matrix(truth, pred)
+    rows, cols = linear_sum_assignment(-cm)
+    return {"nmi": normalized_mutual_info_score(truth, pred), "ari": adjusted_rand_score(truth, pred),
+            "acc": cm[rows, cols].sum() / len(truth), "k": len(set(pred.tolist()) - {-1}),
+            "unassigned": float((pred == -1).mean())}
+
+
+def ours(texts: list[str], vecs: np.ndarray) -> np.ndarray:
+    posts = [Post(id=str(i), text=t, created_at=T0 + timedelta(microseconds=i)) for i, t in enumerate(texts)]
+    labels = cluster_posts(posts, vecs, TrendSettings())
+    return np.array([labels[p.id] for p in posts])
+
+
+def bertopic(texts: list[str], vecs: np.ndarray) -> np.ndarray:
+    from bertopic import BERTopic
+    from umap import UMAP
+
+    umap = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=42)
+    return np.array(BERTopic(umap_model=umap).fit_transform(texts, vecs)[0])
+
+
+def clustering_table(data: Path, embedder) -> list[str]:
+    lines = ["| data set | n | true k | method | NMI | ARI | accuracy | clusters found | unassigned | time |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for name, (texts, truth) in datasets(data).items():
+        vecs = embed_all(embedder, texts)
+        for method, fn in (("trends (ours)", ours), ("BERTopic defaults", bertopic)):
+            t = time.perf_counter()
+            s = scores(truth, fn(texts, vecs))
+            lines.append(f"| {name} | {len(texts)} | {len(set(truth))} | {method} | {s['nmi']:.3f} | {s['ari']:.3f} "
+                         f"| {s['acc']:.3f} | {s['k']} | {s['unassigned']:.0%} | {time.perf_counter() - t:.0f} s |")
+            print(lines[-1], file=sys.stderr)
+    return lines
+
+
+def replay_section(tools: Path, embedder_kind: str) -> list[str]:
+    cmd = (f"cd {ROOT} && PYTHONPATH={ROOT} {sys.executable} -m classifier.replay {{in}} --window 1d --out {{out}}"
+           f" --embedder {embedder_kind}")
+    t = time.perf_counter()
+    run = subprocess.run([sys.executable, str(tools / "trend_eval.py"), "run", "--name", "trends", "--command", cmd],
+                         capture_output=True, text=True, check=True)
+    report = run.stdout.strip()
+    summary = report.splitlines()[-1]
+    return ["```", report, "```", "", f"Our line: `{summary}` ({time.perf_counter() - t:.0f} s with the build)."]
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--embedder", default="use-m3")
+    ap.add_argument("--data", type=Path, default=Path("/work/shared/eval-data"))
+    ap.add_argument("--tools", type=Path, default=Path("/work/shared/tools"))
+    ap.add_argument("--skip-replay", action="store_true")
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "QUALITY.md")
+    a = ap.parse_args(argv)
+    embedder = resolve_embedder(a.embedder)
+    parts = [f"<!-- generated by `python -m bench.quality --embedder {a.embedder}`; edit bench/quality.py -->",
+             "# Quality of the trend engine", "",
+             f"Embedder: `{embedder.name}`; same vectors for both methods. Settings: `TrendSettings()` defaults.",
+             f"Generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on a shared 2-core machine.", "",
+             "## Clustering (stateless `cluster`)", ""]
+    parts += clustering_table(a.data, embedder)
+    if not a.skip_replay:
+        parts += ["", "## CrisisLexT26 replay through trend_eval.py (full scale, window 1d)", ""]
+        parts += replay_section(a.tools, a.embedder)
+    text = "\n".join(parts) + "\n"
+    marker = "<!-- notes -->"
+    if a.out.exists() and marker in (old := a.out.read_text(encoding="utf-8")):
+        text += "\n" + old[old.index(marker):]
+    a.out.write_text(text, encoding="utf-8")
+    print(f"wrote {a.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

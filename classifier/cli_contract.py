@@ -1,0 +1,119 @@
+"""The command-line contract used by benchmarks and researchers, as plain functions.
+
+    cluster IN.jsonl --out OUT.jsonl            lines {"id","text"} -> a line {"id","cluster"} per input line
+    replay IN.jsonl --window 1d --out TRENDS.json
+                                                lines {"id","text","created_at"[,"platform","author","source"]}
+                                                -> a JSON list of every trend
+
+`cluster` is stateless: it runs the same engine over the file in input order, in chunks, with no time.
+`replay` sorts the posts by time and feeds them window by window, as the scheduler would, fully in memory.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+
+from classifier.base import Embedder
+from classifier.detect.windows import parse_duration, parse_time, window_index, window_origin, window_start
+from classifier.engine import update_embedded
+from classifier.exceptions import InputError
+from classifier.settings import TrendSettings
+from classifier.state import Post, new_state
+from classifier.summarise.summary import summarise
+
+_NO_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def read_jsonl(path: str | Path, required: tuple[str, ...]) -> list[dict]:
+    """The lines of a JSONL file; each must be an object with the `required` keys."""
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as e:
+                raise InputError(f"{path}:{n}: not a JSON object ({e})") from None
+            missing = [k for k in required if not isinstance(row, dict) or k not in row]
+            if missing:
+                raise InputError(f"{path}:{n}: missing {', '.join(missing)}; each line needs {', '.join(required)}")
+            rows.append(row)
+    return rows
+
+
+def to_post(row: dict, created_at: datetime | None = None) -> Post:
+    try:
+        when = created_at or parse_time(str(row["created_at"]))
+    except ValueError:
+        raise InputError(f"post {row.get('id')!r}: created_at={row.get('created_at')!r} is not ISO 8601") from None
+    return Post(id=str(row["id"]), text=str(row.get("text") or ""), created_at=when,
+                author=(str(row["author"]) if row.get("author") else None),
+                platform=str(row.get("platform") or "unknown"), source=str(row.get("source") or "unknown"))
+
+
+def embed_all(embedder: Embedder, texts: list[str], chunk: int = 512) -> np.ndarray:
+    parts = [embedder.embed(texts[i:i + chunk]) for i in range(0, len(texts), chunk)]
+    return np.vstack(parts).astype(np.float32) if parts else np.zeros((0, embedder.dim), np.float32)
+
+
+def cluster_posts(posts: list[Post], vecs: np.ndarray, settings: TrendSettings) -> dict[str, int]:
+    """Cluster ids (0..k-1 by first member) per post id; posts left unassigned get -1."""
+    state = new_state(model="given", dim=vecs.shape[1], window=timedelta(days=1))
+    chunk = max(settings.min_trend_posts, settings.buffer_max // 2)
+    for i in range(0, len(posts), chunk):
+        update_embedded(state, posts[i:i + chunk], vecs[i:i + chunk], _NO_TIME + timedelta(days=1), settings=settings)
+    live = [t for t in sorted(state.trends.values(), key=lambda t: t.trend_id) if t.alive]
+    label = {pid: k for k, t in enumerate(live) for pid in t.post_ids}
+    return {p.id: label.get(p.id, -1) for p in posts}
+
+
+def cluster_file(in_path: str | Path, out_path: str | Path, embedder: Embedder,
+                 settings: TrendSettings | None = None) -> int:
+    """Write {"id","cluster"} for every input line; returns the number of clusters found."""
+    rows = read_jsonl(in_path, ("id", "text"))
+    posts = [to_post(r, _NO_TIME + timedelta(microseconds=i)) for i, r in enumerate(rows)]
+    labels = cluster_posts(posts, embed_all(embedder, [p.text for p in posts]), settings or TrendSettings())
+    with open(out_path, "w", encoding="utf-8") as f:
+        for r, p in zip(rows, posts):
+            f.write(json.dumps({"id": r["id"], "cluster": labels[p.id]}, ensure_ascii=False) + "\n")
+    return len({v for v in labels.values() if v >= 0})
+
+
+def replay_posts(posts: list[Post], embedder: Embedder, window: timedelta, settings: TrendSettings,
+                 vecs: np.ndarray | None = None):
+    """Feed `posts` window by window in time order; returns the final state. `vecs` skips embedding."""
+    order = sorted(range(len(posts)), key=lambda i: (posts[i].created_at, posts[i].id))
+    state = new_state(model=embedder.name, dim=embedder.dim, window=window)
+    if not posts:
+        return state
+    origin = window_origin(posts[order[0]].created_at, window)
+    index = [window_index(posts[i].created_at, origin, window) for i in order]
+    start = 0
+    for w in range(index[-1] + 1):
+        stop = start
+        while stop < len(order) and index[stop] == w:
+            stop += 1
+        sel = order[start:stop]
+        batch = [posts[i] for i in sel]
+        bvecs = vecs[sel] if vecs is not None else (embed_all(embedder, [p.text for p in batch]) if batch
+                                                    else np.zeros((0, embedder.dim), np.float32))
+        if state.origin is None and batch:
+            state.origin = origin
+        update_embedded(state, batch, bvecs, window_start(w + 1, origin, window), settings=settings)
+        start = stop
+    return state
+
+
+def replay_file(in_path: str | Path, out_path: str | Path, window: str | timedelta, embedder: Embedder,
+                settings: TrendSettings | None = None) -> list[dict]:
+    """Replay a JSONL stream and write TRENDS.json (a list of every trend); returns that list."""
+    span = parse_duration(window) if isinstance(window, str) else window
+    posts = [to_post(r) for r in read_jsonl(in_path, ("id", "text", "created_at"))]
+    state = replay_posts(posts, embedder, span, settings or TrendSettings())
+    trends = summarise(state)
+    Path(out_path).write_text(json.dumps(trends, ensure_ascii=False), encoding="utf-8")
+    return trends

@@ -1,0 +1,129 @@
+"""The incremental clusterer: one call per batch, cost bounded by the batch, the trends and the buffer.
+
+    1. the new posts join the buffer of recent unassigned posts (bounded by `buffer_span` and `buffer_max`);
+    2. average-linkage clustering of the buffer finds groups (see `birth`). A group large and varied enough
+       joins the live trend it is as close to as two trends that would merge (`merge`; only `link` for a
+       trend born within `young_span`, as a burst arrives in pieces), or else becomes a new trend. So a burst
+       forms its own trend instead of being absorbed post by post into an older neighbour;
+    3. every other buffered post joins the live trend whose members it is most similar to on average, if that
+       mean similarity reaches the calibrated `link` threshold (one dot product with each trend's mean);
+       the rest waits in the buffer and gets another chance in the next batch;
+    4. trends that grew are checked for merges and splits, recorded as lineage (see `lineage`).
+History is never re-embedded nor re-clustered.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from classifier.cluster.birth import group_buffer, viable_groups
+from classifier.cluster.calibrate import Thresholds, add_to_sample, measure
+from classifier.cluster.dedup import dedup_key
+from classifier.cluster.lineage import merge_close, split_apart, young
+from classifier.cluster.members import absorb, open_trend
+from classifier.detect.windows import window_origin
+from classifier.settings import TrendSettings
+from classifier.state import Buffer, Lineage, Post, TrendState
+
+
+@dataclass
+class ClusterChanges:
+    assigned: dict[str, int] = field(default_factory=dict)  # post id -> trend id, for posts placed this call
+    born: list[int] = field(default_factory=list)
+    grown: set[int] = field(default_factory=set)
+    lineage: list[Lineage] = field(default_factory=list)
+    thresholds: Thresholds | None = None
+
+
+def cluster_batch(state: TrendState, batch: list[Post], vecs: np.ndarray, now: datetime,
+                  settings: TrendSettings) -> ClusterChanges:
+    """Place a batch of embedded posts into `state` (in place) and report what changed."""
+    if len(batch) != len(vecs):
+        raise ValueError(f"{len(batch)} posts but {len(vecs)} vectors")
+    changes = ClusterChanges()
+    if batch:
+        if state.origin is None:
+            state.origin = window_origin(min(p.created_at for p in batch), state.window)
+        add_to_sample(state, [p.id for p in batch], vecs, settings)
+        state.seen_posts += len(batch)
+    th = changes.thresholds = measure(state, settings)
+    keys = [dedup_key(p.text) for p in batch]
+    _enqueue(state.buffer, batch, vecs, keys)
+    _expire(state.buffer, now, settings)
+    _place_groups(state, th, now, changes, settings)
+    _assign_buffer(state, th, changes, settings)
+    changes.lineage += merge_close(state, changes.grown, th, now, settings)
+    if settings.split_check:
+        changes.lineage += split_apart(state, changes.grown, th, now, settings, changes.assigned)
+    return changes
+
+
+def _enqueue(buf: Buffer, posts: list[Post], vecs: np.ndarray, keys: list[str]) -> None:
+    buf.posts += posts
+    buf.keys += keys
+    vecs = vecs.astype(np.float32)
+    buf.vecs = vecs if buf.vecs is None or not len(buf.vecs) else np.vstack([buf.vecs, vecs])
+
+
+def _keep(buf: Buffer, mask: np.ndarray) -> None:
+    idx = np.flatnonzero(mask)
+    buf.posts = [buf.posts[i] for i in idx]
+    buf.keys = [buf.keys[i] for i in idx]
+    buf.vecs = buf.vecs[idx] if buf.vecs is not None else None
+
+
+def _expire(buf: Buffer, now: datetime, settings: TrendSettings) -> None:
+    """Drop posts older than `buffer_span`, then the oldest beyond `buffer_max`: they stay unassigned."""
+    if not len(buf):
+        return
+    cutoff = now - settings.span("buffer_span")
+    mask = np.array([p.created_at >= cutoff for p in buf.posts])
+    if mask.sum() > settings.buffer_max:
+        mask[np.flatnonzero(mask)[: mask.sum() - settings.buffer_max]] = False
+    _keep(buf, mask)
+
+
+def _assign_buffer(state: TrendState, th: Thresholds, changes: ClusterChanges, settings: TrendSettings) -> None:
+    """Every buffered post whose mean similarity to a live trend reaches `link` joins the closest one."""
+    live = state.live_trends()
+    buf = state.buffer
+    if not live or not len(buf):
+        return
+    sims = buf.vecs @ np.vstack([t.mean for t in live]).T.astype(np.float32)
+    best = sims.argmax(axis=1)
+    hit = sims[np.arange(len(buf)), best] >= th.link
+    for j in np.unique(best[hit]):
+        idx = np.flatnonzero(hit & (best == j))
+        trend = live[j]
+        absorb(trend, [buf.posts[i] for i in idx], buf.vecs[idx], [buf.keys[i] for i in idx], state, settings)
+        changes.grown.add(trend.trend_id)
+        changes.assigned.update({buf.posts[i].id: trend.trend_id for i in idx})
+    _keep(buf, ~hit)
+
+
+def _place_groups(state: TrendState, th: Thresholds, now: datetime, changes: ClusterChanges,
+                  settings: TrendSettings) -> None:
+    buf = state.buffer
+    if len(buf) < settings.min_trend_posts or th.birth >= 1.0:
+        return
+    groups = viable_groups(buf, group_buffer(buf.vecs, th.birth), settings)
+    live = state.live_trends()
+    means = np.vstack([t.mean for t in live]).astype(np.float32) if live else None
+    taken = np.zeros(len(buf), dtype=bool)
+    for idx in groups:
+        posts, vecs, keys = [buf.posts[i] for i in idx], buf.vecs[idx], [buf.keys[i] for i in idx]
+        cross = vecs.mean(axis=0) @ means.T if means is not None else np.zeros(0)
+        if len(cross):
+            cross = cross + np.array([th.merge - th.link if young(t, now, settings) else 0.0 for t in live])
+        if len(cross) and cross.max() >= th.merge:
+            trend = live[int(cross.argmax())]
+            absorb(trend, posts, vecs, keys, state, settings)
+        else:
+            trend = open_trend(state, posts, vecs, keys, now, settings)
+            changes.born.append(trend.trend_id)
+        taken[idx] = True
+        changes.grown.add(trend.trend_id)
+        changes.assigned.update({p.id: trend.trend_id for p in posts})
+    _keep(buf, ~taken)

@@ -1,0 +1,121 @@
+"""Merges and splits of trends, each recorded as a Lineage entry.
+
+Merge: two live trends whose members are, on average, as similar across the two as the stricter `merge`
+threshold (`link` when both are young) become one; the larger keeps its id (the older on a tie). Split: a trend whose recent members
+(its exemplars) fall into two groups that are, on average, less similar than `link` gives the smaller group
+its own id. A split moves only the exemplar posts; older members stay with the parent.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+
+from classifier.cluster.calibrate import Thresholds
+from classifier.cluster.members import open_trend
+from classifier.detect.windows import window_index
+from classifier.settings import TrendSettings
+from classifier.state import Lineage, Trend, TrendState
+
+
+def young(trend: Trend, now: datetime, settings: TrendSettings) -> bool:
+    """Born within `young_span`: a burst arrives in pieces, so young trends join at `link`, not `merge`."""
+    return now - trend.born_at <= settings.span("young_span")
+
+
+def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datetime,
+                settings: TrendSettings) -> list[Lineage]:
+    """Merge every pair (one of them touched this batch) whose cross mean similarity reaches `merge`
+    (`link` when both are young)."""
+    out: list[Lineage] = []
+    while True:
+        live = state.live_trends()
+        cand = [t for t in live if t.trend_id in touched]
+        if len(live) < 2 or not cand:
+            return out
+        sims = np.vstack([t.mean for t in cand]) @ np.vstack([t.mean for t in live]).T
+        for a, ta in enumerate(cand):
+            sims[a, [b for b, tb in enumerate(live) if tb.trend_id == ta.trend_id]] = -np.inf
+            if young(ta, now, settings):
+                sims[a, [b for b, tb in enumerate(live) if young(tb, now, settings)]] += th.merge - th.link
+        a, b = np.unravel_index(np.argmax(sims), sims.shape)
+        if sims[a, b] < th.merge:
+            return out
+        keep, gone = sorted((cand[a], live[b]), key=lambda t: (-t.size, t.trend_id))
+        fold_trend(keep, gone)
+        touched.add(keep.trend_id)
+        out.append(Lineage(kind="merge", parent=keep.trend_id, child=gone.trend_id, at=now, posts=gone.size))
+        state.lineage.append(out[-1])
+
+
+def fold_trend(keep: Trend, gone: Trend) -> None:
+    """Absorb `gone` into `keep` (used by the engine's own merges and by reviewers' merges)."""
+    keep.vec_sum = keep.vec_sum + gone.vec_sum
+    keep.size += gone.size
+    keep.post_ids += gone.post_ids
+    for w, wc in gone.windows.items():
+        mine = keep.windows.setdefault(w, type(wc)())
+        mine.posts += wc.posts
+        mine.authors |= wc.authors
+        mine.texts |= wc.texts
+        mine.platforms |= wc.platforms
+        mine.sources |= wc.sources
+    keep.platforms.update(gone.platforms)
+    keep.sources.update(gone.sources)
+    keep.first_seen = min(keep.first_seen, gone.first_seen)
+    keep.last_seen = max(keep.last_seen, gone.last_seen)
+    if gone.emerging_at is not None and (keep.emerging_at is None or gone.emerging_at < keep.emerging_at):
+        keep.emerging_at, keep.flagged = gone.emerging_at, gone.flagged
+    cap = len(keep.ex_posts) if len(keep.ex_posts) >= len(gone.ex_posts) else len(gone.ex_posts)
+    keep.ex_posts = (gone.ex_posts + keep.ex_posts)[-cap:]
+    keep.ex_keys = (gone.ex_keys + keep.ex_keys)[-cap:]
+    keep.ex_vecs = np.vstack([gone.ex_vecs, keep.ex_vecs])[-cap:]
+    keep.peak_signal = max(keep.peak_signal, gone.peak_signal)
+    gone.alive = False
+    gone.status = "merged"
+
+
+def split_apart(state: TrendState, touched: set[int], th: Thresholds, now: datetime, settings: TrendSettings,
+                assigned: dict[str, int]) -> list[Lineage]:
+    """Split touched trends whose exemplars form two groups that would not have been linked."""
+    out: list[Lineage] = []
+    for tid in sorted(touched):
+        trend = state.trends[tid]
+        n = 0 if trend.ex_vecs is None else len(trend.ex_vecs)
+        if not trend.alive or n < 2 * settings.min_trend_posts:
+            continue
+        tree = linkage(np.maximum(1.0 - (trend.ex_vecs @ trend.ex_vecs.T)[np.triu_indices(n, k=1)], 0.0),
+                       method="average")
+        if 1.0 - tree[-1, 2] >= th.link:
+            continue
+        labels = fcluster(tree, t=2, criterion="maxclust")
+        minor = 1 if (labels == 1).sum() < (labels == 2).sum() else 2
+        idx = np.flatnonzero(labels == minor)
+        authors = {trend.ex_posts[i].author_key for i in idx}
+        if len(idx) < max(settings.min_trend_posts, n // 4) or len(authors) < settings.min_trend_authors:
+            continue
+        child = _carve(state, trend, idx, now, settings)
+        assigned.update({pid: child.trend_id for pid in child.post_ids})
+        out.append(Lineage(kind="split", parent=trend.trend_id, child=child.trend_id, at=now, posts=child.size))
+        state.lineage.append(out[-1])
+    return out
+
+
+def _carve(state: TrendState, trend: Trend, idx: np.ndarray, now: datetime, settings: TrendSettings) -> Trend:
+    posts = [trend.ex_posts[i] for i in idx]
+    keys = [trend.ex_keys[i] for i in idx]
+    vecs = trend.ex_vecs[idx]
+    moved = {p.id for p in posts}
+    trend.vec_sum = trend.vec_sum - vecs.astype(np.float64).sum(axis=0)
+    trend.size -= len(posts)
+    trend.post_ids = [p for p in trend.post_ids if p not in moved]
+    for p in posts:  # posts per window are exact; author and text sets keep the moved ones (an over-count)
+        trend.windows[window_index(p.created_at, state.origin, state.window)].posts -= 1
+        trend.platforms[p.platform] -= 1
+        trend.sources[p.source] -= 1
+    rest = np.setdiff1d(np.arange(len(trend.ex_posts)), idx)
+    trend.ex_posts = [trend.ex_posts[i] for i in rest]
+    trend.ex_keys = [trend.ex_keys[i] for i in rest]
+    trend.ex_vecs = trend.ex_vecs[rest]
+    return open_trend(state, posts, vecs, keys, now, settings)

@@ -1,0 +1,76 @@
+"""Lifecycle of a trend, decided once per window: new -> emerging -> active -> fading -> dormant.
+
+    emerging  after the warm-up, the window's distinct voices reach `min_authors`, its burst score reaches
+              `burst_z` and its growth reaches `min_growth` against its own baseline
+    dormant   no post for `dormant_span`
+    new       born in this window without a burst
+    fading    the window's signal fell below `fading_ratio` of the trend's peak
+    active    otherwise
+A trend's `emerging_at` is the start of the window of its first emerging flag, and `flagged` keeps the
+figures and thresholds that made it so. A trend that changed in this step (born, grown late, split off) is
+also judged on the previous window, since its posts may have waited in the buffer: the flag still carries
+the current window's start, and `flagged` names the window whose figures crossed the thresholds.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from classifier.cluster.calibrate import Thresholds
+from classifier.detect.baseline import stream_baseline
+from classifier.detect.metrics import WindowMetrics, window_metrics
+from classifier.detect.windows import window_index
+from classifier.settings import TrendSettings
+from classifier.state import Trend, TrendState
+
+_EPS = timedelta(microseconds=1)
+
+
+def is_burst(m: WindowMetrics, settings: TrendSettings) -> bool:
+    return m.signal >= settings.min_authors and m.burst >= settings.burst_z and m.growth >= settings.min_growth
+
+
+def why_flagged(m: WindowMetrics, settings: TrendSettings) -> dict:
+    return {"window": m.as_dict(), "thresholds": {"min_authors": settings.min_authors, "burst_z": settings.burst_z,
+                                                  "min_growth": settings.min_growth,
+                                                  "baseline_span": settings.baseline_span},
+            "crossed": [name for name, ok in (("min_authors", m.signal >= settings.min_authors),
+                                              ("burst_z", m.burst >= settings.burst_z),
+                                              ("min_growth", m.growth >= settings.min_growth)) if ok]}
+
+
+def next_status(trend: Trend, m: WindowMetrics, warm: bool, now: datetime, settings: TrendSettings) -> str:
+    if warm and is_burst(m, settings):
+        return "emerging"
+    if now - trend.last_seen >= settings.span("dormant_span"):
+        return "dormant"
+    if trend.born_at == now:
+        return "new"
+    if trend.peak_signal and m.signal < settings.fading_ratio * trend.peak_signal:
+        return "fading"
+    return "active"
+
+
+def advance(state: TrendState, now: datetime, settings: TrendSettings, touched: set[int],
+            thresholds: Thresholds) -> dict[int, tuple]:
+    """Update every live trend's status for the window that ends at `now`; returns {id: (old, new)}."""
+    if state.origin is None:
+        return {}
+    index = window_index(now - _EPS, state.origin, state.window)
+    warm = now - state.origin >= settings.span("warmup_span")
+    span = settings.span("baseline_span")
+    changed = {}
+    for trend in state.live_trends():
+        if trend.status == "dormant" and trend.trend_id not in touched:
+            continue
+        looks = [index - 1, index] if trend.trend_id in touched and index > 0 else [index]
+        ms = [window_metrics(trend, w, state, span, stream_baseline(state, trend, w, span, settings.baseline_quantile))
+              for w in looks]
+        m = next((x for x in ms if is_burst(x, settings)), ms[-1])
+        status = next_status(trend, m, warm, now, settings)
+        trend.peak_signal = max(trend.peak_signal, *(x.signal for x in ms))
+        if status == "emerging" and trend.emerging_at is None:
+            trend.emerging_at, trend.flagged = ms[-1].start, why_flagged(m, settings)
+        if status != trend.status:
+            changed[trend.trend_id] = (trend.status, status)
+            trend.status, trend.status_since = status, now
+    return changed

@@ -1,0 +1,127 @@
+"""The scheduled processing job: embed, categorise and cluster the posts not yet processed.
+
+Posts are fed to the trend engine window by window in time order, as `replay` does, continuing from where the
+previous run stopped; the state is kept in the database, so a run costs what the new posts cost.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
+
+from classifier.base import Embedder
+from classifier.categorise import LabelledText, train_category_model
+from classifier.detect.windows import parse_duration, window_index, window_origin, window_start
+from classifier.embed.stored import StoredEmbedder
+from classifier.engine import update_embedded
+from classifier.exceptions import ClassifierError
+from classifier.persist import apply_reviews, load_state, mirror_state, save_state
+from classifier.state import Post as EnginePost
+from classifier.state import TrendState, new_state
+from models.analysis import CategoryAssignment
+from models.content import Post
+from models.db import session_scope
+from models.ingest import insert_ignoring_duplicates
+from monitor_config.schema import MonitorConfig
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ProcessReport:
+    posts: int = 0
+    embedded: int = 0
+    categorised: int = 0
+    windows: int = 0
+    trends: int = 0
+    emerging: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _engine_post(post: Post) -> EnginePost:
+    return EnginePost(id=str(post.id), text=post.text, created_at=post.created_at, author=post.author_key,
+                      platform=post.platform, source=post.source_name or post.platform)
+
+
+def _check_state(state: TrendState, model: str, window: timedelta) -> None:
+    if state.model != model or state.window != window:
+        raise ClassifierError(
+            f"the stored trends were built with model {state.model!r} and window {state.window}, the configuration "
+            f"now asks for {model!r} and {window}; fix: run `leefwereld process --rebuild` to rebuild the trends"
+        )
+
+
+def _categorise(engine: Engine, embedder: Embedder, config: MonitorConfig, posts: list[Post],
+                vectors: np.ndarray, verdicts: list[LabelledText]) -> int:
+    model = train_category_model(embedder, list(config.categories), verdicts,
+                                 target_precision=config.classifier.categories.target_precision)
+    rows = [{"post_id": post.id, "category": category, "probability": probability, "model": model.name}
+            for post, assigned in zip(posts, model.assign(vectors)) for category, probability in assigned.items()]
+    with session_scope(engine) as session:
+        for i in range(0, len(rows), 500):
+            insert_ignoring_duplicates(session, CategoryAssignment, rows[i:i + 500])
+    return len(rows)
+
+
+def _feed(state: TrendState, posts: list[EnginePost], vectors: np.ndarray, until: datetime | None, now: datetime,
+          config: MonitorConfig) -> tuple[int, list[int]]:
+    """Feed posts window by window from the last fed window up to `now`; returns windows fed and new emergences."""
+    settings, window = config.classifier.trends, state.window
+    if state.origin is None:
+        state.origin = window_origin(posts[0].created_at, window)
+    first = window_index(until, state.origin, window) if until else 0
+    last = window_index(now, state.origin, window)
+    index = np.array([window_index(p.created_at, state.origin, window) for p in posts])
+    emerging: list[int] = []
+    fed = 0
+    for w in range(first, last + 1):
+        # Late posts (collected after their window was closed) join the first window fed now.
+        chosen = np.flatnonzero(index <= w) if w == first else np.flatnonzero(index == w)
+        end = min(window_start(w + 1, state.origin, window), now)
+        batch = [posts[i] for i in chosen]
+        changes = update_embedded(state, batch, vectors[chosen], end, settings=settings)
+        emerging += changes.emerging
+        fed += 1
+    return fed, emerging
+
+
+def process_pending(engine: Engine, config: MonitorConfig, embedder: Embedder, *, now: datetime,
+                    verdicts: list[LabelledText] | None = None, rebuild: bool = False) -> ProcessReport:
+    """Embed, categorise and cluster every post created before `now` that no run has processed yet."""
+    stored = StoredEmbedder(embedder, engine)
+    window = parse_duration(config.classifier.window)
+    if rebuild:
+        with session_scope(engine) as session:
+            session.execute(update(Post).values(processed_at=None))
+    with session_scope(engine) as session:
+        posts = list(session.scalars(select(Post).where(Post.processed_at.is_(None), Post.created_at < now)
+                                     .order_by(Post.created_at, Post.id)))
+        kept = None if rebuild else load_state(session)
+    state, until = kept or (new_state(model=stored.name, dim=stored.dim, window=window), None)
+    _check_state(state, stored.name, window)
+    if kept is not None:
+        with session_scope(engine) as session:
+            apply_reviews(session, state)
+    report = ProcessReport(posts=len(posts))
+    if not posts:
+        return report
+    vectors = stored.embed([p.text for p in posts])
+    report.categorised = _categorise(engine, stored, config, posts, vectors, verdicts or [])
+    report.embedded = stored.embedded  # posts and, on the first run, the categories' seed examples
+    report.windows, report.emerging = _feed(state, [_engine_post(p) for p in posts], vectors, until, now, config)
+    with session_scope(engine) as session:
+        report.trends = mirror_state(session, state, baseline_span=parse_duration(config.classifier.trends.baseline_span),
+                                     min_category_share=config.classifier.categories.min_trend_share)
+        save_state(session, state, until=now)
+        ids = [p.id for p in posts]
+        for i in range(0, len(ids), 500):
+            session.execute(update(Post).where(Post.id.in_(ids[i:i + 500])).values(processed_at=now))
+    log.info("processed %d posts in %d windows: %d trends, %d newly emerging", report.posts, report.windows,
+             report.trends, len(report.emerging))
+    return report

@@ -1,0 +1,85 @@
+"""Trend summaries a Dutch youth worker can read: a label from c-TF-IDF keywords and hashtags, representative
+posts (passed through `redact`), first seen, emerging since, a timeline, platforms and why it was flagged."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import numpy as np
+
+from classifier.detect.metrics import timeline
+from classifier.detect.windows import format_time
+from classifier.state import Trend, TrendState
+from classifier.summarise.ctfidf import keywords
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def label_of(words: list[str], parts: int = 3) -> str:
+    """The first `parts` keywords, skipping words already inside a chosen bigram (and the other way round)."""
+    chosen: list[str] = []
+    for w in words:
+        bare = w.lstrip("#")
+        if any(bare in c.lstrip("#").split() or c.lstrip("#") in bare.split() for c in chosen):
+            continue
+        chosen.append(w)
+        if len(chosen) == parts:
+            break
+    return " · ".join(chosen) or "(geen kernwoorden)"
+
+
+def representatives(trend: Trend, n: int, redact: Callable[[str], str]) -> list[dict]:
+    """The `n` exemplar posts closest to the trend's mean, one per near-duplicate group."""
+    if trend.ex_vecs is None or not len(trend.ex_vecs):
+        return []
+    sims = trend.ex_vecs @ trend.mean.astype(np.float32)
+    out, seen = [], set()
+    for i in np.lexsort((np.arange(len(sims)), -sims)):
+        if trend.ex_keys[i] in seen:
+            continue
+        seen.add(trend.ex_keys[i])
+        post = trend.ex_posts[i]
+        out.append({"id": post.id, "text": redact(post.text), "created_at": format_time(post.created_at),
+                    "platform": post.platform, "similarity": round(float(sims[i]), 3)})
+        if len(out) == n:
+            break
+    return out
+
+
+def summarise(state: TrendState, *, redact: Callable[[str], str] = _identity, top: int = 10, examples: int = 3,
+              every: timedelta | None = None) -> list[dict]:
+    """One summary per trend ever opened (merged ones too, with no posts), ordered by id."""
+    trends = [state.trends[k] for k in sorted(state.trends)]
+    docs = [_distinct_texts(t) for t in trends]
+    words = keywords(docs, top=top)
+    parents = {ln.child: ln for ln in state.lineage}
+    out = []
+    for trend, kw in zip(trends, words):
+        out.append({
+            "trend_id": trend.trend_id, "label": label_of(kw), "keywords": kw,
+            "hashtags": [w for w in kw if w.startswith("#")], "category": None, "status": trend.status,
+            "first_seen": format_time(trend.first_seen), "last_seen": format_time(trend.last_seen),
+            "emerging_at": format_time(trend.emerging_at) if trend.emerging_at else None,
+            "size": trend.size if trend.alive else 0,
+            "authors": len(set().union(*(wc.authors for wc in trend.windows.values()))) if trend.alive else 0,
+            "platforms": dict(sorted((k, v) for k, v in trend.platforms.items() if v > 0)),
+            "sources": len([v for v in trend.sources.values() if v > 0]),
+            "why_flagged": trend.flagged,
+            "lineage": ({"kind": parents[trend.trend_id].kind, "parent": parents[trend.trend_id].parent,
+                         "at": format_time(parents[trend.trend_id].at)} if trend.trend_id in parents else None),
+            "representatives": representatives(trend, examples, redact) if trend.alive else [],
+            "timeline": timeline(trend, state, every) if trend.alive else [],
+            "post_ids": list(trend.post_ids) if trend.alive else [],
+        })
+    return out
+
+
+def _distinct_texts(trend: Trend) -> list[str]:
+    if not trend.alive:
+        return []
+    seen: dict[str, str] = {}
+    for post, key in zip(trend.ex_posts, trend.ex_keys):
+        seen.setdefault(key, post.text)
+    return list(seen.values())

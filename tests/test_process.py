@@ -1,0 +1,136 @@
+"""The scheduled processing job on the database: incremental, stable trend ids, embeddings stored once."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from classifier.exceptions import ClassifierError
+from classifier.process import process_pending
+from crawlers.importers import import_file
+from models.analysis import CategoryAssignment, Embedding, Trend, TrendMembership, TrendSnapshot
+from models.content import Post
+from monitor_config import load_config
+
+DEMO = Path(__file__).parent.parent / "crawlers" / "demo"
+FIRST_RUN = datetime(2026, 10, 21, 12, tzinfo=timezone.utc)
+SECOND_RUN = datetime(2026, 10, 27, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def slice_file(tmp_path: Path) -> Path:
+    """Weeks 2 to 4 of the demo corpus: ordinary talk plus the start of the gelblaster challenge."""
+    rows = [json.loads(line) for line in (DEMO / "demo_posts.jsonl").read_text(encoding="utf-8").splitlines()]
+    chosen = [r for r in rows if "2026-10-05" <= r["created_at"][:10] < "2026-10-27"]
+    path = tmp_path / "slice.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in chosen), encoding="utf-8")
+    return path
+
+
+def _gelblaster_trends(session: Session) -> dict[int, int]:
+    truth = json.loads((DEMO / "planted_trends.json").read_text(encoding="utf-8"))
+    planted = next(t for t in truth["trends"] if t["name"] == "gelblaster-challenge")["post_ids"]
+    rows = session.execute(select(TrendMembership.trend_id, func.count()).join(Post, Post.id == TrendMembership.post_id)
+                           .where(Post.external_id.in_(planted)).group_by(TrendMembership.trend_id)).all()
+    return dict(rows)
+
+
+def test_processing_is_incremental_and_keeps_trend_ids(engine: Engine, key: bytes, slice_file: Path,
+                                                       use_m3) -> None:
+    config = load_config()
+    import_file(slice_file, engine=engine, key=key)
+    first = process_pending(engine, config, use_m3, now=FIRST_RUN)
+    with Session(engine) as session:
+        processed = session.scalar(select(func.count()).select_from(Post).where(Post.processed_at.is_not(None)))
+        embeddings = session.scalar(select(func.count()).select_from(Embedding))
+        early = _gelblaster_trends(session)
+    assert first.posts == processed > 300
+    assert first.embedded == embeddings  # each distinct text once
+    assert early, "the gelblaster posts of the first week formed no trend"
+    main_trend = max(early, key=early.__getitem__)
+
+    second = process_pending(engine, config, use_m3, now=SECOND_RUN)
+    with Session(engine) as session:
+        later = _gelblaster_trends(session)
+        trend = session.get(Trend, main_trend)
+        snapshots = session.scalars(select(TrendSnapshot).where(TrendSnapshot.trend_id == main_trend)).all()
+        categories = session.scalars(select(CategoryAssignment.category).join(
+            TrendMembership, TrendMembership.post_id == CategoryAssignment.post_id)
+            .where(TrendMembership.trend_id == main_trend)).all()
+    assert 0 < second.posts < first.posts and second.embedded <= second.posts
+    assert max(later, key=later.__getitem__) == main_trend and later[main_trend] > early[main_trend]
+    assert trend.category == "gelblasters" and "gelblaster" in trend.label
+    assert {s.window for s in snapshots} == {"day", "week"}
+    assert sum(s.volume for s in snapshots if s.window == "day") == trend.size
+    assert categories.count("gelblasters") > len(categories) / 2
+    assert process_pending(engine, config, use_m3, now=SECOND_RUN).posts == 0
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_changing_the_model_asks_for_a_rebuild(engine: Engine, key: bytes, slice_file: Path, use_m3) -> None:
+    config = load_config()
+    import_file(slice_file, engine=engine, key=key)
+    process_pending(engine, config, use_m3, now=FIRST_RUN)
+
+    class Renamed:
+        name, dim = "another-model", use_m3.dim
+
+        def embed(self, texts: list[str]):
+            return use_m3.embed(texts)
+
+    with pytest.raises(ClassifierError, match="fix: run `leefwereld process --rebuild`"):
+        process_pending(engine, config, Renamed(), now=SECOND_RUN)
+    rebuilt = process_pending(engine, config, Renamed(), now=SECOND_RUN, rebuild=True)
+    with Session(engine) as session:
+        assert rebuilt.posts == session.scalar(select(func.count()).select_from(Post))
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_purge_also_removes_old_texts_from_the_kept_state(engine: Engine, key: bytes, slice_file: Path,
+                                                          use_m3) -> None:
+    from classifier.persist import forget_purged, load_state
+    from models.db import session_scope
+    from models.purge import purge_posts
+
+    import_file(slice_file, engine=engine, key=key)
+    process_pending(engine, load_config(), use_m3, now=SECOND_RUN)
+    with session_scope(engine) as session:
+        report = purge_posts(session, now=SECOND_RUN, retention_days=10)
+        forget_purged(session, report.cutoff)
+    with Session(engine) as session:
+        state, _ = load_state(session)
+        trends_kept = session.scalar(select(func.count()).select_from(Trend))
+    kept_texts = [p for t in state.trends.values() for p in t.ex_posts] + state.buffer.posts
+    assert report.posts_deleted > 100 and trends_kept > 0
+    assert kept_texts and all(p.created_at >= report.cutoff for p in kept_texts)
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_reviewers_renames_and_merges_survive_the_next_run(engine: Engine, key: bytes, slice_file: Path,
+                                                           use_m3) -> None:
+    from api.auth.users import create_user
+    from api.review.actions import merge_trends, rename_trend
+    from models.db import session_scope
+
+    config = load_config()
+    import_file(slice_file, engine=engine, key=key)
+    process_pending(engine, config, use_m3, now=FIRST_RUN)
+    with session_scope(engine) as session:
+        reviewer = create_user(session, username="rita", password="een-lang-wachtwoord", role="reviewer",
+                               actor="test")
+        main_trend = max(_gelblaster_trends(session).items(), key=lambda kv: kv[1])[0]
+        other = session.scalars(select(Trend.id).where(Trend.id != main_trend, Trend.merged_into.is_(None))
+                                .order_by(Trend.size.desc())).first()
+        rename_trend(session, trend_id=main_trend, reviewer=reviewer, label="Gelblaster-challenge", now=FIRST_RUN)
+        merge_trends(session, source_id=other, target_id=main_trend, reviewer=reviewer, now=FIRST_RUN)
+    process_pending(engine, config, use_m3, now=SECOND_RUN)
+    with Session(engine) as session:
+        assert session.get(Trend, main_trend).label == "Gelblaster-challenge"
+        assert session.get(Trend, other).merged_into == main_trend
+        assert session.scalar(select(func.count()).select_from(TrendMembership)
+                              .where(TrendMembership.trend_id == other)) == 0
