@@ -37,7 +37,7 @@ def test_digest_prints_markdown_and_exits_0(home: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("# Weekoverzicht 2026-W47")
     assert "## Opkomend" in result.stdout and "(https://monitor.example/trends/1)" in result.stdout
-    assert r"\*nu\* &lt;b&gt;\!&lt;/b&gt;" in result.stdout
+    assert r"\*nu\* &lt;b&gt;!&lt;/b&gt;" in result.stdout
 
 
 def test_digest_in_english_and_as_json_or_html(home: Path) -> None:

@@ -40,7 +40,11 @@ def build_week(session: Session) -> dict[str, int]:
                           first_seen=at(date(2026, 11, 17)), last_seen=at(date(2026, 11, 20)),
                           daily=spread(date(2026, 11, 17), [1, 2, 1]), posts=[SCRIPT], review_status="confirmed"),
         "growing": make_trend(session, label="Orbeez in de klas", first_seen=at(date(2026, 10, 1)),
-                              last_seen=at(date(2026, 11, 22)), daily=spread(w46, [1, 1, 0, 1, 0, 1, 0] + [2] * 7)),
+                              last_seen=at(date(2026, 11, 22)), daily=spread(w46, [1, 1, 0, 1, 0, 1, 0] + [2] * 7),
+                              posts=["oud bericht uit oktober"],
+                              other_posts=[("nieuw bericht deze week", at(date(2026, 11, 19)))]),
+        "uncategorised": make_trend(session, label="Schoolwifi kapot", category=None,
+                                    first_seen=at(date(2026, 11, 17)), daily=spread(w47, [4, 4])),
         "fading": make_trend(session, label="Drill beef Zuidoost", category="online-shaming", status="fading",
                              first_seen=at(date(2026, 9, 1)), last_seen=at(date(2026, 11, 17)),
                              daily=spread(w46, [2] * 7 + [1, 1, 0, 0, 0, 0, 0]), review_status="confirmed"),
@@ -86,6 +90,17 @@ def test_sections_classify_new_emerging_growing_and_fading(engine: Engine, diges
     assert (item.volume, item.previous_volume, item.change_percent) == (53, 7, 657)
     assert len(item.daily) == 28 and item.daily[-7:] == [2, 3, 8, 12, 15, 9, 4]
     assert digest.title == "Weekoverzicht 2026-W47" and "16 november 2026" in digest.period
+    assert digest.totals.endswith("Trends zonder risicocategorie die deze week bewogen: 1 (zie het trendoverzicht).")
+
+
+def test_examples_are_posts_of_the_week_when_there_are_any(engine: Engine, digest_rows: dict[str, int],
+                                                           small_config: MonitorConfig) -> None:
+    with Session(engine) as session:
+        digest = build_digest(session, week=WEEK, config=small_config, now=NOW)
+    examples = {item.label: [post.text for post in item.examples]
+                for section in digest.sections for category in section.categories for item in category.items}
+    assert examples["Orbeez in de klas"] == ["nieuw bericht deze week"]
+    assert examples["Gelblaster bij de metro"] == ["bel me op [telefoonnummer] voor de gelblaster"]  # none that week
 
 
 def test_renderings_escape_post_text_and_never_show_phone_numbers(engine: Engine, digest_rows: dict[str, int],

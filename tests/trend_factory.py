@@ -33,9 +33,11 @@ def make_trend(session: Session, *, label: str, category: str | None = "gelblast
                first_seen: datetime, last_seen: datetime | None = None, emerging_at: datetime | None = None,
                keywords: Sequence[str] = (), platforms: Mapping[str, int] | None = None,
                hashtags: Sequence[str] = (), posts: Sequence[str] = (), daily: Mapping[date, int] | None = None,
+               other_posts: Sequence[tuple[str, datetime]] = (),
                growth: float | None = None, why_flagged: Mapping[str, Any] | None = None,
                review_status: str | None = None, merged_into: int | None = None) -> Trend:
-    """A trend with its posts (as representative posts and members) and one day snapshot per `daily` entry."""
+    """A trend with its posts (representative members, written at first_seen), other members (text, written at),
+    and one day snapshot per `daily` entry."""
     daily = dict(daily or {})
     platforms = dict(platforms or {"tiktok": max(1, len(posts))})
     trend = Trend(label=label, keywords=list(keywords), category=category, status=status, first_seen=first_seen,
@@ -44,7 +46,8 @@ def make_trend(session: Session, *, label: str, category: str | None = "gelblast
     session.add(trend)
     session.flush()
     stored = [make_post(session, text, platform=next(iter(platforms)), created_at=first_seen) for text in posts]
-    for post in stored:
+    others = [make_post(session, text, platform=next(iter(platforms)), created_at=when) for text, when in other_posts]
+    for post in [*stored, *others]:
         session.add(TrendMembership(post_id=post.id, trend_id=trend.id, similarity=0.9))
     trend.summary = {"hashtags": list(hashtags), "platforms": platforms, "sources": 1,
                      "why_flagged": dict(why_flagged or {"burst_score": 3.2, "threshold": 2.5}),

@@ -17,7 +17,9 @@ from api.digest.i18n import translate, translator
 from api.digest.model import Digest
 
 FORMATS = ("html", "md", "json")
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~])")
+MARKDOWN_LEADING = re.compile(r"^([-+#=])")
+MARKDOWN_ORDERED = re.compile(r"^(\d+)([.)])")
 
 ENVIRONMENT = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
@@ -27,10 +29,12 @@ ENVIRONMENT = Environment(
 
 
 def escape_markdown(text: object) -> str:
-    """Post text must not become links, headings or raw HTML in whatever renders the Markdown."""
+    """Post text must not become links, emphasis, lists or raw HTML in whatever renders the Markdown."""
     value = " ".join(str(text).split())
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return MARKDOWN_SPECIAL.sub(r"\\\1", value)
+    value = MARKDOWN_INLINE.sub(r"\\\1", value)
+    value = MARKDOWN_LEADING.sub(r"\\\1", value)
+    return MARKDOWN_ORDERED.sub(r"\1\\\2", value)
 
 
 ENVIRONMENT.filters["md"] = escape_markdown

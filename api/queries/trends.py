@@ -12,7 +12,7 @@ from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
-from models.analysis import Trend, TrendLineage, TrendSnapshot
+from models.analysis import Trend, TrendLineage, TrendMembership, TrendSnapshot
 from models.content import Post
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # days are Amsterdam days, as in api.digest.weeks
@@ -166,3 +166,13 @@ def total_daily_volume(session: Session, start: datetime, end: datetime) -> dict
     for window_start, volume in session.execute(query):
         totals[window_start.astimezone(AMSTERDAM).date()] += int(volume or 0)
     return dict(totals)
+
+
+def find_week_posts(session: Session, trend_id: int, start: datetime, end: datetime, *,
+                    prefer: Sequence[int], limit: int) -> list[Post]:
+    """Up to `limit` member posts written in [start, end): the representative ones first, then the most liked."""
+    query = (select(Post).join(TrendMembership, TrendMembership.post_id == Post.id)
+             .where(TrendMembership.trend_id == trend_id, Post.created_at >= start, Post.created_at < end)  # type: ignore[arg-type]
+             .order_by(Post.id.in_(list(prefer) or [-1]).desc(), func.coalesce(Post.likes, 0).desc(), Post.id)  # type: ignore[union-attr]
+             .limit(limit))
+    return list(session.execute(query).scalars())
