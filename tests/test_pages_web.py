@@ -70,6 +70,7 @@ def test_overview_lists_trends_with_labelled_charts_and_escaped_labels(browser) 
     assert 'aria-current="page">Trends</a>' in page.text
     assert "Geen trends gevonden met deze filters" in client.get("/trends?status=dormant").text
     assert "Gelblaster" in client.get("/trends?category=&status=&platform=&keyword=metro").text
+    assert client.get("/trends?page=twee&status=viral").status_code == 200
 
 
 def test_trend_page_escapes_and_redacts_post_text(browser) -> None:  # type: ignore[no-untyped-def]

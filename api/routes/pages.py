@@ -35,10 +35,10 @@ def render_not_found(request: Request, message: str) -> Any:
 
 @router.get("/trends", response_class=HTMLResponse)
 def trends_page(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep, user: CurrentUser,
-                category: str = "", status: str = "", platform: str = "", keyword: str = "", page: int = 1) -> Any:
-    page = max(1, min(page, 10_000))
+                category: str = "", status: str = "", platform: str = "", keyword: str = "", page: str = "1") -> Any:
+    page_number = max(1, min(int(page) if page.isdigit() else 1, 10_000))  # a mistyped page is the first one
     filters = read_page_filters(category, status, platform, keyword)
-    rows, total = list_trends(session, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    rows, total = list_trends(session, filters, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
     today = clock().astimezone(AMSTERDAM).date()
     days = [today - timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1)]
     start, end = clock() - timedelta(days=CHART_DAYS), clock() + timedelta(days=1)
@@ -50,7 +50,7 @@ def trends_page(request: Request, session: SessionDep, settings: SettingsDep, cl
                           label=f"Berichten in trends per dag, laatste {CHART_DAYS} dagen: "
                                 f"{sum(totals.values())} in totaal, hoogste dag {max(totals.values(), default=0)}")
     return TEMPLATES.TemplateResponse(request, "trends.html", {
-        "user": user, "trends": trends, "total": total, "page": page, "pages": max(1, -(-total // PAGE_SIZE)),
+        "user": user, "trends": trends, "total": total, "page": page_number, "pages": max(1, -(-total // PAGE_SIZE)),
         "categories": settings.watch.categories, "statuses": STATUS_NL, "chart": chart, "sparkline": sparkline_svg,
         "form": {"category": category, "status": status, "platform": platform, "keyword": keyword},
     })
