@@ -1,6 +1,8 @@
 """The FastAPI application: health check and the Dutch overview page of what has been collected."""
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +17,7 @@ from api.deps import CurrentUser, LoginRequired, SessionDep, SettingsDep
 from api.metrics import install_metrics
 from api.routes import (
     digests, login, operations, pages, review_pages, reviews, subscription_pages, subscriptions, trends, users,
+    zeeschuimer,
 )
 from api.templating import TEMPLATES
 from models.content import Post
@@ -49,7 +52,21 @@ def answer_login_required(request: Request, _exc: Exception) -> Response:
 
 
 def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
-    app = FastAPI(title="Monitor Online Leefwereld", version="0.1.0")
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        scheduler = None
+        if settings.scheduler:
+            from crawlers.scheduling import start_scheduler
+
+            scheduler = start_scheduler(settings, engine)
+        app.state.scheduler = scheduler
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+
+    app = FastAPI(title="Monitor Online Leefwereld", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
     app.add_middleware(SessionMiddleware, secret_key=settings.session_secret(), session_cookie=SESSION_COOKIE,
@@ -64,4 +81,6 @@ def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
     install_metrics(app, engine)
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["health"])
     app.add_api_route("/", overview, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
+    app.state.upload_limiter = zeeschuimer.UploadLimiter()
+    app.include_router(zeeschuimer.router)
     return app

@@ -231,9 +231,37 @@ def _not_yet(capability: str, issue: str) -> typer.Exit:
 
 
 @app.command()
-def crawl(ctx: typer.Context) -> None:
-    """Run the collectors (not available yet)."""
-    raise _not_yet("crawling", "the collectors")
+def crawl(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option("--once", help="Crawl every enabled source (or --source) once, now.")] = False,
+    source: Annotated[Optional[str], typer.Option("--source", help="Crawl only this source.")] = None,
+    status: Annotated[bool, typer.Option("--status", help="Show the latest runs and each source's cursors.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Run the collectors once now, or show how the latest runs went."""
+    from crawlers.exceptions import SourceNotUsable
+    from crawlers.runner import run_crawl
+    from crawlers.status import crawl_status, describe_status
+
+    if once == status:
+        raise _fail("use --once to crawl now, or --status to see the latest runs", 2)
+    settings = _settings(ctx)
+    _watch(settings)
+    engine = _engine(settings)
+    if status:
+        report = crawl_status(engine)
+        _emit(report, as_json, describe_status(report))
+        return
+    _key(settings)
+    try:
+        runs = run_crawl(settings, engine, source=source)
+    except SourceNotUsable as exc:
+        raise _fail(str(exc)) from None
+    lines = [f"{r['source']}: {r['status']}, {r['items']['stored']} new, {r['items']['duplicate']} known, "
+             f"{r['items']['dropped']} dropped" + "".join(f"\n  error: {e}" for e in r["errors"]) for r in runs]
+    _emit({"runs": runs}, as_json, "\n".join(lines) or "no enabled source to crawl")
+    if any(r["status"] != "ok" for r in runs):
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 EmbedderOption = Annotated[Optional[str], typer.Option(

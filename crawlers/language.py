@@ -33,3 +33,9 @@ def detect_language(text: str) -> str | None:
     if scores.get(PRIOR_LANGUAGE, 0.0) >= PRIOR_FLOOR:
         return PRIOR_LANGUAGE
     return best if scores[best] >= PRIOR_FLOOR else None
+
+
+def warm_up() -> None:
+    """Load every language model now. Loading holds the interpreter for seconds; a crawler does it before it
+    starts fetching, so no download stalls (and times out) while the models load on the first post."""
+    _detector().compute_language_confidence_values("warm up the language models")

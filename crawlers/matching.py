@@ -67,6 +67,11 @@ class WatchlistMatcher:
             excludes=tuple(sorted({fold(e) for e in watchlist.exclude if fold(e)})),
         )
 
+    def excludes(self, name: str, text: str) -> bool:
+        """Does the text contain one of watchlist `name`'s exclusions? (False for an unknown name.)"""
+        prepared = _Text.of(text)
+        return any(f" {ex} " in prepared.padded for w in self._compiled if w.name == name for ex in w.excludes)
+
     def match(self, text: str) -> list[str]:
         prepared = _Text.of(text)
         return [w.name for w in self._compiled if w.matches(prepared)]

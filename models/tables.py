@@ -10,6 +10,7 @@ from models.analysis import (
     TrendSnapshot,
 )
 from models.content import CrawlCursor, CrawlRun, DailyCount, Post, PostWatchlist, SourceRow, WatchlistRow
+from models.jobs import scheduler_jobs
 from models.serving import AlertDelivery, AuditLog, Review, Subscription, User
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "TrendSnapshot",
     "User",
     "WatchlistRow",
+    "scheduler_jobs",
 ]
