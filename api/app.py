@@ -14,7 +14,11 @@ from sqlalchemy.engine import Engine
 
 from api.auth.login import SESSION_LIFETIME
 from api.deps import CurrentUser, LoginRequired, SessionDep, SettingsDep
-from api.routes import login, review_pages, reviews, subscription_pages, subscriptions, users, zeeschuimer
+from api.metrics import install_metrics
+from api.routes import (
+    digests, login, operations, pages, review_pages, reviews, subscription_pages, subscriptions, trends, users,
+    zeeschuimer,
+)
 from api.templating import TEMPLATES
 from models.content import Post
 from monitor_config.settings import Settings
@@ -75,8 +79,10 @@ def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
     app.add_exception_handler(LoginRequired, answer_login_required)
     app.include_router(login.router)
     app.include_router(users.router)
-    for router in (subscriptions.router, subscription_pages.router, reviews.router, review_pages.router):
+    for router in (trends.router, digests.router, operations.router, pages.router,
+                   subscriptions.router, subscription_pages.router, reviews.router, review_pages.router):
         app.include_router(router)
+    install_metrics(app, engine)
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["health"])
     app.add_api_route("/", overview, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
     app.state.upload_limiter = zeeschuimer.UploadLimiter()

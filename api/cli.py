@@ -345,15 +345,50 @@ def replay(
 
 
 @app.command()
-def trends(ctx: typer.Context) -> None:
-    """List trends (not available yet)."""
-    raise _not_yet("trends", "the classifier")
+def trends(
+    ctx: typer.Context,
+    status: Annotated[Optional[list[str]], typer.Option(help="new, emerging, active, fading or dormant; repeatable.")] = None,
+    category: Annotated[Optional[list[str]], typer.Option(help="Category name; repeatable.")] = None,
+    keyword: Annotated[Optional[str], typer.Option(help="Part of the label, a keyword or a hashtag.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many to list.")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """List trends, the most recently emerged first."""
+    from api.cli_reports import write_trends
+    from api.queries.trends import STATUSES, TrendFilters
+
+    unknown = [s for s in status or [] if s not in STATUSES]
+    if unknown:
+        raise _fail(f"--status {unknown[0]!r} is not known; use one of: {', '.join(STATUSES)}", 2)
+    settings = _settings(ctx)
+    filters = TrendFilters(categories=tuple(category or ()), statuses=tuple(status or ()), keyword=keyword)
+    typer.echo(write_trends(_engine(settings), _watch(settings), filters=filters, limit=limit, as_json=as_json))
 
 
 @app.command()
-def digest(ctx: typer.Context) -> None:
-    """Write the weekly digest (not available yet)."""
-    raise _not_yet("the weekly digest", "serving")
+def digest(
+    ctx: typer.Context,
+    week: Annotated[Optional[str], typer.Option(help="ISO week such as 2026-W47; default: last complete week.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html or json.")] = "md",
+    lang: Annotated[str, typer.Option(help="nl (default) or en.")] = "nl",
+    base_url: Annotated[str, typer.Option(help="Site address for the links, e.g. https://monitor.example.")] = "",
+) -> None:
+    """Print the weekly digest of new, emerging, growing and fading trends (Europe/Amsterdam weeks)."""
+    from api.cli_reports import write_digest
+    from api.digest import FORMATS, InvalidWeekError, parse_week
+    from api.digest.i18n import LANGUAGES
+
+    if fmt not in FORMATS:
+        raise _fail(f"--format {fmt!r} is not known; use one of: {', '.join(FORMATS)}", 2)
+    if lang not in LANGUAGES:
+        raise _fail(f"--lang {lang!r} is not known; use one of: {', '.join(LANGUAGES)}", 2)
+    try:
+        iso_week = parse_week(week) if week else None
+    except InvalidWeekError as exc:
+        raise _fail(str(exc)) from None
+    settings = _settings(ctx)
+    typer.echo(write_digest(_engine(settings), _watch(settings), week=iso_week, fmt=fmt, lang=lang,
+                            base_url=base_url, now=datetime.now(timezone.utc)))
 
 
 @app.command()

@@ -15,4 +15,10 @@ else
   echo "PostgreSQL could not be started: the suite fails rather than skip it" >&2
   exit 1
 fi
+# The end-to-end tests drive Debian's Chromium through Playwright (never `playwright install`).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Chromium is missing; installing Debian's chromium package for the browser tests"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null
+fi
 exec "$BIN/python" -m pytest -q -p no:cacheprovider "$@"

@@ -1,6 +1,6 @@
 """Sending the weekly digest e-mail to `channel=digest` subscribers, through the outbox.
 
-The digest itself is rendered by `api.digest.render_digest_email(session, week, lang) -> EmailMessage`
+The digest itself is rendered by `api.digest.make_digest_email_renderer(...)(session, week, lang) -> EmailMessage`
 (passed in as `render`). Here each subscriber's copy gets an unsubscribe footer and List-Unsubscribe
 headers and is queued with dedupe key `digest:<week>`, so a rerun of the job never mails a week twice.
 """

@@ -34,12 +34,11 @@ def build_notifiers(config: MonitorConfig) -> dict[str, Notifier]:
     return {"email": mail, "digest": mail, "webhook": WebhookNotifier(config.alerts.webhooks), "feed": FeedNotifier()}
 
 
-def default_digest_renderer() -> DigestRenderer | None:
-    try:
-        from api.digest import render_digest_email  # provided by the digest package
-    except ImportError:
-        return None
-    return render_digest_email  # type: ignore[no-any-return]
+def default_digest_renderer(config: MonitorConfig, clock: Clock = utcnow) -> DigestRenderer:
+    """The digest package's renderer, with absolute links to the configured public address."""
+    from api.digest import make_digest_email_renderer
+
+    return make_digest_email_renderer(config, base_url=str(config.alerts.public_url), clock=clock)
 
 
 def deliver_outbox(engine: Engine, notifiers: Mapping[str, Notifier], clock: Clock = utcnow) -> dict[str, int]:
@@ -56,8 +55,7 @@ def send_daily_bundles(engine: Engine, notifiers: Mapping[str, Notifier], clock:
 def send_weekly_digest(engine: Engine, notifiers: Mapping[str, Notifier], *, config: MonitorConfig,
                        render: DigestRenderer | None, clock: Clock = utcnow) -> dict[str, int]:
     if render is None:
-        log.error("weekly digest not sent: api.digest.render_digest_email is not available")
-        return {}
+        render = default_digest_renderer(config, clock)
     now = clock()
     with session_scope(engine) as session:
         enqueue_digest(session, week=previous_iso_week(now), render=render, config=config, now=now)
@@ -70,7 +68,7 @@ def register_serving_jobs(scheduler: Any, engine: Engine, settings: Settings, *,
     """Add the three jobs to an APScheduler 3.x scheduler; returns the jobs."""
     config = settings.watch
     notifiers = notifiers if notifiers is not None else build_notifiers(config)
-    render = render or default_digest_renderer()
+    render = render or default_digest_renderer(config, clock)
     common = {"replace_existing": True, "max_instances": 1, "coalesce": True}
     return [
         scheduler.add_job(deliver_outbox, IntervalTrigger(minutes=1), args=(engine, notifiers, clock),

@@ -1,0 +1,125 @@
+"""Build the digest of one ISO week from the trends and their day snapshots.
+
+Each trend lands in at most one section, in this order of precedence: emerging (its emergence fell in the
+week), new (first seen in the week), growing, fading (by the week's volume against the week before).
+Trends in categories marked for review wait for a reviewer's confirmation; dismissed ones never appear;
+trends without a risk category (everyday talk) are only counted.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session
+
+from api.digest.i18n import format_day, translate
+from api.digest.model import SECTION_ORDER, Digest, DigestCategory, DigestItem, DigestPost, DigestSection, SectionKind
+from api.digest.weeks import IsoWeek
+from api.public import describe_category
+from api.queries.trends import daily_volumes, find_trends_active_between, find_week_posts, get_posts
+from models.analysis import Trend
+from models.privacy import redact
+from monitor_config.schema import SEVERITY_ORDER, MonitorConfig
+
+GROWTH_RATIO = 1.5
+FADE_RATIO = 0.5
+MIN_VOLUME = 3  # fewer posts than this are noise, neither growth nor fading
+EXAMPLES_PER_TREND = 2
+EXAMPLE_LENGTH = 240
+SPARK_WEEKS = 4
+
+
+def classify_trend(trend: Trend, week: IsoWeek, volume: int, previous: int) -> SectionKind | None:
+    if trend.emerging_at is not None and week.start <= trend.emerging_at < week.end:
+        return "emerging"
+    if week.start <= trend.first_seen < week.end:
+        return "new"
+    if volume >= MIN_VOLUME and volume > previous and volume >= previous * GROWTH_RATIO:
+        return "growing"
+    if previous >= MIN_VOLUME and volume <= previous * FADE_RATIO:
+        return "fading"
+    return None
+
+
+def awaits_review(trend: Trend, config: MonitorConfig) -> bool:
+    """Trends in review categories reach the digest only once a reviewer confirmed them, as alerts do."""
+    return trend.category in {c.name for c in config.categories if c.review} and trend.review_status != "confirmed"
+
+
+def shorten(text: str, limit: int = EXAMPLE_LENGTH) -> str:
+    """Redact first, then cut: a cut must never leave half a phone number unmasked."""
+    clean = " ".join(redact(text).split())
+    return clean if len(clean) <= limit else clean[: limit - 1].rstrip() + "…"
+
+
+def _change(volume: int, previous: int) -> int | None:
+    return round((volume - previous) * 100 / previous) if previous else None
+
+
+def _examples(session: Session, trend: Trend, week: IsoWeek) -> list[DigestPost]:
+    """Posts of this week (representative ones first); the trend's representative posts when none are left."""
+    ids = (trend.summary or {}).get("representative_post_ids") or []
+    ids = [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
+    posts = find_week_posts(session, trend.id or 0, week.start, week.end, prefer=ids, limit=EXAMPLES_PER_TREND)
+    posts = posts or get_posts(session, ids)[:EXAMPLES_PER_TREND]
+    return [DigestPost(platform=p.platform, created_at=p.created_at, text=shorten(p.text)) for p in posts]
+
+
+def _item(session: Session, trend: Trend, week: IsoWeek, days: list[date], volumes: dict[date, int]) -> DigestItem:
+    daily = [volumes.get(day, 0) for day in days]
+    volume, previous = sum(daily[-7:]), sum(daily[-14:-7])
+    platforms = {k: v for k, v in ((trend.summary or {}).get("platforms") or {}).items() if isinstance(v, (int, float))}
+    return DigestItem(trend_id=trend.id or 0, label=trend.label or f"Trend {trend.id}", status=trend.status,
+                      volume=volume, previous_volume=previous, change_percent=_change(volume, previous),
+                      authors=trend.authors, platforms={str(k): int(v) for k, v in platforms.items()},
+                      daily=daily, examples=_examples(session, trend, week), path=f"/trends/{trend.id}")
+
+
+def _group(items: list[tuple[Trend, DigestItem]], config: MonitorConfig, lang: str) -> list[DigestCategory]:
+    groups: dict[str | None, list[DigestItem]] = {}
+    for trend, item in items:
+        groups.setdefault(trend.category, []).append(item)
+    categories = []
+    for name, members in groups.items():
+        title, severity = describe_category(config, name)
+        members.sort(key=lambda i: (-i.volume, i.trend_id))
+        categories.append(DigestCategory(name=name, title=title or translate(lang, "other_category"),
+                                         severity=severity, items=members))
+    return sorted(categories, key=lambda c: (-SEVERITY_ORDER.get(c.severity or "", -1), c.title))
+
+
+def build_digest(session: Session, *, week: IsoWeek, config: MonitorConfig, lang: str = "nl",
+                 now: datetime) -> Digest:
+    first = week.shifted(1 - SPARK_WEEKS)
+    days = [first.monday + timedelta(days=n) for n in range(7 * SPARK_WEEKS)]
+    trends = [t for t in find_trends_active_between(session, week.shifted(-1).start, week.end)
+              if not awaits_review(t, config)]
+    volumes = daily_volumes(session, [t.id for t in trends if t.id is not None], first.start, week.end)
+    placed: dict[SectionKind, list[tuple[Trend, DigestItem]]] = {kind: [] for kind in SECTION_ORDER}
+    uncategorised = 0
+    for trend in trends:
+        item = _item(session, trend, week, days, volumes.get(trend.id or 0, {}))
+        kind = classify_trend(trend, week, item.volume, item.previous_volume)
+        if kind is None:
+            continue
+        if trend.category is None:  # everyday talk with no risk category: counted, not listed
+            uncategorised += 1
+            continue
+        placed[kind].append((trend, item))
+    sections = [
+        DigestSection(kind=kind, title=translate(lang, f"section.{kind}"),
+                      intro=translate(lang, f"section.{kind}.intro", ratio=round((GROWTH_RATIO - 1) * 100),
+                                      minimum=MIN_VOLUME),
+                      categories=_group(placed[kind], config, lang))
+        for kind in SECTION_ORDER if placed[kind]
+    ]
+    items = [item for kind in SECTION_ORDER for _, item in placed[kind]]
+    posts = sum(i.volume for i in items)
+    totals = (translate(lang, "empty") if not items else
+              translate(lang, "totals.one" if len(items) == 1 else "totals", trends=len(items), posts=posts))
+    if uncategorised:
+        totals += " " + translate(lang, "uncategorised", count=uncategorised)
+    return Digest(week=str(week), lang=lang, title=translate(lang, "title", week=str(week)),  # type: ignore[arg-type]
+                  period=translate(lang, "period", start=format_day(week.monday, lang),
+                                   end=format_day(week.monday + timedelta(days=6), lang)),
+                  start=week.start, end=week.end, generated_at=now, organisation=config.organisation,
+                  trend_count=len(items), post_count=posts, totals=totals, sections=sections)

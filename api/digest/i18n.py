@@ -1,0 +1,94 @@
+"""Every word the digest says, in Dutch (the default) and English; templates look them up here."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+LANGUAGES = ("nl", "en")
+
+TEXTS: dict[str, dict[str, str]] = {
+    "nl": {
+        "title": "Weekoverzicht {week}",
+        "period": "{start} tot en met {end}",
+        "intro": "Trends in de online leefwereld van jongeren die deze week nieuw, opkomend, groeiend of afnemend waren.",
+        "totals": "{trends} trends in dit overzicht, samen {posts} berichten deze week.",
+        "totals.one": "1 trend in dit overzicht, met {posts} berichten deze week.",
+        "uncategorised": "Trends zonder risicocategorie die deze week bewogen: {count} (zie het trendoverzicht).",
+        "empty": "Deze week waren er geen nieuwe, opkomende, groeiende of afnemende trends.",
+        "section.emerging": "Opkomend",
+        "section.emerging.intro": "Trends die deze week snel opkwamen: meer berichten en auteurs dan verwacht.",
+        "section.new": "Nieuw",
+        "section.new.intro": "Trends die deze week voor het eerst zijn gezien.",
+        "section.growing": "Groeiend",
+        "section.growing.intro": "Minstens {ratio}% meer berichten dan de week ervoor (en minstens {minimum}).",
+        "section.fading": "Afnemend",
+        "section.fading.intro": "Hooguit half zoveel berichten als de week ervoor.",
+        "other_category": "Overig",
+        "volume": "Berichten deze week",
+        "previous": "vorige week",
+        "authors": "auteurs in totaal",
+        "platforms": "Platforms",
+        "change": "verandering",
+        "examples": "Voorbeeldberichten (geanonimiseerd)",
+        "open_trend": "Bekijk de trend",
+        "sparkline": "Berichten per dag, laatste 4 weken: {values}",
+        "severity": "Ernst",
+        "severity.low": "laag", "severity.medium": "gemiddeld", "severity.high": "hoog", "severity.critical": "kritiek",
+        "footer": ("Berichten zijn geanonimiseerd: telefoonnummers, e-mailadressen, gebruikersnamen en profiellinks "
+                   "zijn weggelaten. Deel dit overzicht alleen met collega's."),
+        "previous_week": "Vorige week", "next_week": "Volgende week",
+        "subject": "Weekoverzicht online leefwereld {week}",
+    },
+    "en": {
+        "title": "Weekly digest {week}",
+        "period": "{start} to {end}",
+        "intro": "Trends in young people's online world that were new, emerging, growing or fading this week.",
+        "totals": "{trends} trends in this digest, {posts} posts this week together.",
+        "totals.one": "1 trend in this digest, with {posts} posts this week.",
+        "uncategorised": "Trends without a risk category that moved this week: {count} (see the trends overview).",
+        "empty": "No trends were new, emerging, growing or fading this week.",
+        "section.emerging": "Emerging",
+        "section.emerging.intro": "Trends that rose fast this week: more posts and authors than expected.",
+        "section.new": "New",
+        "section.new.intro": "Trends seen for the first time this week.",
+        "section.growing": "Growing",
+        "section.growing.intro": "At least {ratio}% more posts than the week before (and at least {minimum}).",
+        "section.fading": "Fading",
+        "section.fading.intro": "At most half as many posts as the week before.",
+        "other_category": "Other",
+        "volume": "Posts this week",
+        "previous": "last week",
+        "authors": "authors in all",
+        "platforms": "Platforms",
+        "change": "change",
+        "examples": "Example posts (anonymised)",
+        "open_trend": "Open the trend",
+        "sparkline": "Posts per day, last 4 weeks: {values}",
+        "severity": "Severity",
+        "severity.low": "low", "severity.medium": "medium", "severity.high": "high", "severity.critical": "critical",
+        "footer": ("Posts are anonymised: phone numbers, e-mail addresses, user names and profile links are "
+                   "left out. Share this digest with colleagues only."),
+        "previous_week": "Previous week", "next_week": "Next week",
+        "subject": "Online world weekly digest {week}",
+    },
+}
+
+MONTHS = {
+    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"],
+}
+
+
+def translate(lang: str, key: str, **values: object) -> str:
+    return TEXTS[lang][key].format(**values) if values else TEXTS[lang][key]
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """`t('section.new')` for templates, bound to one language."""
+    return lambda key, **values: translate(lang, key, **values)
+
+
+def format_day(day: date, lang: str) -> str:
+    return f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"

@@ -1,0 +1,1 @@
+"""Read-only data access of the API and the pages: small query functions, no logic in route bodies."""

@@ -1,0 +1,178 @@
+"""Trends as the API and the pages read them: filtered and paged lists, one trend, its history and posts."""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session
+
+from models.analysis import Trend, TrendLineage, TrendMembership, TrendSnapshot
+from models.content import Post
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # days are Amsterdam days, as in api.digest.weeks
+STATUSES = ("new", "emerging", "active", "fading", "dormant")
+WEEK = "week"  # the classifier's other windows are "day" (the default 1d) or "window" (any other length)
+HIDDEN_REVIEW = "dismissed"  # a reviewer judged it not a risk: out of lists and digests
+
+
+@dataclass(frozen=True)
+class TrendFilters:
+    categories: Sequence[str] = ()
+    statuses: Sequence[str] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    platform: str | None = None
+    keyword: str | None = None
+
+
+@dataclass
+class TrendRow:
+    trend: Trend
+    growth: float | None = None
+    daily: dict[date, int] = field(default_factory=dict)
+
+
+def _conditions(filters: TrendFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
+        Trend.merged_into.is_(None),  # type: ignore[union-attr]
+        or_(Trend.review_status.is_(None), Trend.review_status != HIDDEN_REVIEW),  # type: ignore[union-attr]
+    ]
+    if filters.categories:
+        conditions.append(Trend.category.in_(filters.categories))  # type: ignore[union-attr]
+    if filters.statuses:
+        conditions.append(Trend.status.in_(filters.statuses))  # type: ignore[attr-defined]
+    if filters.since is not None:  # active at some point in the period
+        conditions.append(Trend.last_seen >= filters.since)  # type: ignore[arg-type]
+    if filters.until is not None:
+        conditions.append(Trend.first_seen < filters.until)  # type: ignore[arg-type]
+    if filters.platform:
+        conditions.append(Trend.summary[("platforms", filters.platform.lower())].as_string().is_not(None))  # type: ignore[index]
+    if filters.keyword:
+        conditions.append(_keyword_matches(filters.keyword))
+    return conditions
+
+
+def _keyword_matches(keyword: str) -> ColumnElement[bool]:
+    """Case-insensitive substring of the label, keywords or hashtags. JSON is stored with non-ASCII escaped
+    (\\u00eb), so the escaped spelling of the keyword is searched too."""
+    wanted = {keyword.lower(), json.dumps(keyword.lower())[1:-1]}
+    haystacks = [func.lower(Trend.label), func.lower(cast(Trend.keywords, String)),
+                 func.lower(cast(Trend.summary["hashtags"], String))]  # type: ignore[index]
+    return or_(*(hay.contains(word, autoescape=True) for hay in haystacks for word in wanted))
+
+
+def _latest_growth():  # type: ignore[no-untyped-def]
+    latest = (select(TrendSnapshot.trend_id, func.max(TrendSnapshot.window_start).label("start"))
+              .where(TrendSnapshot.window != WEEK).group_by(TrendSnapshot.trend_id).subquery())
+    return (select(TrendSnapshot.trend_id, TrendSnapshot.growth)
+            .join(latest, and_(TrendSnapshot.trend_id == latest.c.trend_id,
+                               TrendSnapshot.window_start == latest.c.start))
+            .where(TrendSnapshot.window != WEEK).subquery())
+
+
+def list_trends(session: Session, filters: TrendFilters, *, limit: int, offset: int) -> tuple[list[TrendRow], int]:
+    """One page of trends, emerging first (newest emergence first, then fastest growth), and the total."""
+    conditions = _conditions(filters)
+    total = session.execute(select(func.count()).select_from(Trend).where(*conditions)).scalar_one()
+    growth = _latest_growth()
+    query = (select(Trend, growth.c.growth).outerjoin(growth, growth.c.trend_id == Trend.id).where(*conditions)
+             .order_by(Trend.emerging_at.desc().nulls_last(),  # type: ignore[union-attr]
+                       growth.c.growth.desc().nulls_last(), Trend.id.desc())  # type: ignore[union-attr]
+             .limit(limit).offset(offset))
+    rows = [TrendRow(trend, rate) for trend, rate in session.execute(query).all()]
+    return rows, total
+
+
+def get_trend(session: Session, trend_id: int) -> Trend | None:
+    return session.get(Trend, trend_id)
+
+
+def latest_growth(session: Session, trend_id: int) -> float | None:
+    growth = _latest_growth()
+    return session.execute(select(growth.c.growth).where(growth.c.trend_id == trend_id)).scalar_one_or_none()
+
+
+def list_snapshots(session: Session, trend_id: int, *, weekly: bool) -> list[TrendSnapshot]:
+    """The week snapshots, or the others (day windows by default; shorter ones when so configured)."""
+    window = TrendSnapshot.window == WEEK if weekly else TrendSnapshot.window != WEEK
+    query = (select(TrendSnapshot).where(TrendSnapshot.trend_id == trend_id, window)
+             .order_by(TrendSnapshot.window_start))  # type: ignore[arg-type]
+    return list(session.execute(query).scalars())
+
+
+def daily_volumes(session: Session, trend_ids: Iterable[int], start: datetime, end: datetime) -> dict[int, dict[date, int]]:
+    """Volume per Amsterdam day from the day (or shorter) windows, per trend; days without posts are absent."""
+    ids = list(trend_ids)
+    volumes: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    if not ids:
+        return {}
+    query = select(TrendSnapshot.trend_id, TrendSnapshot.window_start, TrendSnapshot.volume).where(
+        TrendSnapshot.trend_id.in_(ids), TrendSnapshot.window != WEEK,  # type: ignore[attr-defined]
+        TrendSnapshot.window_start >= start, TrendSnapshot.window_start < end)  # type: ignore[arg-type]
+    for trend_id, window_start, volume in session.execute(query):
+        volumes[trend_id][window_start.astimezone(AMSTERDAM).date()] += volume
+    return {trend_id: dict(days) for trend_id, days in volumes.items()}
+
+
+def get_posts(session: Session, post_ids: Sequence[int]) -> list[Post]:
+    """The posts still stored (purged ones are skipped), in the order asked for."""
+    ids = [post_id for post_id in post_ids if isinstance(post_id, int)]
+    if not ids:
+        return []
+    found = {post.id: post for post in session.execute(select(Post).where(Post.id.in_(ids))).scalars()}  # type: ignore[union-attr]
+    return [found[post_id] for post_id in ids if post_id in found]
+
+
+def list_lineage(session: Session, trend_id: int) -> list[tuple[TrendLineage, Trend]]:
+    """Splits, merges and renames this trend took part in, each with the trend on the other side."""
+    query = select(TrendLineage).where(or_(TrendLineage.parent_id == trend_id, TrendLineage.child_id == trend_id)
+                                       ).order_by(TrendLineage.at)  # type: ignore[arg-type]
+    links = list(session.execute(query).scalars())
+    others = {link.child_id if link.parent_id == trend_id else link.parent_id for link in links}
+    trends = {t.id: t for t in session.execute(select(Trend).where(Trend.id.in_(others))).scalars()}  # type: ignore[union-attr]
+    return [(link, trends[link.child_id if link.parent_id == trend_id else link.parent_id]) for link in links]
+
+
+def find_trends_active_between(session: Session, start: datetime, end: datetime) -> list[Trend]:
+    """Trends seen in [start, end) or just before it (so fading ones are found), for the digest."""
+    conditions = _conditions(TrendFilters())
+    query = select(Trend).where(*conditions, Trend.first_seen < end, Trend.last_seen >= start)  # type: ignore[arg-type]
+    return list(session.execute(query.order_by(Trend.id)).scalars())
+
+
+def count_trends_by_status(session: Session) -> dict[str, int]:
+    query = select(Trend.status, func.count()).where(Trend.merged_into.is_(None)).group_by(Trend.status)  # type: ignore[union-attr]
+    return {status: count for status, count in session.execute(query)}
+
+
+def count_posts(session: Session) -> int:
+    return session.execute(select(func.count()).select_from(Post)).scalar_one()
+
+
+def total_daily_volume(session: Session, start: datetime, end: datetime) -> dict[date, int]:
+    """Posts per Amsterdam day over all trends that are not merged away (for the overview's chart)."""
+    query = (select(TrendSnapshot.window_start, func.sum(TrendSnapshot.volume))
+             .join(Trend, Trend.id == TrendSnapshot.trend_id)
+             .where(TrendSnapshot.window != WEEK, TrendSnapshot.window_start >= start,  # type: ignore[arg-type]
+                    TrendSnapshot.window_start < end, Trend.merged_into.is_(None))  # type: ignore[union-attr]
+             .group_by(TrendSnapshot.window_start))
+    totals: dict[date, int] = defaultdict(int)
+    for window_start, volume in session.execute(query):
+        totals[window_start.astimezone(AMSTERDAM).date()] += int(volume or 0)
+    return dict(totals)
+
+
+def find_week_posts(session: Session, trend_id: int, start: datetime, end: datetime, *,
+                    prefer: Sequence[int], limit: int) -> list[Post]:
+    """Up to `limit` member posts written in [start, end): the representative ones first, then the most liked."""
+    query = (select(Post).join(TrendMembership, TrendMembership.post_id == Post.id)
+             .where(TrendMembership.trend_id == trend_id, Post.created_at >= start, Post.created_at < end)  # type: ignore[arg-type]
+             .order_by(Post.id.in_(list(prefer) or [-1]).desc(), func.coalesce(Post.likes, 0).desc(), Post.id)  # type: ignore[union-attr]
+             .limit(limit))
+    return list(session.execute(query).scalars())

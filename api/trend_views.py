@@ -1,0 +1,61 @@
+"""Turn trend rows into what the API answers and the pages show."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from api.public import (
+    LineageLinkPublic,
+    SnapshotPublic,
+    TimelinePublic,
+    TrendDetailPublic,
+    TrendPublic,
+    describe_category,
+    make_post_public,
+)
+from api.queries.trends import get_posts, latest_growth, list_lineage, list_snapshots
+from models.analysis import Trend
+from monitor_config.schema import MonitorConfig
+
+MAX_REPRESENTATIVE_POSTS = 5
+# Only these parts of Trend.summary are shown: anything else the classifier may keep there stays inside.
+SUMMARY_KEYS = ("hashtags", "platforms", "sources", "why_flagged", "lineage")
+
+
+def _summary_part(trend: Trend, key: str, kind: type) -> Any:
+    value = (trend.summary or {}).get(key)
+    return value if isinstance(value, kind) else kind()
+
+
+def make_trend_public(trend: Trend, growth: float | None, config: MonitorConfig) -> TrendPublic:
+    title, severity = describe_category(config, trend.category)
+    platforms = {str(k): int(v) for k, v in _summary_part(trend, "platforms", dict).items() if isinstance(v, (int, float))}
+    return TrendPublic(
+        id=trend.id or 0, label=trend.label or f"Trend {trend.id}", keywords=[str(k) for k in trend.keywords or []],
+        category=trend.category, category_title=title, severity=severity, status=trend.status,
+        first_seen=trend.first_seen, last_seen=trend.last_seen, emerging_at=trend.emerging_at, size=trend.size,
+        authors=trend.authors, growth=growth, review_status=trend.review_status, platforms=platforms,
+        hashtags=[str(tag) for tag in _summary_part(trend, "hashtags", list)],
+    )
+
+
+def make_trend_detail(session: Session, trend: Trend, config: MonitorConfig) -> TrendDetailPublic:
+    base = make_trend_public(trend, latest_growth(session, trend.id or 0), config)
+    post_ids = _summary_part(trend, "representative_post_ids", list)[:MAX_REPRESENTATIVE_POSTS]
+    lineage = [
+        LineageLinkPublic(relation=link.relation, side="child" if link.child_id == trend.id else "parent",
+                          other_id=other.id or 0, other_label=other.label or f"Trend {other.id}", at=link.at)
+        for link, other in list_lineage(session, trend.id or 0)
+    ]
+    timeline = TimelinePublic(**{
+        key: [SnapshotPublic.model_validate(s, from_attributes=True)
+              for s in list_snapshots(session, trend.id or 0, weekly=key == "weeks")]
+        for key in ("windows", "weeks")
+    })
+    summary = {key: (trend.summary or {})[key] for key in SUMMARY_KEYS if key in (trend.summary or {})}
+    return TrendDetailPublic(
+        **base.model_dump(), summary=summary, why_flagged=_summary_part(trend, "why_flagged", dict),
+        merged_into=trend.merged_into, timeline=timeline,
+        representative_posts=[make_post_public(post) for post in get_posts(session, post_ids)], lineage=lineage,
+    )
