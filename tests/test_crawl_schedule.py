@@ -62,7 +62,8 @@ def test_serve_runs_the_schedule(engine: Engine, tmp_path: Path, credentials: No
             scheduler = client.app.state.scheduler  # type: ignore[attr-defined]
             assert scheduler.running and scheduler.get_job("crawl:lijst-rss") is not None
             done = threading.Event()
-            scheduler.add_listener(lambda event: done.set(), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+            scheduler.add_listener(lambda event: event.job_id == "crawl:lijst-rss" and done.set(),
+                                   EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
             scheduler.modify_job("crawl:lijst-rss", next_run_time=datetime.now(timezone.utc))
             assert done.wait(120), "the scheduled crawl did not finish within 120 s"
         assert not scheduler.running
