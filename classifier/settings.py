@@ -23,6 +23,7 @@ class TrendSettings(BaseModel):
     calibration_sample: int = 2000
     birth_z: float = 2.0  # a new trend is born from a buffer group whose mean pairwise similarity reaches this
     link_z: float = 1.3  # a post joins the trend whose mean vector it is closest to, if it reaches this
+    young_merge_z: float = 1.2  # ... and pieces of one young burst (trends or groups within young_span) merge at this
     merge_z: float = 2.0  # two trends merge when the mean similarity across their members reaches this
     # birth of new trends from the buffer of unassigned posts
     min_trend_posts: int = 6
@@ -76,7 +77,7 @@ class TrendSettings(BaseModel):
             raise ValueError(f"{info.field_name}={value}: one post or author cannot make a trend; use 2 or more")
         return value
 
-    @field_validator("birth_z", "link_z", "merge_z", "burst_z")
+    @field_validator("birth_z", "link_z", "merge_z", "young_merge_z", "burst_z")
     @classmethod
     def _check_z(cls, value: float, info) -> float:
         if not 0 <= value <= 20:
@@ -109,6 +110,9 @@ class TrendSettings(BaseModel):
         if self.merge_z < self.link_z:
             raise ValueError(f"merge_z={self.merge_z} is below link_z={self.link_z}: trends would merge more easily "
                              "than posts join them; set merge_z >= link_z")
+        if self.young_merge_z > self.merge_z:
+            raise ValueError(f"young_merge_z={self.young_merge_z} is above merge_z={self.merge_z}: young pieces of a "
+                             "burst would merge less easily than old trends; set young_merge_z <= merge_z")
         if self.birth_z < self.link_z:
             raise ValueError(f"birth_z={self.birth_z} is below link_z={self.link_z}: loose groups would be born that "
                              "no post could join; set birth_z >= link_z")

@@ -96,3 +96,8 @@ def test_neighbour_mean_pulls_topics_together_on_real_text_and_is_deterministic(
     assert np.allclose(np.linalg.norm(smooth, axis=1), 1.0, atol=1e-5)
     assert np.array_equal(smooth, neighbour_mean(vecs, 10, block=7))  # blocks change memory, not the result
     assert _topic_separation(smooth, labels) > _topic_separation(vecs, labels)
+
+
+def test_settings_refuse_young_pieces_merging_less_easily_than_old_trends():
+    with pytest.raises(ValidationError, match="young_merge_z=3.0 is above merge_z=2.0"):
+        TrendSettings(young_merge_z=3.0, merge_z=2.0)
