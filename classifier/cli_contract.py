@@ -60,8 +60,30 @@ def embed_all(embedder: Embedder, texts: list[str], chunk: int = 512) -> np.ndar
     return np.vstack(parts).astype(np.float32) if parts else np.zeros((0, embedder.dim), np.float32)
 
 
+def neighbour_mean(vecs: np.ndarray, k: int, block: int = 1024) -> np.ndarray:
+    """Each row averaged with its `k` most similar rows (ties by index), renormalised; `k=0` returns `vecs`.
+
+    Denoises short texts the way a kNN graph does: a post's place is judged by its neighbourhood. Memory is
+    bounded by `block` rows at a time; time is quadratic in the file, fine for a stateless batch command."""
+    n = len(vecs)
+    k = min(k, n - 1)
+    if k <= 0:
+        return vecs
+    v = np.asarray(vecs, dtype=np.float32)
+    out = np.empty_like(v)
+    for i in range(0, n, block):
+        sims = v[i:i + block] @ v.T
+        sims[np.arange(len(sims)), np.arange(i, i + len(sims))] = np.inf  # each row is its own first neighbour
+        idx = np.argsort(-sims, axis=1, kind="stable")[:, :k + 1]
+        out[i:i + block] = v[idx].mean(axis=1)
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+
 def cluster_posts(posts: list[Post], vecs: np.ndarray, settings: TrendSettings) -> dict[str, int]:
-    """Cluster ids (0..k-1 by first member) per post id; posts left unassigned get -1."""
+    """Cluster ids (0..k-1 by first member) per post id; posts left unassigned get -1.
+
+    The vectors are first averaged over their `cluster_neighbours` nearest neighbours in the whole input."""
+    vecs = neighbour_mean(vecs, settings.cluster_neighbours)
     state = new_state(model="given", dim=vecs.shape[1], window=timedelta(days=1))
     chunk = max(settings.min_trend_posts, settings.buffer_max // 2)
     for i in range(0, len(posts), chunk):

@@ -21,8 +21,9 @@ class TrendSettings(BaseModel):
     seed: int = 13
     # similarity calibration: thresholds are median + z * robust sd of random-pair similarities
     calibration_sample: int = 2000
-    birth_z: float = 1.5  # a new trend is born from a buffer group whose mean pairwise similarity reaches this
-    link_z: float = 1.0  # a post joins the trend whose mean vector it is closest to, if it reaches this
+    birth_z: float = 2.0  # a new trend is born from a buffer group whose mean pairwise similarity reaches this
+    link_z: float = 1.3  # a post joins the trend whose mean vector it is closest to, if it reaches this
+    young_merge_z: float = 1.2  # ... and pieces of one young burst (trends or groups within young_span) merge at this
     merge_z: float = 2.0  # two trends merge when the mean similarity across their members reaches this
     # birth of new trends from the buffer of unassigned posts
     min_trend_posts: int = 6
@@ -32,6 +33,9 @@ class TrendSettings(BaseModel):
     buffer_max: int = 4000
     exemplars: int = 200
     split_check: bool = True
+    # stateless `cluster` only: each vector is averaged with its nearest neighbours in the file before clustering
+    # (0 = off); it sees the whole file at once, as BERTopic does, and pulls broad topics together
+    cluster_neighbours: int = 10
     # emergence, against the trend's own baseline of earlier windows
     baseline_span: str = "7d"
     baseline_quantile: float = 0.1  # a sampled post counts for a theme if as close as this quantile of members
@@ -59,6 +63,13 @@ class TrendSettings(BaseModel):
             raise ValueError(f"{info.field_name}={value} is too small to estimate anything; use 50 or more")
         return value
 
+    @field_validator("cluster_neighbours")
+    @classmethod
+    def _check_neighbours(cls, value: int) -> int:
+        if not 0 <= value <= 100:
+            raise ValueError(f"cluster_neighbours={value} must lie between 0 (off) and 100 (e.g. 10)")
+        return value
+
     @field_validator("min_trend_posts", "min_trend_authors", "min_authors")
     @classmethod
     def _check_count(cls, value: int, info) -> int:
@@ -66,7 +77,7 @@ class TrendSettings(BaseModel):
             raise ValueError(f"{info.field_name}={value}: one post or author cannot make a trend; use 2 or more")
         return value
 
-    @field_validator("birth_z", "link_z", "merge_z", "burst_z")
+    @field_validator("birth_z", "link_z", "merge_z", "young_merge_z", "burst_z")
     @classmethod
     def _check_z(cls, value: float, info) -> float:
         if not 0 <= value <= 20:
@@ -99,6 +110,9 @@ class TrendSettings(BaseModel):
         if self.merge_z < self.link_z:
             raise ValueError(f"merge_z={self.merge_z} is below link_z={self.link_z}: trends would merge more easily "
                              "than posts join them; set merge_z >= link_z")
+        if self.young_merge_z > self.merge_z:
+            raise ValueError(f"young_merge_z={self.young_merge_z} is above merge_z={self.merge_z}: young pieces of a "
+                             "burst would merge less easily than old trends; set young_merge_z <= merge_z")
         if self.birth_z < self.link_z:
             raise ValueError(f"birth_z={self.birth_z} is below link_z={self.link_z}: loose groups would be born that "
                              "no post could join; set birth_z >= link_z")

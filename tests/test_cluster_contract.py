@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from pydantic import ValidationError
 from sklearn.metrics import normalized_mutual_info_score
 
-from classifier.cli_contract import cluster_file, replay_file
+from classifier.cli_contract import cluster_file, neighbour_mean, replay_file
 from classifier.settings import TrendSettings
 from tests.trends_helpers import DAY0, background_posts, read_tsv, story_posts
 
@@ -65,5 +66,38 @@ def test_settings_errors_name_the_field_the_value_and_the_fix(field, value, hint
 
 
 def test_settings_refuse_a_merge_looser_than_a_link():
-    with pytest.raises(ValidationError, match="merge_z=0.5 is below link_z=1.0"):
+    with pytest.raises(ValidationError, match=f"merge_z=0.5 is below link_z={TrendSettings().link_z}"):
         TrendSettings(merge_z=0.5)
+
+
+def test_settings_refuse_a_negative_neighbour_count():
+    with pytest.raises(ValidationError, match="cluster_neighbours=-1"):
+        TrendSettings(cluster_neighbours=-1)
+
+
+def _topic_separation(vecs: np.ndarray, labels: list[str]) -> float:
+    """Mean similarity of same-topic pairs minus that of other pairs, in robust spreads of all pairs."""
+    sims = vecs @ vecs.T
+    iu = np.triu_indices(len(vecs), k=1)
+    same = (np.array(labels)[:, None] == np.array(labels)[None, :])[iu]
+    pairs = sims[iu]
+    spread = 1.4826 * np.median(np.abs(pairs - np.median(pairs)))
+    return float((pairs[same].mean() - pairs[~same].mean()) / spread)
+
+
+@pytest.mark.slow
+def test_neighbour_mean_pulls_topics_together_on_real_text_and_is_deterministic(use_m3):
+    rows = read_tsv("sib200_nl_slice.tsv")
+    vecs = np.asarray(use_m3.embed([r["text"] for r in rows]), dtype=np.float32)
+    labels = [r["label"] for r in rows]
+    assert neighbour_mean(vecs, 0) is vecs
+    smooth = neighbour_mean(vecs, 10)
+    assert smooth.shape == vecs.shape
+    assert np.allclose(np.linalg.norm(smooth, axis=1), 1.0, atol=1e-5)
+    assert np.array_equal(smooth, neighbour_mean(vecs, 10, block=7))  # blocks change memory, not the result
+    assert _topic_separation(smooth, labels) > _topic_separation(vecs, labels)
+
+
+def test_settings_refuse_young_pieces_merging_less_easily_than_old_trends():
+    with pytest.raises(ValidationError, match="young_merge_z=3.0 is above merge_z=2.0"):
+        TrendSettings(young_merge_z=3.0, merge_z=2.0)

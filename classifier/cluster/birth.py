@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import pdist
 
 from classifier.settings import TrendSettings
 from classifier.state import Buffer
@@ -20,7 +19,8 @@ def group_buffer(vecs: np.ndarray, link: float) -> np.ndarray:
     n = len(vecs)
     if n < 2:
         return np.zeros(n, dtype=int)
-    dist = pdist(vecs.astype(np.float64), metric="cosine")  # condensed 1 - cosine, rows are unit vectors
+    v = vecs.astype(np.float64)
+    dist = 1.0 - (v @ v.T)[np.triu_indices(n, k=1)]  # condensed 1 - cosine (rows are unit vectors), via BLAS
     tree = linkage(np.clip(dist, 0.0, 2.0), method="average")
     raw = fcluster(tree, t=1.0 - link, criterion="distance")
     _, first = np.unique(raw, return_index=True)

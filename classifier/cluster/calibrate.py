@@ -25,6 +25,7 @@ class Thresholds:
     link: float  # a post joins a trend when its mean similarity to the members reaches this
     birth: float  # a buffer group becomes a trend when its mean pairwise similarity reaches this
     merge: float  # two trends merge when the mean similarity between their members reaches this
+    young: float = 1.0  # ... or this, when both are pieces of a young burst (born within young_span)
 
     def as_dict(self) -> dict[str, float]:
         return {k: round(float(v), 4) for k, v in self.__dict__.items()}
@@ -52,11 +53,12 @@ def measure(state: TrendState, settings: TrendSettings) -> Thresholds:
     vecs = state.sample_vecs
     if vecs is None or len(vecs) * (len(vecs) - 1) // 2 < _MIN_PAIRS:
         # too few posts to measure anything: nothing links until the sample grows
-        return Thresholds(median=1.0, spread=0.0, link=1.0, birth=1.0, merge=1.0)
+        return Thresholds(median=1.0, spread=0.0, link=1.0, birth=1.0, merge=1.0, young=1.0)
     sims = (vecs @ vecs.T)[np.triu_indices(len(vecs), k=1)]
     median = float(np.median(sims))
     spread = 1.4826 * float(np.median(np.abs(sims - median)))
     return Thresholds(median=median, spread=spread,
                       link=min(median + settings.link_z * spread, 1.0),
                       birth=min(median + settings.birth_z * spread, 1.0),
-                      merge=min(median + settings.merge_z * spread, 1.0))
+                      merge=min(median + settings.merge_z * spread, 1.0),
+                      young=min(median + settings.young_merge_z * spread, 1.0))

@@ -2,7 +2,7 @@
 
     1. the new posts join the buffer of recent unassigned posts (bounded by `buffer_span` and `buffer_max`);
     2. average-linkage clustering of the buffer finds groups (see `birth`). A group large and varied enough
-       joins the live trend it is as close to as two trends that would merge (`merge`; only `link` for a
+       joins the live trend it is as close to as two trends that would merge (`merge`; only `young` for a
        trend born within `young_span`, as a burst arrives in pieces), or else becomes a new trend. So a burst
        forms its own trend instead of being absorbed post by post into an older neighbour;
     3. every other buffered post joins the live trend whose members it is most similar to on average, if that
@@ -116,7 +116,7 @@ def _place_groups(state: TrendState, th: Thresholds, now: datetime, changes: Clu
         posts, vecs, keys = [buf.posts[i] for i in idx], buf.vecs[idx], [buf.keys[i] for i in idx]
         cross = vecs.mean(axis=0) @ means.T if means is not None else np.zeros(0)
         if len(cross):
-            cross = cross + np.array([th.merge - th.link if young(t, now, settings) else 0.0 for t in live])
+            cross = cross + np.array([th.merge - th.young if young(t, now, settings) else 0.0 for t in live])
         if len(cross) and cross.max() >= th.merge:
             trend = live[int(cross.argmax())]
             absorb(trend, posts, vecs, keys, state, settings)

@@ -1,8 +1,8 @@
 """Merges and splits of trends, each recorded as a Lineage entry.
 
 Merge: two live trends whose members are, on average, as similar across the two as the stricter `merge`
-threshold (`link` when both are young) become one; the larger keeps its id (the older on a tie). Split: a trend whose recent members
-(its exemplars) fall into two groups that are, on average, less similar than `link` gives the smaller group
+threshold (`young` when both are young) become one; the larger keeps its id (the older on a tie). Split: a trend whose recent members
+(its exemplars) fall into two groups that are, on average, less similar than both `link` and `young` gives the smaller group
 its own id. A split moves only the exemplar posts; older members stay with the parent.
 """
 from __future__ import annotations
@@ -20,14 +20,14 @@ from classifier.state import Lineage, Trend, TrendState
 
 
 def young(trend: Trend, now: datetime, settings: TrendSettings) -> bool:
-    """Born within `young_span`: a burst arrives in pieces, so young trends join at `link`, not `merge`."""
+    """Born within `young_span`: a burst arrives in pieces, so young trends join at `young`, not `merge`."""
     return now - trend.born_at <= settings.span("young_span")
 
 
 def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datetime,
                 settings: TrendSettings) -> list[Lineage]:
     """Merge every pair (one of them touched this batch) whose cross mean similarity reaches `merge`
-    (`link` when both are young)."""
+    (`young` when both are young)."""
     out: list[Lineage] = []
     while True:
         live = state.live_trends()
@@ -38,7 +38,7 @@ def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datet
         for a, ta in enumerate(cand):
             sims[a, [b for b, tb in enumerate(live) if tb.trend_id == ta.trend_id]] = -np.inf
             if young(ta, now, settings):
-                sims[a, [b for b, tb in enumerate(live) if young(tb, now, settings)]] += th.merge - th.link
+                sims[a, [b for b, tb in enumerate(live) if young(tb, now, settings)]] += th.merge - th.young
         a, b = np.unravel_index(np.argmax(sims), sims.shape)
         if sims[a, b] < th.merge:
             return out
@@ -87,7 +87,7 @@ def split_apart(state: TrendState, touched: set[int], th: Thresholds, now: datet
             continue
         tree = linkage(np.maximum(1.0 - (trend.ex_vecs @ trend.ex_vecs.T)[np.triu_indices(n, k=1)], 0.0),
                        method="average")
-        if 1.0 - tree[-1, 2] >= th.link:
+        if 1.0 - tree[-1, 2] >= min(th.link, th.young):  # never split what a young merge would rejoin
             continue
         labels = fcluster(tree, t=2, criterion="maxclust")
         minor = 1 if (labels == 1).sum() < (labels == 2).sum() else 2
