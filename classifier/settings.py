@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from classifier.detect.windows import parse_duration
 
@@ -44,10 +44,15 @@ class TrendSettings(BaseModel):
     burst_z: float = 8.0
     min_growth: float = 3.0
     min_authors: int = 5
+    # a gradual rise: a theme younger than new_theme_span with this many distinct voices, min_growth times
+    # what the stream carried on it before
+    new_theme_authors: int | None = 25
+    new_theme_share: float = Field(0.15, ge=0.0, le=1.0)
+    new_theme_span: str = "10d"
     fading_ratio: float = 0.3
     dormant_span: str = "7d"
 
-    @field_validator("young_span", "buffer_span", "baseline_span", "warmup_span", "dormant_span")
+    @field_validator("young_span", "buffer_span", "baseline_span", "warmup_span", "dormant_span", "new_theme_span")
     @classmethod
     def _check_duration(cls, value: str, info) -> str:
         try:

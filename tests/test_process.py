@@ -134,3 +134,32 @@ def test_reviewers_renames_and_merges_survive_the_next_run(engine: Engine, key: 
         assert session.get(Trend, other).merged_into == main_trend
         assert session.scalar(select(func.count()).select_from(TrendMembership)
                               .where(TrendMembership.trend_id == other)) == 0
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_the_planted_demo_trends_are_the_ones_found_and_flagged(engine: Engine, key: bytes, use_m3) -> None:
+    """The synthetic demo corpus plants a gelblaster challenge, a wave of exposing accounts and a drill beef amid
+    everyday talk, one spamming account and copypasta: the product must find those three, in their category,
+    flag them emerging after they start and within their first ten days, and flag nothing else."""
+    from datetime import date, timedelta
+
+    import_file(DEMO / "demo_posts.jsonl", engine=engine, key=key)
+    process_pending(engine, load_config(), use_m3, now=datetime(2026, 11, 23, tzinfo=timezone.utc))
+    truth = json.loads((DEMO / "planted_trends.json").read_text(encoding="utf-8"))
+    expected = {"gelblaster-challenge": "gelblasters", "exposing-accounts": "online-shaming",
+                "drill-beef": "drill-online-threats"}
+    with Session(engine) as session:
+        flagged = {t.id: t for t in session.scalars(select(Trend).where(Trend.emerging_at.is_not(None)))}
+        for planted in truth["trends"]:
+            if planted["name"] not in expected:
+                continue
+            ids = session.scalars(select(Post.id).where(Post.external_id.in_(planted["post_ids"]))).all()
+            homes = dict(session.execute(select(TrendMembership.trend_id, func.count()).where(
+                TrendMembership.post_id.in_(ids)).group_by(TrendMembership.trend_id)).all())
+            found = [flagged[t] for t in homes if t in flagged and homes[t] >= 0.25 * len(ids)]
+            assert found, f"{planted['name']} was not flagged emerging"
+            start = date.fromisoformat(planted["starts"][:10])
+            assert all(t.category == expected[planted["name"]] and t.emerging_at.date() >= start for t in found)
+            assert min(t.emerging_at.date() for t in found) <= start + timedelta(days=10)
+    assert all(t.category in expected.values() for t in flagged.values()), \
+        [(t.label, t.category) for t in flagged.values()]

@@ -29,6 +29,34 @@ def is_burst(m: WindowMetrics, settings: TrendSettings) -> bool:
     return m.signal >= settings.min_authors and m.burst >= settings.burst_z and m.growth >= settings.min_growth
 
 
+def new_theme_figures(trend: Trend, state: TrendState, index: int, settings: TrendSettings) -> dict | None:
+    """A young theme whose distinct voices rise over days (a challenge spreading) without any single window
+    bursting: flagged when it gathered `new_theme_authors` voices (and at least `new_theme_share` of the
+    stream's posts per window before it) within `new_theme_span` of its first post,
+    its latest third of that time carried `min_growth` times the voices of its first third, and the stream
+    carried far less on it before. Off when `new_theme_authors` is None."""
+    if settings.new_theme_authors is None or not trend.windows:
+        return None
+    first = min(trend.windows)
+    span = index - first + 1
+    warm_start = window_index(state.origin + settings.span("warmup_span"), state.origin, state.window)
+    if first < warm_start or span < 3 or span * state.window > settings.span("new_theme_span"):
+        return None
+    windows = [w for w in trend.windows if w <= index]
+    voices = min(len(set().union(*(trend.windows[w].authors for w in windows))),
+                 len(set().union(*(trend.windows[w].texts for w in windows))))
+    early = sum(trend.windows[w].signal for w in windows if w < first + span // 3)
+    late = sum(trend.windows[w].signal for w in windows if w > index - span // 3)
+    expected = span * stream_baseline(state, trend, first, settings.span("baseline_span"), settings.baseline_quantile)
+    growth = (voices + 1) / (expected + 1)
+    recent = [sample.total for sample in state.recent.values()]
+    needed = max(settings.new_theme_authors, settings.new_theme_share * (sum(recent) / len(recent) if recent else 0))
+    if voices < needed or late < settings.min_growth * max(early, 1) or growth < settings.min_growth:
+        return None
+    return {"voices_since_first_post": voices, "voices_needed": round(needed, 1), "first_third": early, "last_third": late,
+            "expected_from_stream": round(expected, 2), "growth": round(growth, 2)}
+
+
 def why_flagged(m: WindowMetrics, settings: TrendSettings) -> dict:
     return {"window": m.as_dict(), "thresholds": {"min_authors": settings.min_authors, "burst_z": settings.burst_z,
                                                   "min_growth": settings.min_growth,
@@ -67,6 +95,11 @@ def advance(state: TrendState, now: datetime, settings: TrendSettings, touched: 
               for w in looks]
         m = next((x for x in ms if is_burst(x, settings)), ms[-1])
         status = next_status(trend, m, warm, now, settings)
+        theme = new_theme_figures(trend, state, index, settings) if warm and trend.emerging_at is None else None
+        if theme is not None and status != "emerging":
+            status = "emerging"
+            trend.emerging_at, trend.flagged = ms[-1].start, {**why_flagged(ms[-1], settings), "new_theme": theme,
+                                                              "crossed": ["new_theme_authors", "min_growth"]}
         trend.peak_signal = max(trend.peak_signal, *(x.signal for x in ms))
         if status == "emerging" and trend.emerging_at is None:
             trend.emerging_at, trend.flagged = ms[-1].start, why_flagged(m, settings)
