@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.middleware.sessions import SessionMiddleware
 from sqlalchemy import func, select, text
@@ -41,6 +42,14 @@ def overview(request: Request, session: SessionDep, settings: SettingsDep, user:
     })
 
 
+def openapi_schema(request: Request, _user: CurrentUser) -> JSONResponse:
+    return JSONResponse(request.app.openapi())
+
+
+def api_docs(_user: CurrentUser) -> HTMLResponse:
+    return get_swagger_ui_html(openapi_url="/openapi.json", title="Monitor Online Leefwereld – API")
+
+
 def answer_login_required(request: Request, _exc: Exception) -> Response:
     """401 JSON for API calls and programs; pages redirect to the log-in page and come back afterwards."""
     wants_page = "text/html" in request.headers.get("accept", "") and "authorization" not in request.headers
@@ -70,7 +79,9 @@ def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
 
-    app = FastAPI(title="Monitor Online Leefwereld", version="0.1.0", lifespan=lifespan)
+    # The API description needs a log-in like everything else but /healthz, /metrics and the log-in page.
+    app = FastAPI(title="Monitor Online Leefwereld", version="0.1.0", lifespan=lifespan, docs_url=None,
+                  openapi_url=None)
     app.state.settings = settings
     app.state.engine = engine
     app.add_middleware(SessionMiddleware, secret_key=settings.session_secret(), session_cookie=SESSION_COOKIE,
@@ -83,6 +94,8 @@ def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
                    subscriptions.router, subscription_pages.router, reviews.router, review_pages.router):
         app.include_router(router)
     install_metrics(app, engine)
+    app.add_api_route("/openapi.json", openapi_schema, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/docs", api_docs, methods=["GET"], include_in_schema=False)
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["health"])
     app.add_api_route("/", overview, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
     app.state.upload_limiter = zeeschuimer.UploadLimiter()

@@ -122,3 +122,18 @@ def test_serve_runs_processing_and_alert_jobs_and_no_crawls_in_the_offline_demo(
         jobs = {job.id for job in client.app.state.scheduler.get_jobs()}
     assert {"process", "alerts-deliver", "alerts-daily"} <= jobs
     assert not [job for job in jobs if job.startswith(JOB_PREFIX)]
+
+
+def test_the_api_description_needs_a_log_in(home: Path) -> None:
+    settings = load_settings(demo=True)
+    engine = make_engine(settings.resolved_database_url)
+    upgrade_database(engine)
+    with session_scope(engine) as session:
+        username, password = ensure_demo_user(session, settings.home)
+    client = TestClient(create_app(settings, engine=engine))
+    assert client.get("/openapi.json").status_code == 401
+    assert client.get("/docs", headers={"accept": "text/html"}, follow_redirects=False).status_code == 303
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login/").text).group(1)
+    client.post("/login/", data={"username": username, "password": password, "next": "/", "csrf_token": csrf})
+    assert "/api/v1/trends" in client.get("/openapi.json").json()["paths"]
+    assert client.get("/docs").status_code == 200

@@ -1,5 +1,6 @@
 """End to end in real headless Chromium (Debian's package, driven by Playwright) against the app served by
-uvicorn on 127.0.0.1: log in through the form, the trends overview, a trend's page reached by keyboard."""
+uvicorn on 127.0.0.1: log in through the form, the trends overview, a trend's page reached by keyboard,
+subscribing to alerts and reviewing a flagged theme."""
 from __future__ import annotations
 
 import os
@@ -31,8 +32,10 @@ def site_url(tmp_path: Path) -> Iterator[tuple[str, int]]:
     upgrade_database(engine)
     site = make_site(engine, tmp_path)
     with Session(engine) as session:
-        make_trend(session, label="Expose-pagina's Noord", category="online-shaming", status="active",
-                   first_seen=at(date(2026, 10, 20)), daily=spread(date(2026, 10, 25), [1, 2, 1, 3]))
+        expose = make_trend(session, label="Expose-pagina's Noord", category="online-shaming", status="active",
+                            first_seen=at(date(2026, 10, 20)), emerging_at=at(date(2026, 10, 26)),
+                            daily=spread(date(2026, 10, 25), [1, 2, 1, 3]))
+        expose.review_status = "pending"  # a flagged trend in a review category waits in the queue
         trend = make_trend(session, label="Gelblaster bij de metro", status="emerging", keywords=["gelblaster"],
                            first_seen=at(date(2026, 11, 10)), last_seen=at(date(2026, 11, 21)),
                            emerging_at=at(date(2026, 11, 18)), platforms={"tiktok": 9, "youtube": 3},
@@ -104,3 +107,40 @@ def test_log_in_browse_trends_and_open_one_with_the_keyboard(site_url: tuple[str
         finally:
             browser.close()
     assert (shots / "trend.png").stat().st_size > 10_000
+
+
+def test_subscribe_to_alerts_and_review_a_flagged_theme(site_url: tuple[str, int]) -> None:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing; fix: `apt-get install -y chromium` (make test does this)")
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _ = site_url
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(locale="nl-NL")
+        try:
+            page.goto(f"{base}/abonnementen/nieuw")
+            page.get_by_label("Gebruikersnaam").fill("ada")
+            page.get_by_label("Wachtwoord").fill(PASSWORD)
+            page.get_by_role("button", name="Inloggen").click()
+
+            expect(page).to_have_url(f"{base}/abonnementen/nieuw")
+            page.get_by_label("Naam van het abonnement").fill("Exposen in Noord")
+            page.get_by_label("E-mailadres of webhook-adres (URL)").fill("veiligheid@school.example.org")
+            page.get_by_label("Exposen en online shaming").check()
+            page.get_by_role("button", name="Abonnement opslaan").click()
+            expect(page).to_have_url(f"{base}/abonnementen")
+            expect(page.locator("main")).to_contain_text("Exposen in Noord")
+
+            page.get_by_role("link", name="Beoordelen").first.click()
+            page.get_by_role("link", name="Expose-pagina's Noord").click()
+            review_url = page.url
+            page.get_by_label("Bevestigen: dit is een echte trend in deze categorie").check()
+            page.get_by_role("textbox", name="Notitie").fill("Gezien op twee scholen in Noord.")
+            page.get_by_role("button", name="Opslaan").click()
+            expect(page).to_have_url(f"{base}/beoordelen")  # back to the queue, which the theme has left
+            expect(page.get_by_role("link", name="Expose-pagina's Noord")).to_have_count(0)
+            page.goto(review_url)
+            expect(page.locator("dd").filter(has_text="bevestigd")).to_have_count(1)
+        finally:
+            browser.close()

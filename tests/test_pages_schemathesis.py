@@ -31,7 +31,9 @@ def make_schema(engine: Engine, home: Path) -> tuple[Any, str]:
         session.add(WatchlistRow(name="exposen", category="online-shaming", definition={"keywords": ["exposed"]}))
         session.add(CrawlRun(source_name="news", status="ok"))
         session.commit()
-    return schemathesis.openapi.from_asgi("/openapi.json", site.app), site.admin_token
+    return (schemathesis.openapi.from_asgi("/openapi.json", site.app,
+                                           headers={"Authorization": f"Bearer {site.admin_token}"}),
+            site.admin_token)
 
 
 # schemathesis.pytest.from_fixture does not work with pytest 9, so every operation is driven by hand
