@@ -272,9 +272,9 @@ def _embedder(settings: Settings, kind: str | None) -> Any:
     from classifier.embed import EmbedderSpec, load_embedder
     from classifier.exceptions import ClassifierError
 
-    spec = settings.watch.classifier.embedder if kind is None else None
     try:
-        return load_embedder(spec or EmbedderSpec(kind=kind), cache_dir=settings.model_cache)  # type: ignore[arg-type]
+        spec = settings.watch.classifier.embedder if kind is None else EmbedderSpec(kind=kind)  # type: ignore[arg-type]
+        return load_embedder(spec, cache_dir=settings.model_cache)
     except (ClassifierError, ValueError) as exc:
         raise _fail(str(exc)) from None
 

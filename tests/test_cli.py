@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -79,19 +80,30 @@ def test_purge_command(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert (report["cutoff"], report["posts_deleted"]) == ("2026-10-21T00:00:00+00:00", 4)
 
 
-def test_health_is_public_and_the_overview_needs_the_demo_log_in(home: Path) -> None:
+@pytest.fixture
+def demo_site(home: Path) -> tuple[TestClient, Callable[[], None]]:
+    """The demo app with its demo admin, and a function that logs the client in through the form."""
     settings = load_settings(demo=True)
     engine = make_engine(settings.resolved_database_url)
     upgrade_database(engine)
     with session_scope(engine) as session:
         username, password = ensure_demo_user(session, settings.home)
     client = TestClient(create_app(settings, engine=engine))
+
+    def log_in() -> None:
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login/").text).group(1)
+        client.post("/login/", data={"username": username, "password": password, "next": "/", "csrf_token": csrf})
+
+    return client, log_in
+
+
+def test_health_is_public_and_the_overview_needs_the_demo_log_in(
+        demo_site: tuple[TestClient, Callable[[], None]]) -> None:
+    client, log_in = demo_site
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/", headers={"accept": "text/html"}, follow_redirects=False).headers["location"] \
         == "/login/?next=%2F"
-    form = client.get("/login/").text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    client.post("/login/", data={"username": username, "password": password, "next": "/", "csrf_token": csrf})
+    log_in()
     page = client.get("/")
     assert page.status_code == 200 and "Nog geen berichten." in page.text and 'lang="nl"' in page.text
 
@@ -124,16 +136,10 @@ def test_serve_runs_processing_and_alert_jobs_and_no_crawls_in_the_offline_demo(
     assert not [job for job in jobs if job.startswith(JOB_PREFIX)]
 
 
-def test_the_api_description_needs_a_log_in(home: Path) -> None:
-    settings = load_settings(demo=True)
-    engine = make_engine(settings.resolved_database_url)
-    upgrade_database(engine)
-    with session_scope(engine) as session:
-        username, password = ensure_demo_user(session, settings.home)
-    client = TestClient(create_app(settings, engine=engine))
+def test_the_api_description_needs_a_log_in(demo_site: tuple[TestClient, Callable[[], None]]) -> None:
+    client, log_in = demo_site
     assert client.get("/openapi.json").status_code == 401
     assert client.get("/docs", headers={"accept": "text/html"}, follow_redirects=False).status_code == 303
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login/").text).group(1)
-    client.post("/login/", data={"username": username, "password": password, "next": "/", "csrf_token": csrf})
+    log_in()
     assert "/api/v1/trends" in client.get("/openapi.json").json()["paths"]
     assert client.get("/docs").status_code == 200
