@@ -1,6 +1,7 @@
 """Regenerate docs/QUALITY.md: the trend engine against BERTopic on the same embeddings, on shared/eval-data.
 
-    python -m bench.quality [--embedder use-m3] [--data /work/shared/eval-data] [--skip-replay]
+    python -m bench.quality [--embedder e5-small --embedder use-m3] [--data /work/shared/eval-data] [--skip-replay]
+                            [--emb-cache var/bench-vectors]
 
 1. Clustering: NMI, ARI, accuracy (Hungarian matching; unassigned posts count as one cluster, for both) and the
    number of clusters found, for `cluster_posts` (default TrendSettings) and BERTopic at its defaults (UMAP
@@ -26,20 +27,20 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.metrics.cluster import contingency_matrix
 
 from classifier.cli_contract import cluster_posts, embed_all
-from classifier.cli_main import resolve_embedder
+from classifier.cli_main import CachedEmbedder, resolve_embedder
 from classifier.settings import TrendSettings
 from classifier.state import Post
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2000, 1, 1, tzinfo=timezone.utc)
-# Recorded figures of the engine before the tuning branch (commit 326bb5c, USE-m3), shown beside today's run.
-BEFORE = "326bb5c"
-BEFORE_NMI = {"sib200-nl (Dutch)": 0.419, "sib200-nl (English)": 0.452, "reportedly-2015 threads": 0.557,
-              "wikitimes stories": 0.618, "crisislex-t26 events (2,080)": 0.561}
+EMBEDDERS = ("e5-small", "use-m3")  # the product's default, and the fast alternative
 ANCHORS = [("spike rule per term (anchor, trend_eval README)", "7/9", "9.2 h", "17.6", "0.86", "0.39", "83.9", "3 s"),
            ("BERTopic, all 8 weeks at once, hindsight (anchor, trend_eval README)", "8/9", "10.9 h", "1.1", "0.89",
-            "0.44", "9.4", "173 s"),
-           (f"trends before tuning ({BEFORE}, recorded run)", "8/9", "10.9 h", "0.0", "0.88", "0.61", "5.1", "681 s incl. embedding; 152 s from cached vectors")]
+            "0.44", "9.4", "173 s")]
+# Recorded runs of the engine before the space was centred (commit f3523ee), shown beside today's run.
+BEFORE = "f3523ee"
+BEFORE_REPLAY = {"use-m3": ("8/9 at 326bb5c; 9/9", "11.1 h", "0.6", "0.91", "0.60", "5.0", "33 s from cached vectors"),
+                 "e5-small": ("8/9", "10.1 h", "0.4", "0.95", "0.64", "4.9", "1764 s incl. embedding")}
 
 
 def read(path: Path) -> pd.DataFrame:
@@ -69,10 +70,15 @@ def scores(truth: list[str], pred: np.ndarray) -> dict:
             "unassigned": float((pred == -1).mean())}
 
 
-def ours(texts: list[str], vecs: np.ndarray) -> np.ndarray:
+def ours(texts: list[str], vecs: np.ndarray, settings: TrendSettings | None = None) -> np.ndarray:
     posts = [Post(id=str(i), text=t, created_at=T0 + timedelta(microseconds=i)) for i, t in enumerate(texts)]
-    labels = cluster_posts(posts, vecs, TrendSettings())
+    labels = cluster_posts(posts, vecs, settings or TrendSettings())
     return np.array([labels[p.id] for p in posts])
+
+
+def uncentred(texts: list[str], vecs: np.ndarray) -> np.ndarray:
+    """Ours without centring the space: the ablation of `centre_posts`, measured in the same run."""
+    return ours(texts, vecs, TrendSettings(centre_posts=0))
 
 
 def bertopic(texts: list[str], vecs: np.ndarray) -> np.ndarray:
@@ -84,15 +90,15 @@ def bertopic(texts: list[str], vecs: np.ndarray) -> np.ndarray:
 
 
 def clustering_table(data: Path, embedder) -> list[str]:
-    lines = ["| data set | n | true k | method | NMI | NMI before (" + BEFORE + ") | ARI | accuracy | clusters found "
-             "| unassigned | time |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| data set | n | true k | method | NMI | ARI | accuracy | clusters found | unassigned | time |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for name, (texts, truth) in datasets(data).items():
         vecs = embed_all(embedder, texts)
-        for method, fn in (("trends (ours)", ours), ("BERTopic defaults", bertopic)):
+        for method, fn in (("trends (ours)", ours), ("ours, space not centred", uncentred),
+                           ("BERTopic defaults", bertopic)):
             t = time.perf_counter()
             s = scores(truth, fn(texts, vecs))
-            lines.append(f"| {name} | {len(texts)} | {len(set(truth))} | {method} | {s['nmi']:.3f} | "
-                         f"{BEFORE_NMI[name] if method == 'trends (ours)' else '':} | {s['ari']:.3f} "
+            lines.append(f"| {name} | {len(texts)} | {len(set(truth))} | {method} | {s['nmi']:.3f} | {s['ari']:.3f} "
                          f"| {s['acc']:.3f} | {s['k']} | {s['unassigned']:.0%} | {time.perf_counter() - t:.0f} s |")
             print(lines[-1], file=sys.stderr)
     return lines
@@ -111,6 +117,9 @@ def replay_section(tools: Path, embedder_kind: str, emb_cache: Path | None = Non
     table = ["| method | flagged | median alert delay | false emerging / week | purity | recall | split | wall |",
              "|---|---|---|---|---|---|---|---|"]
     table += ["| " + " | ".join(row) + " |" for row in ANCHORS]
+    if embedder_kind in BEFORE_REPLAY:
+        table.append(f"| trends before centring ({BEFORE}, recorded run), {embedder_kind} | "
+                     + " | ".join(BEFORE_REPLAY[embedder_kind]) + " |")
     if m:
         f = m.groups()
         table.append(f"| **trends (this version), window by window, {embedder_kind}** | **{f[0]}** | **{f[1]} h** "
@@ -122,23 +131,33 @@ def replay_section(tools: Path, embedder_kind: str, emb_cache: Path | None = Non
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--embedder", default="use-m3")
+    ap.add_argument("--embedder", action="append", help=f"repeatable; default: {', '.join(EMBEDDERS)}")
     ap.add_argument("--data", type=Path, default=Path("/work/shared/eval-data"))
     ap.add_argument("--tools", type=Path, default=Path("/work/shared/tools"))
     ap.add_argument("--skip-replay", action="store_true")
-    ap.add_argument("--emb-cache", type=Path, default=None, help="passed to the replay: vectors per text, reused")
+    ap.add_argument("--emb-cache", type=Path, default=None,
+                    help="a folder keeping vectors per text and model (<kind>.npz, <kind>-replay.npz), reused")
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "QUALITY.md")
     a = ap.parse_args(argv)
-    embedder = resolve_embedder(a.embedder)
-    parts = [f"<!-- generated by `python -m bench.quality --embedder {a.embedder}`; edit bench/quality.py -->",
+    kinds = a.embedder or list(EMBEDDERS)
+    flags = "".join(f" --embedder {k}" for k in kinds)
+    parts = [f"<!-- generated by `python -m bench.quality{flags}`; edit bench/quality.py -->",
              "# Quality of the trend engine", "",
-             f"Embedder: `{embedder.name}`; same vectors for both methods. Settings: `TrendSettings()` defaults (see classifier/settings.py).",
-             f"Generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on a shared 2-core machine.", "",
-             "## Clustering (stateless `cluster`)", ""]
-    parts += clustering_table(a.data, embedder)
-    if not a.skip_replay:
-        parts += ["", "## CrisisLexT26 replay through trend_eval.py (full scale, window 1d)", ""]
-        parts += replay_section(a.tools, a.embedder, a.emb_cache)
+             "Each method gets the same vectors of the same model. Settings: `TrendSettings()` defaults (see "
+             "classifier/settings.py).",
+             f"Generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on a shared 2-core machine."]
+    for kind in kinds:
+        embedder = resolve_embedder(kind)
+        if a.emb_cache:
+            a.emb_cache.mkdir(parents=True, exist_ok=True)
+            embedder = CachedEmbedder(embedder, a.emb_cache / f"{kind}.npz")
+        parts += ["", f"## {kind} (`{embedder.name}`)", "", "### Clustering (stateless `cluster`)", ""]
+        parts += clustering_table(a.data, embedder)
+        if a.emb_cache:
+            embedder.save()
+        if not a.skip_replay:
+            parts += ["", "### CrisisLexT26 replay through trend_eval.py (full scale, window 1d)", ""]
+            parts += replay_section(a.tools, kind, a.emb_cache / f"{kind}-replay.npz" if a.emb_cache else None)
     text = "\n".join(parts) + "\n"
     marker = "<!-- notes -->"
     if a.out.exists() and marker in (old := a.out.read_text(encoding="utf-8")):

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from classifier.base import Embedder
+from classifier.cluster.centre import centred
 from classifier.detect.windows import parse_duration, parse_time, window_index, window_origin, window_start
 from classifier.engine import update_embedded
 from classifier.exceptions import InputError
@@ -82,9 +83,12 @@ def neighbour_mean(vecs: np.ndarray, k: int, block: int = 1024) -> np.ndarray:
 def cluster_posts(posts: list[Post], vecs: np.ndarray, settings: TrendSettings) -> dict[str, int]:
     """Cluster ids (0..k-1 by first member) per post id; posts left unassigned get -1.
 
-    The vectors are first averaged over their `cluster_neighbours` nearest neighbours in the whole input."""
-    vecs = neighbour_mean(vecs, settings.cluster_neighbours)
+    The vectors are first centred on the file's mean, then averaged over their `cluster_neighbours` nearest neighbours in the whole input."""
     state = new_state(model="given", dim=vecs.shape[1], window=timedelta(days=1))
+    if settings.centre_posts and len(vecs):  # stateless: the whole file is the stream, so centre on all of it
+        vecs = centred(vecs, np.asarray(vecs, dtype=np.float64).mean(axis=0))
+        state.centre = np.zeros(vecs.shape[1])
+    vecs = neighbour_mean(vecs, settings.cluster_neighbours)
     chunk = max(settings.min_trend_posts, settings.buffer_max // 2)
     for i in range(0, len(posts), chunk):
         update_embedded(state, posts[i:i + chunk], vecs[i:i + chunk], _NO_TIME + timedelta(days=1), settings=settings)

@@ -14,6 +14,7 @@ from datetime import datetime
 import numpy as np
 
 from classifier.base import Embedder
+from classifier.cluster.centre import enter
 from classifier.cluster.engine import ClusterChanges, cluster_batch
 from classifier.detect.baseline import remember
 from classifier.detect.lifecycle import advance
@@ -46,6 +47,7 @@ def update(state: TrendState, batch: list[Post], now: datetime, *, embedder: Emb
 def update_embedded(state: TrendState, batch: list[Post], vecs: np.ndarray, now: datetime, *,
                     settings: TrendSettings) -> Changes:
     """`update` for posts already embedded (one L2-normalised row per post)."""
+    vecs = enter(state, vecs, settings)
     clustered = cluster_batch(state, batch, vecs, now, settings)
     remember(state, batch, vecs, settings.seed, settings.recent_sample, settings.span("baseline_span"))
     return Changes(cluster=clustered, status=advance(state, now, settings, clustered.grown, clustered.thresholds))

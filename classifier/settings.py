@@ -21,10 +21,12 @@ class TrendSettings(BaseModel):
     seed: int = 13
     # similarity calibration: thresholds are median + z * robust sd of random-pair similarities
     calibration_sample: int = 2000
-    birth_z: float = 2.0  # a new trend is born from a buffer group whose mean pairwise similarity reaches this
-    link_z: float = 1.3  # a post joins the trend whose mean vector it is closest to, if it reaches this
-    young_merge_z: float = 1.2  # ... and pieces of one young burst (trends or groups within young_span) merge at this
-    merge_z: float = 2.0  # two trends merge when the mean similarity across their members reaches this
+    # the space is centred on the mean of the stream's first posts (0 = off; see classifier.cluster.centre)
+    centre_posts: int = 100
+    birth_z: float = 2.4  # a new trend is born from a buffer group whose mean pairwise similarity reaches this
+    link_z: float = 1.7  # a post joins the trend whose mean vector it is closest to, if it reaches this
+    young_merge_z: float = 1.0  # ... and pieces of one young burst (trends or groups within young_span) merge at this
+    merge_z: float = 2.3  # two trends merge when the mean similarity across their members reaches this
     # birth of new trends from the buffer of unassigned posts
     min_trend_posts: int = 6
     min_trend_authors: int = 3
@@ -66,6 +68,14 @@ class TrendSettings(BaseModel):
     def _check_sample(cls, value: int, info) -> int:
         if value < 50:
             raise ValueError(f"{info.field_name}={value} is too small to estimate anything; use 50 or more")
+        return value
+
+    @field_validator("centre_posts")
+    @classmethod
+    def _check_centre(cls, value: int) -> int:
+        if value != 0 and value < 20:
+            raise ValueError(f"centre_posts={value} is too few posts to find the stream's centre; use 0 (off) or 20 "
+                             "or more (e.g. 100)")
         return value
 
     @field_validator("cluster_neighbours")

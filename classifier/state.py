@@ -114,6 +114,7 @@ class TrendState:
     sample_vecs: np.ndarray | None = None
     recent: dict = field(default_factory=dict)  # window index -> detect.baseline.WindowSample
     seen_posts: int = 0
+    centre: np.ndarray | None = None  # the stream's mean vector, subtracted from every vector (cluster.centre)
 
     def live_trends(self) -> list[Trend]:
         return [t for t in self.trends.values() if t.alive]

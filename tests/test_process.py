@@ -137,14 +137,18 @@ def test_reviewers_renames_and_merges_survive_the_next_run(engine: Engine, key: 
 
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
-def test_the_planted_demo_trends_are_the_ones_found_and_flagged(engine: Engine, key: bytes, use_m3) -> None:
+@pytest.mark.parametrize("model", ["e5", "use_m3"])
+def test_the_planted_demo_trends_are_the_ones_found_and_flagged(engine: Engine, key: bytes, model: str,
+                                                                request: pytest.FixtureRequest) -> None:
     """The synthetic demo corpus plants a gelblaster challenge, a wave of exposing accounts and a drill beef amid
     everyday talk, one spamming account and copypasta: the product must find those three, in their category,
-    flag them emerging after they start and within their first ten days, and flag nothing else."""
+    flag them emerging after they start and within their first ten days, and flag nothing else; with the
+    default model (what `make run` shows) and with the fast one."""
     from datetime import date, timedelta
 
     import_file(DEMO / "demo_posts.jsonl", engine=engine, key=key)
-    process_pending(engine, load_config(), use_m3, now=datetime(2026, 11, 23, tzinfo=timezone.utc))
+    process_pending(engine, load_config(), request.getfixturevalue(model),
+                    now=datetime(2026, 11, 23, tzinfo=timezone.utc))
     truth = json.loads((DEMO / "planted_trends.json").read_text(encoding="utf-8"))
     expected = {"gelblaster-challenge": "gelblasters", "exposing-accounts": "online-shaming",
                 "drill-beef": "drill-online-threats"}

@@ -86,3 +86,26 @@ def test_windows_are_reported_per_trend(use_m3):
     wc = trend.windows[day10]
     assert wc.posts >= len(burst) // 2 and {"tiktok", "instagram"} <= wc.platforms
     assert len(wc.authors) == wc.posts
+
+
+def test_clustering_waits_for_the_streams_centre_and_then_loses_no_post(use_m3):
+    """The space is centred on the stream's first posts: until there are `centre_posts` of them no trend is
+    born, and the posts that waited are clustered as soon as the centre is known."""
+    posts = background_posts(days=6, per_day=12) + story_posts(MIGRANTS, day=4)
+    settings = TrendSettings(centre_posts=60)
+    state = new_state(model=use_m3.name, dim=use_m3.dim, window=DAY)
+    for day in range(7):
+        batch = [p for p in posts if window_start(day, DAY0, DAY) <= p.created_at < window_start(day + 1, DAY0, DAY)]
+        update(state, batch, window_start(day + 1, DAY0, DAY), embedder=use_m3, settings=settings)
+        if state.seen_posts < 60:
+            assert state.centre is None and not state.trends
+    story = {p.id for p in posts if p.id.startswith("s")}
+    clustered = {pid for t in state.trends.values() for pid in t.post_ids}
+    assert state.centre is not None
+    assert len(story & clustered) >= len(story) // 2
+    assert {p.id for p in posts} == clustered | {p.id for p in state.buffer.posts}
+
+
+def test_too_few_posts_for_the_centre_is_refused_with_the_fix():
+    with pytest.raises(ValueError, match=r"centre_posts=5 is too few .* use 0 \(off\) or 20"):
+        TrendSettings(centre_posts=5)

@@ -20,6 +20,7 @@ import numpy as np
 
 from classifier.cluster.birth import group_buffer, viable_groups
 from classifier.cluster.calibrate import Thresholds, add_to_sample, measure
+from classifier.cluster.centre import ready
 from classifier.cluster.dedup import dedup_key
 from classifier.cluster.lineage import merge_close, split_apart, young
 from classifier.cluster.members import absorb, open_trend
@@ -52,6 +53,8 @@ def cluster_batch(state: TrendState, batch: list[Post], vecs: np.ndarray, now: d
     keys = [dedup_key(p.text) for p in batch]
     _enqueue(state.buffer, batch, vecs, keys)
     _expire(state.buffer, now, settings)
+    if not ready(state, settings):
+        return changes
     _place_groups(state, th, now, changes, settings)
     _assign_buffer(state, th, changes, settings)
     changes.lineage += merge_close(state, changes.grown, th, now, settings)
