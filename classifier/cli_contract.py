@@ -84,6 +84,8 @@ def cluster_posts(posts: list[Post], vecs: np.ndarray, settings: TrendSettings) 
     """Cluster ids (0..k-1 by first member) per post id; posts left unassigned get -1.
 
     The vectors are first centred on the file's mean, then averaged over their `cluster_neighbours` nearest neighbours in the whole input."""
+    # Without time every piece of the file is young; the young rule is for bursts arriving over several windows.
+    settings = settings.model_copy(update={"young_merge_z": settings.merge_z})
     state = new_state(model="given", dim=vecs.shape[1], window=timedelta(days=1))
     if settings.centre_posts and len(vecs):  # stateless: the whole file is the stream, so centre on all of it
         vecs = centred(vecs, np.asarray(vecs, dtype=np.float64).mean(axis=0))

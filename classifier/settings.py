@@ -37,7 +37,7 @@ class TrendSettings(BaseModel):
     split_check: bool = True
     # stateless `cluster` only: each vector is averaged with its nearest neighbours in the file before clustering
     # (0 = off); it sees the whole file at once, as BERTopic does, and pulls broad topics together
-    cluster_neighbours: int = 10
+    cluster_neighbours: int = 5
     # emergence, against the trend's own baseline of earlier windows
     baseline_span: str = "7d"
     baseline_quantile: float = 0.1  # a sampled post counts for a theme if as close as this quantile of members
@@ -82,7 +82,7 @@ class TrendSettings(BaseModel):
     @classmethod
     def _check_neighbours(cls, value: int) -> int:
         if not 0 <= value <= 100:
-            raise ValueError(f"cluster_neighbours={value} must lie between 0 (off) and 100 (e.g. 10)")
+            raise ValueError(f"cluster_neighbours={value} must lie between 0 (off) and 100 (e.g. 5)")
         return value
 
     @field_validator("min_trend_posts", "min_trend_authors", "min_authors")

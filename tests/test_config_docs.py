@@ -1,0 +1,32 @@
+"""docs/CONFIGURATION.md is what an administrator reads: it must name every classifier setting and its example
+must load."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from classifier.settings import TrendSettings
+from monitor_config.schema import ClassifierConfig
+
+DOC = (Path(__file__).resolve().parent.parent / "docs" / "CONFIGURATION.md").read_text(encoding="utf-8")
+SECTION = DOC[DOC.index("## `classifier`"):DOC.index("## Collecting")]
+
+
+def test_every_trend_setting_is_documented_with_its_default() -> None:
+    for name, field in TrendSettings.model_fields.items():
+        rows = [line for line in SECTION.splitlines() if line.startswith("| `")]
+        row = next((line for line in rows if f"`{name}`" in line.split("|")[1]), None)
+        assert row is not None, f"trends.{name} is missing from docs/CONFIGURATION.md"
+        names = re.findall(r"`(\w+)`", row.split("|")[1])
+        defaults = re.findall(r"`([^`]+)`", row.split("|")[2])
+        default = field.default
+        shown = "null" if default is None else str(default).lower() if isinstance(default, bool) else str(default)
+        assert defaults[names.index(name)] == shown, f"trends.{name}: documented {defaults}, default {shown}"
+
+
+def test_the_documented_classifier_example_loads() -> None:
+    example = re.search(r"```yaml\n(classifier:.*?)```", SECTION, re.S).group(1)
+    config = ClassifierConfig.model_validate(yaml.safe_load(example)["classifier"])
+    assert config.embedder.kind == "use-m3" and config.trends.new_theme_authors is None
