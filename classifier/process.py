@@ -29,6 +29,7 @@ from models.ingest import insert_ignoring_duplicates
 from monitor_config.schema import MonitorConfig
 
 log = logging.getLogger(__name__)
+_EPS = timedelta(microseconds=1)
 
 
 @dataclass
@@ -76,7 +77,9 @@ def _feed(state: TrendState, posts: list[EnginePost], vectors: np.ndarray, until
     if state.origin is None:
         state.origin = window_origin(posts[0].created_at, window)
     first = window_index(until, state.origin, window) if until else 0
-    last = window_index(now, state.origin, window)
+    # A run that ends where a window starts does not feed that window, so two runs split there feed the same
+    # windows as one run over both.
+    last = max(first, window_index(now - _EPS, state.origin, window))
     index = np.array([window_index(p.created_at, state.origin, window) for p in posts])
     emerging: list[int] = []
     fed = 0
