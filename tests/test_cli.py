@@ -42,7 +42,7 @@ def test_init_creates_the_database_and_reports_json(home: Path) -> None:
     result = CliRunner().invoke(app, ["init", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert (report["revision"], report["sources"], report["watchlists"]) == ("0003", 2, 2)
+    assert (report["revision"], report["sources"], report["watchlists"]) == ("0004", 2, 2)
     assert (home / "leefwereld.db").exists()
 
 
