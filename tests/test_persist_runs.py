@@ -13,15 +13,16 @@ from sqlmodel import Session
 
 from classifier.cluster.lineage import fold_trend
 from classifier.cluster.members import open_trend
+from classifier.exceptions import StateError
 from classifier.persist import StoredState, load_state, mirror_state, save_state
 from classifier.persist.codec import MAGIC, decode_stream, decode_trend
 from classifier.process import process_pending
 from classifier.settings import TrendSettings
-from classifier.state import Lineage
+from classifier.state import Lineage, Trend, TrendState, new_state
 from classifier.state import Post as EnginePost
-from classifier.state import new_state
 from crawlers.importers import import_file
-from models.analysis import ClassifierState, Trend, TrendEngineState, TrendMembership, TrendSnapshot
+from models.analysis import ClassifierState, TrendEngineState, TrendMembership, TrendSnapshot
+from models.analysis import Trend as TrendRow
 from models.content import Post
 from models.db import session_scope
 from monitor_config import load_config
@@ -49,7 +50,7 @@ def _seen(engine: Engine) -> dict:
                                        .join(TrendMembership, TrendMembership.post_id == Post.id)).all())
         snapshots = sorted((s.trend_id, s.window, s.window_start, s.volume, s.authors, s.platforms, s.sources,
                             s.growth, s.burst_score, s.status) for s in session.scalars(select(TrendSnapshot)))
-        trends = {t.id: {**t.model_dump(exclude={"summary"}), **t.summary} for t in session.scalars(select(Trend))}
+        trends = {t.id: {**t.model_dump(exclude={"summary"}), **t.summary} for t in session.scalars(select(TrendRow))}
         rows = {r.trend_id: (r.data, r.updated_at) for r in session.scalars(select(TrendEngineState))}
         stream = session.get(ClassifierState, "trend-engine").data
     return {"members": members, "snapshots": snapshots, "trends": trends, "rows": rows, "stream": stream}
@@ -87,7 +88,8 @@ def test_two_runs_leave_what_one_run_leaves_and_rewrite_only_changed_trends(engi
     assert decode_stream(one_run["stream"])[1] == SECOND_RUN
 
 
-def test_a_trend_merged_into_a_newer_one_is_written_and_an_unchanged_state_writes_nothing(engine: Engine) -> None:
+def _merged_pair() -> tuple[TrendState, Trend, Trend]:
+    """A state with two trends opened in one run, the older merged into the larger, newer one."""
     state, settings = new_state(model="m", dim=4, window=timedelta(days=1)), TrendSettings()
     state.origin = FIRST_RUN - timedelta(days=1)
     rng = np.random.default_rng(3)
@@ -98,11 +100,21 @@ def test_a_trend_merged_into_a_newer_one_is_written_and_an_unchanged_state_write
         vecs = rng.normal(size=(n, 4)).astype(np.float32)
         trends.append(open_trend(state, posts, vecs, [p.text for p in posts], FIRST_RUN, settings))
     older, newer = trends
-    fold_trend(newer, older)  # the larger, newer trend keeps its id, as merge_close decides
+    fold_trend(newer, older)  # the larger trend keeps its id, as merge_close decides
     state.lineage.append(Lineage(kind="merge", parent=newer.trend_id, child=older.trend_id, at=FIRST_RUN, posts=3))
+    return state, older, newer
+
+
+def _save_new(engine: Engine, state: TrendState) -> None:
     with session_scope(engine) as session:
-        mirror_state(session, StoredState(state), baseline_span=timedelta(days=7), min_category_share=0.25)
-        save_state(session, StoredState(state), until=FIRST_RUN)
+        stored = StoredState(state)
+        mirror_state(session, stored, baseline_span=timedelta(days=7), min_category_share=0.25)
+        save_state(session, stored, until=FIRST_RUN)
+
+
+def test_a_trend_merged_into_a_newer_one_is_written_and_an_unchanged_state_writes_nothing(engine: Engine) -> None:
+    state, older, newer = _merged_pair()
+    _save_new(engine, state)
     before = _seen(engine)["trends"]
     assert before[older.trend_id]["merged_into"] == newer.trend_id and before[newer.trend_id]["size"] == 8
 
@@ -112,3 +124,16 @@ def test_a_trend_merged_into_a_newer_one_is_written_and_an_unchanged_state_write
         mirror_state(session, stored, baseline_span=timedelta(days=7), min_category_share=0.25)
         assert save_state(session, stored, until=SECOND_RUN) == 0
     assert _seen(engine)["trends"] == before
+
+
+def test_a_run_that_loaded_the_state_before_another_saved_it_keeps_nothing(engine: Engine) -> None:
+    _save_new(engine, _merged_pair()[0])
+    with session_scope(engine) as session:
+        late = load_state(session)
+    with session_scope(engine) as session:
+        save_state(session, load_state(session), until=SECOND_RUN)
+    late.state.next_id += 1
+    with pytest.raises(StateError, match=r"another run saved .* fix: run it again"), session_scope(engine) as session:
+        save_state(session, late, until=SECOND_RUN + timedelta(days=1))
+    with Session(engine) as session:
+        assert load_state(session).until == SECOND_RUN

@@ -36,13 +36,15 @@ def fingerprint(trend: Trend) -> tuple:
 @dataclass
 class StoredState:
     """A state with what the database holds of it: the fed-up-to moment, each trend's fingerprint as stored, its
-    window counts as its snapshot rows show them, and how many lineage entries the serving tables have."""
+    window counts as its snapshot rows show them, how many lineage entries the serving tables have, and when the
+    stream row was saved (None: not yet)."""
 
     state: TrendState
     until: datetime | None = None
     marks: dict[int, tuple] = field(default_factory=dict)
     counts: dict[int, dict[int, tuple]] = field(default_factory=dict)
     lineage: int = 0
+    saved_at: datetime | None = None
 
     def changed(self) -> list[Trend]:
         """Trends that differ from their stored version (new ones included), by id."""
@@ -62,12 +64,24 @@ def load_state(session: Session) -> StoredState | None:
         raise StateError(f"the stored trend-engine state holds trend {max(state.trends)} but would next open trend "
                          f"{state.next_id}; fix: run `leefwereld process --rebuild` to rebuild the trends")
     return StoredState(state, until, marks={t.trend_id: fingerprint(t) for t in state.trends.values()},
-                       counts={t.trend_id: window_counts(t) for t in state.trends.values()}, lineage=len(state.lineage))
+                       counts={t.trend_id: window_counts(t) for t in state.trends.values()}, lineage=len(state.lineage),
+                       saved_at=row.updated_at)
 
 
 def save_state(session: Session, stored: StoredState, *, until: datetime | None) -> int:
-    """Write the stream row and the rows of the changed trends; returns how many trend rows were written."""
+    """Write the stream row and the rows of the changed trends; returns how many trend rows were written.
+
+    Raises StateError when another run (or a purge) saved the state after this one loaded it: the caller's
+    transaction must then be rolled back rather than mix two states."""
     now, changed = utcnow(), stored.changed()
+    data = encode_stream(stored.state, until)
+    if stored.saved_at is None:
+        session.add(ClassifierState(name=STATE_NAME, data=data, updated_at=now))
+    elif session.execute(update(ClassifierState).where(ClassifierState.name == STATE_NAME,
+                                                       ClassifierState.updated_at == stored.saved_at)
+                         .values(data=data, updated_at=now).execution_options(synchronize_session=False)).rowcount != 1:
+        raise StateError("another run saved the trend-engine state after this run loaded it, so this run kept "
+                         "nothing; fix: run it again (`leefwereld process`)")
     for trend in changed:
         data = encode_trend(trend)
         if trend.trend_id in stored.marks:
@@ -76,10 +90,7 @@ def save_state(session: Session, stored: StoredState, *, until: datetime | None)
         else:
             session.add(TrendEngineState(trend_id=trend.trend_id, data=data, updated_at=now))
         stored.marks[trend.trend_id] = fingerprint(trend)
-    row = session.get(ClassifierState, STATE_NAME) or ClassifierState(name=STATE_NAME, data=b"")
-    row.data, row.updated_at = encode_stream(stored.state, until), now
-    session.add(row)
-    stored.until = until
+    stored.until, stored.saved_at = until, now
     return len(changed)
 
 
