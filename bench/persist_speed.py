@@ -1,10 +1,10 @@
 """Does a processing run cost what its new posts cost? One run over a fixed batch after N stored posts.
 
-    PYTHONPATH=. python -m bench.persist_speed [--copies 10] [--repeats 3] [--embedder use-m3]
+    PYTHONPATH=. python -m bench.persist_speed [--histories longer:10,denser:10] [--repeats 3] [--embedder use-m3]
 
-The stored history is the demo corpus (crawlers/demo/demo_posts.jsonl, 2,036 posts over 8 weeks) or `--copies`
-times it with new ids, laid out two ways: `longer` (the copies one after another, 8 weeks each: a service that has
-been running for over a year) and `denser` (the copies at the same moments by other accounts: a busier stream).
+The stored history is the demo corpus (crawlers/demo/demo_posts.jsonl, 2,036 posts over 8 weeks) or copies of
+it with new ids, laid out two ways: `longer:N` (N copies one after another, 8 weeks each: a service that has been
+running for N times 8 weeks) and `denser:N` (N copies at the same moments by other accounts: a busier stream).
 The batch is one demo day (`--batch-day`) moved to the day after the history, with new ids; its texts were
 embedded with the history, so the run times clustering and persistence rather than the model.
 
@@ -139,16 +139,16 @@ def measure(base: Path, rows: list[dict], now: datetime, embedder, config,
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--copies", type=int, default=10)
+    ap.add_argument("--histories", default="longer:10,denser:10", help="layout:copies, comma-separated")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--embedder", default="use-m3")
     ap.add_argument("--batch-day", default="2026-10-20")
-    ap.add_argument("--layouts", default="longer,denser")
     a = ap.parse_args(argv)
     rows = [json.loads(line) for line in DEMO.read_text(encoding="utf-8").splitlines() if line.strip()]
     embedder, config = load_embedder(a.embedder), load_config()
-    cases = [("demo corpus", 1, "longer")] + [(f"{a.copies}x demo, {layout}", a.copies, layout)
-                                            for layout in a.layouts.split(",")]
+    cases = [("demo corpus", 1, "longer")]
+    for layout, copies in (item.split(":") for item in a.histories.split(",")):
+        cases.append((f"{copies}x demo, {layout}", int(copies), layout))
     print(f"batch: the {a.batch_day} demo posts; embedder {embedder.name}; median of {a.repeats} runs\n")
     print("| stored history | stored posts | trends | building it | persistence step | x | rest without category "
           "model | x | whole run | x |")
