@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import json
 import pickle
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -16,7 +17,7 @@ from classifier.exceptions import ClassifierError, StateError
 from classifier.persist import load_state
 from classifier.persist.codec import decode_stream, decode_trend, encode_stream, encode_trend
 from classifier.settings import TrendSettings
-from classifier.state import TrendState, new_state
+from classifier.state import Trend, TrendState, new_state
 from classifier.summarise.summary import summarise
 from models.analysis import ClassifierState, TrendEngineState
 from models.analysis import Trend as TrendRow
@@ -86,6 +87,18 @@ def test_a_replayed_state_round_trips_exactly(replayed: TrendState) -> None:
     assert state.recent and state.buffer.posts and state.sample_vecs is not None
     assert any(t.flagged for t in trends) and any(t.status_since for t in trends) and any(t.platforms for t in trends)
     assert _plain(_round_trip(state)) == _plain(state)
+
+
+def _doc(data: bytes) -> dict:
+    return json.loads(data[9:9 + int.from_bytes(data[5:9], "big")])["doc"]
+
+
+def test_every_field_of_the_state_is_stored(replayed: TrendState) -> None:
+    """A field added to the state must be added to the codec too, or a reload would silently drop it."""
+    trend_keys = set(_doc(encode_trend(replayed.trends[1]))) - {"id"} | {"trend_id"}
+    assert trend_keys == {f.name for f in dataclasses.fields(Trend)} - {"post_ids"}
+    stream_keys = set(_doc(encode_stream(replayed, None))) - {"window_us", "until"} | {"window"}
+    assert stream_keys == {f.name for f in dataclasses.fields(TrendState)} - {"trends"}
 
 
 def test_processing_continues_from_a_reloaded_state_exactly(stream, use_m3) -> None:
