@@ -12,9 +12,11 @@ from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
 from classifier.detect.metrics import baseline_windows, window_metrics
-from classifier.detect.windows import window_start
+from classifier.detect.windows import window_index, window_start
 from classifier.state import Trend, TrendState, WindowCount
 from models.analysis import TrendSnapshot
+
+_WEEK = timedelta(weeks=1)
 
 
 def window_counts(trend: Trend) -> dict[int, tuple]:
@@ -37,9 +39,12 @@ def _rows(trend: Trend, state: TrendState, span: timedelta, days: set[int], week
                      "volume": metrics.posts, "authors": metrics.authors, "platforms": metrics.platforms,
                      "sources": metrics.sources, "growth": metrics.growth, "burst_score": metrics.burst})
     totals: dict[datetime, WindowCount] = {}
-    for index, counts in trend.windows.items():
-        monday = _monday(window_start(index, state.origin, state.window))
-        if monday in weeks:
+    for monday in weeks:
+        first = window_index(monday, state.origin, state.window)
+        for index in range(first, window_index(monday + _WEEK, state.origin, state.window) + 1):
+            counts = trend.windows.get(index)
+            if counts is None or _monday(window_start(index, state.origin, state.window)) != monday:
+                continue
             week = totals.setdefault(monday, WindowCount())
             week.posts += counts.posts
             week.authors |= counts.authors
@@ -64,7 +69,7 @@ def write_snapshots(session: Session, trend: Trend, state: TrendState, span: tim
         now = window_counts(trend)
         moved = {w for w in now if now[w] != before.get(w)}
         reach = baseline_windows(state, span)
-        days = {w for w in trend.windows if any(0 <= w - c <= reach for c in moved)}
+        days = {w for c in moved for w in range(c, c + reach + 1) if w in trend.windows}
         session.execute(update(TrendSnapshot).where(TrendSnapshot.trend_id == trend.trend_id,
                                                     TrendSnapshot.status != trend.status).values(status=trend.status))
     wanted = _rows(trend, state, span, days, {_monday(window_start(w, state.origin, state.window)) for w in moved})
