@@ -181,11 +181,15 @@ def purge(
     settings = _settings(ctx)
     watch = _watch(settings)
     moment = (now.replace(tzinfo=timezone.utc) if now and now.tzinfo is None else now) or datetime.now(timezone.utc)
+    from classifier.exceptions import ClassifierError
     from classifier.persist import forget_purged
 
-    with session_scope(_engine(settings)) as session:
-        report = purge_posts(session, now=moment, retention_days=watch.retention_days)
-        forget_purged(session, report.cutoff)
+    try:
+        with session_scope(_engine(settings)) as session:
+            report = purge_posts(session, now=moment, retention_days=watch.retention_days)
+            forget_purged(session, report.cutoff)
+    except ClassifierError as exc:  # nothing was purged: the kept state would still hold the purged texts
+        raise _fail(str(exc)) from None
     _emit(report.as_dict(), as_json, f"deleted {report.posts_deleted} posts created before "
                                      f"{report.cutoff:%Y-%m-%d} (retention {watch.retention_days} days); "
                                      f"aggregates kept for {report.days_aggregated} days")

@@ -1,7 +1,8 @@
 """The scheduled processing job: embed, categorise and cluster the posts not yet processed.
 
 Posts are fed to the trend engine window by window in time order, as `replay` does, continuing from where the
-previous run stopped; the state is kept in the database, so a run costs what the new posts cost.
+previous run stopped; the state is kept in the database and a run writes back only what it changed, so a run
+costs what the new posts cost (see `classifier.persist`).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from classifier.detect.windows import parse_duration, window_index, window_origi
 from classifier.embed.stored import StoredEmbedder
 from classifier.engine import update_embedded
 from classifier.exceptions import ClassifierError
-from classifier.persist import apply_reviews, load_state, mirror_state, save_state
+from classifier.persist import StoredState, apply_reviews, load_state, mirror_state, reset_state, save_state
 from classifier.state import Post as EnginePost
 from classifier.state import TrendState, new_state
 from models.analysis import CategoryAssignment
@@ -29,6 +30,7 @@ from models.ingest import insert_ignoring_duplicates
 from monitor_config.schema import MonitorConfig
 
 log = logging.getLogger(__name__)
+_EPS = timedelta(microseconds=1)
 
 
 @dataclass
@@ -76,7 +78,9 @@ def _feed(state: TrendState, posts: list[EnginePost], vectors: np.ndarray, until
     if state.origin is None:
         state.origin = window_origin(posts[0].created_at, window)
     first = window_index(until, state.origin, window) if until else 0
-    last = window_index(now, state.origin, window)
+    # A run that ends where a window starts does not feed that window, so two runs split there feed the same
+    # windows as one run over both.
+    last = max(first, window_index(now - _EPS, state.origin, window))
     index = np.array([window_index(p.created_at, state.origin, window) for p in posts])
     emerging: list[int] = []
     fed = 0
@@ -94,31 +98,36 @@ def _feed(state: TrendState, posts: list[EnginePost], vectors: np.ndarray, until
 def process_pending(engine: Engine, config: MonitorConfig, embedder: Embedder, *, now: datetime,
                     verdicts: list[LabelledText] | None = None, rebuild: bool = False) -> ProcessReport:
     """Embed, categorise and cluster every post created before `now` that no run has processed yet."""
-    stored = StoredEmbedder(embedder, engine)
+    cached = StoredEmbedder(embedder, engine)
     window = parse_duration(config.classifier.window)
-    if rebuild:
-        with session_scope(engine) as session:
-            session.execute(update(Post).values(processed_at=None))
     with session_scope(engine) as session:
+        if rebuild:
+            session.execute(update(Post).values(processed_at=None))
+        kept = None if rebuild else load_state(session)
+        if kept is None:  # a state that starts from nothing starts without the memberships of an earlier one
+            reset_state(session)
         posts = list(session.scalars(select(Post).where(Post.processed_at.is_(None), Post.created_at < now)
                                      .order_by(Post.created_at, Post.id)))
-        kept = None if rebuild else load_state(session)
-    state, until = kept or (new_state(model=stored.name, dim=stored.dim, window=window), None)
-    _check_state(state, stored.name, window)
+    stored = kept or StoredState(new_state(model=cached.name, dim=cached.dim, window=window))
+    _check_state(stored.state, cached.name, window)
     if kept is not None:
         with session_scope(engine) as session:
-            apply_reviews(session, state)
+            apply_reviews(session, stored.state)
     report = ProcessReport(posts=len(posts))
     if not posts:
         return report
-    vectors = stored.embed([p.text for p in posts])
-    report.categorised = _categorise(engine, stored, config, posts, vectors, verdicts or [])
-    report.embedded = stored.embedded  # posts and, on the first run, the categories' seed examples
-    report.windows, report.emerging = _feed(state, [_engine_post(p) for p in posts], vectors, until, now, config)
+    vectors = cached.embed([p.text for p in posts])
+    report.categorised = _categorise(engine, cached, config, posts, vectors, verdicts or [])
+    report.embedded = cached.embedded  # posts and, on the first run, the categories' seed examples
+    report.windows, report.emerging = _feed(stored.state, [_engine_post(p) for p in posts], vectors, stored.until,
+                                            now, config)
     with session_scope(engine) as session:
-        report.trends = mirror_state(session, state, baseline_span=parse_duration(config.classifier.trends.baseline_span),
+        if kept is None:  # a rebuilt state takes the reviewers' merges once its trends exist again
+            apply_reviews(session, stored.state)
+        report.trends = mirror_state(session, stored,
+                                     baseline_span=parse_duration(config.classifier.trends.baseline_span),
                                      min_category_share=config.classifier.categories.min_trend_share)
-        save_state(session, state, until=now)
+        save_state(session, stored, until=now)
         ids = [p.id for p in posts]
         for i in range(0, len(ids), 500):
             session.execute(update(Post).where(Post.id.in_(ids[i:i + 500])).values(processed_at=now))

@@ -7,7 +7,7 @@
     +-- Lineage        which trend became which, and when (split or merge)
 
 Maps onto the lead's tables: Trend (Trend), TrendMembership (Trend.post_ids), TrendSnapshot (Trend.windows),
-TrendLineage (TrendState.lineage).
+TrendLineage (TrendState.lineage). `classifier.persist` stores the state itself in its own safe encoding.
 """
 from __future__ import annotations
 
@@ -64,6 +64,8 @@ class Trend:
     status_since: datetime | None = None
     emerging_at: datetime | None = None
     flagged: dict | None = None  # the figures and thresholds of the first emerging flag
+    # the posts placed in this trend since the state was made or loaded: every member in a replay, this run's
+    # in the service, whose earlier members are in TrendMembership (so the stored state does not grow with them)
     post_ids: list[str] = field(default_factory=list)
     windows: dict[int, WindowCount] = field(default_factory=dict)
     ex_posts: list[Post] = field(default_factory=list)  # bounded: the most recent members, for summaries, splits

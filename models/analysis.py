@@ -95,10 +95,22 @@ class TrendLineage(SQLModel, table=True):
 
 
 class ClassifierState(SQLModel, table=True):
-    """Opaque state of an incremental stage (for example the buffer of not-yet-clustered posts)."""
+    """State of an incremental stage in its own safe encoding (never a pickle); the trend engine keeps its buffer,
+    samples and lineage here, under the name 'trend-engine'."""
 
     __tablename__ = "classifier_state"
 
     name: str = Field(primary_key=True, max_length=100)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class TrendEngineState(SQLModel, table=True):
+    """The trend engine's state of one trend (centroid sum, counts per window, exemplars), in the encoding of
+    `classifier.persist.codec`; a processing run rewrites only the rows of the trends it changed."""
+
+    __tablename__ = "trend_state"
+
+    trend_id: int = Field(foreign_key="trend.id", primary_key=True)
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -25,8 +25,7 @@ from pydantic import (
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 ENV_NAME_PATTERN = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2}$")
-INTERVAL_PATTERN = re.compile(r"^(\d+)\s*([smhdw])$")
-INTERVAL_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+INTERVAL_UNITS = "smhdw"
 
 Severity = Literal["low", "medium", "high", "critical"]
 SEVERITY_ORDER: dict[str, int] = {"low": 0, "medium": 1, "high": 2, "critical": 3}
@@ -121,11 +120,14 @@ class Schedule(StrictModel):
     @field_validator("interval")
     @classmethod
     def _valid_interval(cls, value: str | None) -> str | None:
-        if value is not None and not INTERVAL_PATTERN.match(value):
-            raise ValueError(
-                f"interval {value!r} is not understood; fix: a number and a unit s, m, h, d or w, "
-                "for example '30m' or '6h'"
-            )
+        if value is not None:
+            try:
+                parse_duration(value, units=INTERVAL_UNITS)
+            except ValueError:
+                raise ValueError(
+                    f"interval {value!r} is not understood; fix: a number above zero and a unit s, m, h, d or w, "
+                    "for example '30m' or '6h'"
+                ) from None
         return value
 
     @model_validator(mode="after")
@@ -144,9 +146,7 @@ class Schedule(StrictModel):
 
     def as_timedelta(self) -> timedelta:
         assert self.interval is not None
-        match = INTERVAL_PATTERN.match(self.interval)
-        assert match is not None
-        return timedelta(**{INTERVAL_UNITS[match.group(2)]: int(match.group(1))})
+        return parse_duration(self.interval, units=INTERVAL_UNITS)
 
 
 class Watchlist(StrictModel):

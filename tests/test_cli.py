@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from api.app import create_app
 from api.auth.users import ensure_demo_user
 from api.cli import app
 from crawlers.scheduling import JOB_PREFIX
+from models.analysis import ClassifierState
+from models.content import Post
 from models.db import session_scope
 from models.db import make_engine, upgrade_database
 from monitor_config.settings import load_settings
@@ -42,7 +45,7 @@ def test_init_creates_the_database_and_reports_json(home: Path) -> None:
     result = CliRunner().invoke(app, ["init", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert (report["revision"], report["sources"], report["watchlists"]) == ("0003", 2, 2)
+    assert (report["revision"], report["sources"], report["watchlists"]) == ("0004", 2, 2)
     assert (home / "leefwereld.db").exists()
 
 
@@ -78,6 +81,19 @@ def test_purge_command(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert (report["cutoff"], report["posts_deleted"]) == ("2026-10-21T00:00:00+00:00", 4)
+
+
+def test_purge_refuses_while_the_kept_trend_state_is_unreadable(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEEFWERELD_PSEUDONYM_KEY", "k" * 40)
+    CliRunner().invoke(app, ["import", str(Path(__file__).with_name("fixtures") / "import" / "posts.jsonl")])
+    engine = make_engine(load_settings().resolved_database_url)
+    with session_scope(engine) as session:
+        session.add(ClassifierState(name="trend-engine", data=b"\x80\x05 an old pickle"))
+        posts = session.scalar(select(func.count()).select_from(Post))
+    result = CliRunner().invoke(app, ["purge", "--now", "2026-11-20T00:00:00"])
+    assert result.exit_code != 0 and "fix: run `leefwereld process --rebuild`" in result.stderr
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Post)) == posts  # nothing purged, nothing half-done
 
 
 @pytest.fixture

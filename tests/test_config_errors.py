@@ -85,6 +85,16 @@ CASES = {
         ["watch.yaml:11: watchlists.0.schedule: interval '1m' is shorter than 5 minutes, which is impolite to the "
          "sources. Fix: use '5m' or longer."],
     ),
+    "schedule of zero minutes": (
+        CATEGORY + "watchlists:\n  - name: w\n    category: gelblasters\n    keywords: [x]\n"
+        "    schedule: {interval: 0m}\n",
+        ["watch.yaml:11: watchlists.0.schedule.interval: interval '0m' is not understood. Fix: a number above zero "
+         "and a unit s, m, h, d or w, for example '30m' or '6h'."],
+    ),
+    "window in seconds": (
+        CATEGORY + "classifier:\n  window: 30s\n",
+        ["watch.yaml:8: classifier.window: window '30s' is not a duration. Fix: write it like '1h', '6h' or '1d'."],
+    ),
     "invalid cron": (
         CATEGORY + "watchlists:\n  - name: w\n    category: gelblasters\n    keywords: [x]\n"
         "    schedule: {cron: '61 * * * *'}\n",

@@ -1,13 +1,23 @@
 """The migrations build exactly the schema the tables declare, on every backend."""
 from __future__ import annotations
 
+import pickle
+from datetime import datetime, timezone
+from pathlib import Path
+
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 import models.tables  # noqa: F401
-from models.db import current_revision, upgrade_database
+from models.analysis import ClassifierState
+from models.content import Post
+from models.db import alembic_config, current_revision, session_scope, upgrade_database
+from models.ingest import PostIn, store_posts
+from tests.trends_helpers import PickleTrap
 
 
 def test_migrated_schema_matches_the_tables(engine: Engine) -> None:
@@ -20,3 +30,26 @@ def test_upgrade_is_repeatable(engine: Engine) -> None:
     before = current_revision(engine)
     upgrade_database(engine)
     assert current_revision(engine) == before is not None
+
+
+def test_upgrading_from_a_pickled_state_drops_it_unread_and_rebuilds_next_run(empty_engine: Engine,
+                                                                              tmp_path: Path) -> None:
+    now = datetime(2026, 10, 1, tzinfo=timezone.utc)
+    planted = tmp_path / "pickle-ran"
+    upgrade_database(empty_engine, "0003")
+    with session_scope(empty_engine) as session:
+        store_posts(session, [PostIn(platform="tiktok", external_id="1", text="gelblaster", created_at=now,
+                                     collected_at=now, author_key="a", content_hash="h")])
+        session.execute(Post.__table__.update().values(processed_at=now))
+        session.add(ClassifierState(name="trend-engine", data=pickle.dumps((1, PickleTrap(planted), now))))
+
+    upgrade_database(empty_engine)
+    with Session(empty_engine) as session:
+        assert session.get(ClassifierState, "trend-engine") is None
+        assert session.scalars(select(Post.processed_at)).all() == [None]
+    assert "trend_state" in inspect(empty_engine).get_table_names() and not planted.exists()
+
+    command.downgrade(alembic_config(empty_engine), "0003")
+    assert "trend_state" not in inspect(empty_engine).get_table_names()
+    upgrade_database(empty_engine)
+    assert current_revision(empty_engine) == "0004"

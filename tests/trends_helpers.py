@@ -48,3 +48,13 @@ def story_posts(story: str, day: int, author: str | None = None, prefix: str = "
     return [Post(id=f"{prefix}{r['event_id']}", text=r["text"], created_at=DAY0 + timedelta(days=day, hours=2 + i / 3),
                  author=author or f"{prefix}-author{i}", platform="tiktok" if i % 2 else "instagram")
             for i, r in enumerate(rows)]
+
+
+class PickleTrap:
+    """Unpickling this touches a file: proof that something ran a stored pickle."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (Path.touch, (self.path,))

@@ -1,18 +1,24 @@
-"""Durations and time windows: `1h`, `6h`, `1d`, `1w` and the window a moment falls in."""
+"""Durations and time windows: `1h`, `6h`, `1d`, `1w` and the window a moment falls in.
+
+`parse_duration` is the one duration parser of the project: the configuration's schedules use it too (this module
+imports nothing of the project, so `monitor_config` can import it while `classifier` imports `monitor_config`).
+"""
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
 
-_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-_DURATION = re.compile(r"\s*(\d+)\s*([mhdw])\s*")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_DURATION = re.compile(r"\s*(\d+)\s*([a-z])\s*")
 
 
-def parse_duration(text: str) -> timedelta:
-    """`'6h'` -> 6 hours. Raises ValueError naming the text when it is not `<number><m|h|d|w>` above zero."""
+def parse_duration(text: str, *, units: str = "mhdw") -> timedelta:
+    """`'6h'` -> 6 hours. Raises ValueError naming the text when it is not a number above zero and one of `units`
+    (seconds, `s`, only where a caller allows them)."""
     m = _DURATION.fullmatch(str(text))
-    if not m or int(m[1]) == 0:
-        raise ValueError(f"duration {text!r}: expected a positive number and a unit m, h, d or w, e.g. '1d'")
+    if not m or m[2] not in units or m[2] not in _UNITS or int(m[1]) == 0:
+        names = ", ".join(units[:-1]) + f" or {units[-1]}"
+        raise ValueError(f"duration {text!r}: expected a positive number and a unit {names}, e.g. '1d'")
     return timedelta(**{_UNITS[m[2]]: int(m[1])})
 
 

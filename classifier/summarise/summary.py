@@ -2,7 +2,7 @@
 posts (passed through `redact`), first seen, emerging since, a timeline, platforms and why it was flagged."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import timedelta
 
 import numpy as np
@@ -49,14 +49,19 @@ def representatives(trend: Trend, n: int, redact: Callable[[str], str]) -> list[
 
 
 def summarise(state: TrendState, *, redact: Callable[[str], str] = _identity, top: int = 10, examples: int = 3,
-              every: timedelta | None = None) -> list[dict]:
-    """One summary per trend ever opened (merged ones too, with no posts), ordered by id."""
+              every: timedelta | None = None, only: Collection[int] | None = None,
+              timelines: bool = True) -> list[dict]:
+    """One summary per trend ever opened (merged ones too, with no posts), ordered by id; with `only`, just those
+    trends, their keywords still weighed against every trend's texts. `timelines=False` leaves the timelines
+    (a pass over a trend's whole history) empty."""
     trends = [state.trends[k] for k in sorted(state.trends)]
     docs = [_distinct_texts(t) for t in trends]
     words = keywords(docs, top=top)
     parents = {ln.child: ln for ln in state.lineage}
     out = []
     for trend, kw in zip(trends, words):
+        if only is not None and trend.trend_id not in only:
+            continue
         out.append({
             "trend_id": trend.trend_id, "label": label_of(kw), "keywords": kw,
             "hashtags": [w for w in kw if w.startswith("#")], "category": None, "status": trend.status,
@@ -70,7 +75,7 @@ def summarise(state: TrendState, *, redact: Callable[[str], str] = _identity, to
             "lineage": ({"kind": parents[trend.trend_id].kind, "parent": parents[trend.trend_id].parent,
                          "at": format_time(parents[trend.trend_id].at)} if trend.trend_id in parents else None),
             "representatives": representatives(trend, examples, redact) if trend.alive else [],
-            "timeline": timeline(trend, state, every) if trend.alive else [],
+            "timeline": timeline(trend, state, every) if trend.alive and timelines else [],
             "post_ids": list(trend.post_ids) if trend.alive else [],
         })
     return out
