@@ -166,7 +166,7 @@ def encode_stream(state: TrendState, until: datetime | None) -> bytes:
     w = _Writer()
     doc = {"model": state.model, "dim": state.dim, "window_us": state.window // timedelta(microseconds=1),
            "origin": _stamp(state.origin), "until": _stamp(until), "next_id": state.next_id,
-           "seen_posts": state.seen_posts,
+           "seen_posts": state.seen_posts, "centre": w.array(state.centre),
            "buffer": {"posts": [_post_doc(p) for p in state.buffer.posts], "keys": state.buffer.keys,
                       "vecs": w.array(state.buffer.vecs)},
            "lineage": [[ln.kind, ln.parent, ln.child, _stamp(ln.at), ln.posts] for ln in state.lineage],
@@ -189,7 +189,10 @@ def decode_stream(data: bytes) -> tuple[TrendState, datetime | None]:
             lineage=[Lineage(kind=str(k), parent=int(p), child=int(c), at=_time(at), posts=int(n))
                      for k, p, c, at, n in d["lineage"]],
             sample_keys=r.array(d["sample_keys"]), sample_vecs=r.array(d["sample_vecs"]),
-            recent={int(i): WindowSample(keys=r.array(k), vecs=r.array(v), total=int(t)) for i, k, v, t in d["recent"]})
+            recent={int(i): WindowSample(keys=r.array(k), vecs=r.array(v), total=int(t)) for i, k, v, t in d["recent"]},
+            centre=r.array(d["centre"]))
+        if state.centre is not None and state.centre.shape != (state.dim,):
+            raise ValueError(f"its centre has shape {state.centre.shape}, not ({state.dim},)")
         return state, _time(d["until"])
 
     return _read(data, "stream", "the stored trend-engine state", build)
