@@ -83,7 +83,8 @@ def neighbour_mean(vecs: np.ndarray, k: int, block: int = 1024) -> np.ndarray:
 def cluster_posts(posts: list[Post], vecs: np.ndarray, settings: TrendSettings) -> dict[str, int]:
     """Cluster ids (0..k-1 by first member) per post id; posts left unassigned get -1.
 
-    The vectors are first centred on the file's mean, then averaged over their `cluster_neighbours` nearest neighbours in the whole input."""
+    The vectors are first centred on the file's mean, then averaged over their `cluster_neighbours` nearest
+    neighbours in the whole input."""
     # Without time every piece of the file is young; the young rule is for bursts arriving over several windows.
     settings = settings.model_copy(update={"young_merge_z": settings.merge_z})
     state = new_state(model="given", dim=vecs.shape[1], window=timedelta(days=1))

@@ -109,3 +109,20 @@ def test_clustering_waits_for_the_streams_centre_and_then_loses_no_post(use_m3):
 def test_too_few_posts_for_the_centre_is_refused_with_the_fix():
     with pytest.raises(ValueError, match=r"centre_posts=5 is too few .* use 0 \(off\) or 20"):
         TrendSettings(centre_posts=5)
+
+
+def test_a_state_keeps_the_space_it_was_built_in_when_the_setting_changes(use_m3):
+    """Turning centring on or off for a kept state must not mix centred and raw vectors in one trend."""
+    posts = background_posts(days=6, per_day=12) + story_posts(MIGRANTS, day=1)
+    first = [p for p in posts if p.created_at < window_start(3, DAY0, DAY)]
+    rest = [p for p in posts if p.created_at >= window_start(3, DAY0, DAY)]
+    for built, later in ((TrendSettings(centre_posts=0), TrendSettings()), (TrendSettings(centre_posts=20),
+                                                                              TrendSettings(centre_posts=0))):
+        state = new_state(model=use_m3.name, dim=use_m3.dim, window=DAY)
+        update(state, first, window_start(3, DAY0, DAY), embedder=use_m3, settings=built)
+        centre = None if state.centre is None else state.centre.copy()
+        assert state.trends
+        update(state, rest, window_start(7, DAY0, DAY), embedder=use_m3, settings=later)
+        assert (state.centre is None) == (centre is None)
+        if centre is not None:
+            assert (state.centre == centre).all()

@@ -4,8 +4,9 @@ Embedding models put every text in a narrow cone (multilingual-e5: unrelated pos
 text's length, language and style move it along that cone's axis. Subtracting the stream's mean vector and
 renormalising removes that shared component, so similarities measure topic: on the demo corpus a planted
 theme's members stand about twice as far above random pairs (in robust z) as before for e5-small, and a third
-further for USE-m3. The centre is the mean of (a uniform sample of) the stream's first `centre_posts` posts or more, then fixed, so
-stored sums, exemplars and samples stay in one space. Until then posts wait in the buffer unclustered.
+further for USE-m3. The centre is the mean of (a uniform sample of) the stream's first `centre_posts` posts or
+more, then fixed, so stored sums, exemplars and samples stay in one space. Until then posts wait in the buffer
+unclustered. A state keeps the space it was built in: changing `centre_posts` later needs `process --rebuild`.
 """
 from __future__ import annotations
 
@@ -30,10 +31,10 @@ def enter(state: TrendState, vecs: np.ndarray, settings: TrendSettings) -> np.nd
 
     Before the centre is fixed, vectors are kept raw; when it is fixed, every stored vector (buffer,
     calibration sample, window samples) moves into the centred space. No trend exists before then."""
-    if settings.centre_posts == 0:
-        return np.asarray(vecs, dtype=np.float32)
     if state.centre is not None:
         return centred(vecs, state.centre)
+    if settings.centre_posts == 0 or state.trends:  # off, or a state built without centring stays uncentred
+        return np.asarray(vecs, dtype=np.float32)
     if state.seen_posts + len(vecs) < settings.centre_posts:
         return np.asarray(vecs, dtype=np.float32)
     # the calibration sample is a uniform sample of everything seen so far
@@ -49,5 +50,5 @@ def enter(state: TrendState, vecs: np.ndarray, settings: TrendSettings) -> np.nd
 
 
 def ready(state: TrendState, settings: TrendSettings) -> bool:
-    """Whether clustering may start: the centre is fixed (or centring is off)."""
-    return settings.centre_posts == 0 or state.centre is not None
+    """Whether clustering may start: the centre is fixed (or centring is off, or was when the state was built)."""
+    return state.centre is not None or settings.centre_posts == 0 or bool(state.trends)
