@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from classifier.base import Embedder
-from classifier.cluster.centre import centred
+from classifier.cluster.centre import centred, normalise
 from classifier.detect.windows import parse_duration, parse_time, window_index, window_origin, window_start
 from classifier.engine import update_embedded
 from classifier.exceptions import InputError
@@ -77,7 +77,7 @@ def neighbour_mean(vecs: np.ndarray, k: int, block: int = 1024) -> np.ndarray:
         sims[np.arange(len(sims)), np.arange(i, i + len(sims))] = np.inf  # each row is its own first neighbour
         idx = np.argsort(-sims, axis=1, kind="stable")[:, :k + 1]
         out[i:i + block] = v[idx].mean(axis=1)
-    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+    return normalise(out)
 
 
 def cluster_posts(posts: list[Post], vecs: np.ndarray, settings: TrendSettings) -> dict[str, int]:

@@ -1,9 +1,11 @@
 """Shared fixtures: a real SQLite file and a real throw-away PostgreSQL database per test."""
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from models.db import make_engine, upgrade_database
 from monitor_config import MonitorConfig, load_config
 
 FIXTURES = Path(__file__).with_name("fixtures")
+DEMO = Path(__file__).resolve().parent.parent / "crawlers" / "demo"
 POSTGRES_ADMIN_URL = os.environ.get(
     "LEEFWERELD_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -22,6 +25,23 @@ TEST_KEY = b"test-key-0123456789abcdef0123456789abcdef"
 
 def _admin() -> Engine:
     return make_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+@contextmanager
+def throwaway_postgres(prefix: str, template: str | None = None) -> Iterator[Engine]:
+    """A new PostgreSQL database (a copy of `template`, or empty), dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = _admin()
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    engine = make_engine(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -52,17 +72,8 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         yield engine
         engine.dispose()
         return
-    template = request.getfixturevalue("postgres_template")
-    name = f"leefwereld_t_{uuid.uuid4().hex[:10]}"
-    admin = _admin()
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    engine = make_engine(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
-    yield engine
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_postgres("leefwereld_t", request.getfixturevalue("postgres_template")) as engine:
+        yield engine
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -73,16 +84,18 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Eng
         yield engine
         engine.dispose()
         return
-    name = f"leefwereld_e_{uuid.uuid4().hex[:10]}"
-    admin = _admin()
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
-    yield engine
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_postgres("leefwereld_e") as engine:
+        yield engine
+
+
+@pytest.fixture
+def slice_file(tmp_path: Path) -> Path:
+    """Weeks 2 to 4 of the demo corpus: ordinary talk plus the start of the gelblaster challenge."""
+    rows = [json.loads(line) for line in (DEMO / "demo_posts.jsonl").read_text(encoding="utf-8").splitlines()]
+    chosen = [r for r in rows if "2026-10-05" <= r["created_at"][:10] < "2026-10-27"]
+    path = tmp_path / "slice.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in chosen), encoding="utf-8")
+    return path
 
 
 @pytest.fixture

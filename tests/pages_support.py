@@ -3,7 +3,6 @@ shared by a module whose tests only read."""
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -11,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -20,7 +18,7 @@ from api.auth import create_api_token, create_user
 from api.deps import get_clock
 from models.db import make_engine, upgrade_database
 from monitor_config.settings import Settings
-from tests.conftest import POSTGRES_ADMIN_URL, _admin
+from tests.conftest import throwaway_postgres
 
 PASSWORD = "lange zin als wachtwoord"
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc)  # Monday morning after week 2026-W47
@@ -66,12 +64,5 @@ def shared_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
         yield engine
         engine.dispose()
         return
-    template = request.getfixturevalue("postgres_template")
-    name = f"leefwereld_api_{uuid.uuid4().hex[:10]}"
-    with _admin().connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    engine = make_engine(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
-    yield engine
-    engine.dispose()
-    with _admin().connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with throwaway_postgres("leefwereld_api", request.getfixturevalue("postgres_template")) as engine:
+        yield engine

@@ -1,7 +1,6 @@
 """Processing in two runs leaves the database as one run over everything does, and writes only what changed."""
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -27,20 +26,9 @@ from models.content import Post
 from models.db import session_scope
 from monitor_config import load_config
 
-DEMO = Path(__file__).parent.parent / "crawlers" / "demo"
 FIRST_RUN = datetime(2026, 10, 20, tzinfo=timezone.utc)  # both at midnight: a window boundary
 SECOND_RUN = datetime(2026, 10, 22, tzinfo=timezone.utc)  # a trend splits; trend 1 rests
 RELABELLED = ("label", "keywords", "hashtags")  # an untouched trend keeps its label, see classifier.persist.mirror
-
-
-@pytest.fixture
-def slice_file(tmp_path: Path) -> Path:
-    """Weeks 2 to 4 of the demo corpus: ordinary talk plus the start of the gelblaster challenge."""
-    rows = [json.loads(line) for line in (DEMO / "demo_posts.jsonl").read_text(encoding="utf-8").splitlines()]
-    chosen = [r for r in rows if "2026-10-05" <= r["created_at"][:10] < "2026-10-27"]
-    path = tmp_path / "slice.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in chosen), encoding="utf-8")
-    return path
 
 
 def _seen(engine: Engine) -> dict:

@@ -22,16 +22,6 @@ FIRST_RUN = datetime(2026, 10, 21, 12, tzinfo=timezone.utc)
 SECOND_RUN = datetime(2026, 10, 27, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-def slice_file(tmp_path: Path) -> Path:
-    """Weeks 2 to 4 of the demo corpus: ordinary talk plus the start of the gelblaster challenge."""
-    rows = [json.loads(line) for line in (DEMO / "demo_posts.jsonl").read_text(encoding="utf-8").splitlines()]
-    chosen = [r for r in rows if "2026-10-05" <= r["created_at"][:10] < "2026-10-27"]
-    path = tmp_path / "slice.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in chosen), encoding="utf-8")
-    return path
-
-
 def _gelblaster_trends(session: Session) -> dict[int, int]:
     truth = json.loads((DEMO / "planted_trends.json").read_text(encoding="utf-8"))
     planted = next(t for t in truth["trends"] if t["name"] == "gelblaster-challenge")["post_ids"]

@@ -23,6 +23,7 @@ from models.analysis import Trend, TrendMembership
 from models.content import Post
 from models.privacy import redact
 from models.serving import User
+from monitor_config.settings import Settings
 
 router = APIRouter(include_in_schema=False)
 VERDICT_NAMES = {"confirm": "bevestigd", "dismiss": "afgewezen", "watch": "blijven volgen", "note": "notitie"}
@@ -79,11 +80,16 @@ def submit_review_page(request: Request, trend_id: DbId, session: SessionDep, se
     except UnknownTrendError as exc:
         raise HTTPException(404, detail=str(exc)) from None
     except InvalidReviewError as exc:
-        session.rollback()
-        return render_form(request, session, get_trend(session, trend_id),
-                           {c.name: c.title for c in settings.watch.categories}, error=str(exc), status_code=422)
+        return _refused(request, session, settings, trend_id, exc)
     session.commit()
     return RedirectResponse("/beoordelen" if verdict else f"/beoordelen/{trend.id}", status_code=303)
+
+
+def _refused(request: Request, session: Session, settings: Settings, trend_id: int, exc: Exception) -> Any:
+    """The review form again, with why the reviewer's action was refused; nothing of it is kept."""
+    session.rollback()
+    return render_form(request, session, get_trend(session, trend_id),
+                       {c.name: c.title for c in settings.watch.categories}, error=str(exc), status_code=422)
 
 
 @router.post("/beoordelen/{trend_id}/samenvoegen", dependencies=[CsrfProtected])
@@ -94,9 +100,7 @@ def merge_page(request: Request, trend_id: DbId, session: SessionDep, settings: 
     except UnknownTrendError as exc:
         raise HTTPException(404, detail=str(exc)) from None
     except InvalidReviewError as exc:
-        session.rollback()
-        return render_form(request, session, get_trend(session, trend_id),
-                           {c.name: c.title for c in settings.watch.categories}, error=str(exc), status_code=422)
+        return _refused(request, session, settings, trend_id, exc)
     session.commit()
     return RedirectResponse(f"/beoordelen/{target.id}", status_code=303)
 
