@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export LEEFWERELD_HOME ?= $(CURDIR)/var
 
-.PHONY: run test install install-test demo serve clean
+.PHONY: run test test-fast lint install install-test install-lint demo serve clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -26,8 +26,13 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+$(VENV)/.installed-lint: $(VENV)/.installed-test
+	$(BIN)/pip install --quiet -e '.[test,lint]'
+	touch $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+install-lint: $(VENV)/.installed-lint
 
 demo: install
 	$(BIN)/python -m classifier.embed.prepare
@@ -35,12 +40,21 @@ demo: install
 
 serve: install
 	@echo "Monitor Online Leefwereld (demo, synthetic data): open http://$(HOST):$(PORT)/"
-	LEEFWERELD_DEMO=1 $(BIN)/leefwereld serve --host $(HOST) --port $(PORT)
+	LEEFWERELD_DEMO=1 $(BIN)/leefwereld serve --host $(HOST) --port $(PORT) --with-worker
 
 run: demo serve
 
+# ruff (lint and import order) and mypy over the whole tree; CI runs this before the tests
+lint: install-lint
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
 test: install-test
 	bash scripts/test.sh
+
+# everything but the tests marked slow (real models, crawler processes), on every core: the quick loop
+test-fast: install-test
+	bash scripts/test.sh -m "not slow" -n auto
 
 clean:
 	rm -rf $(VENV) var

@@ -1,23 +1,30 @@
 """The FastAPI application: health check and the Dutch overview page of what has been collected."""
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.middleware.sessions import SessionMiddleware
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
+from starlette.middleware.sessions import SessionMiddleware
 
 from api.auth.login import SESSION_LIFETIME
 from api.deps import CurrentUser, LoginRequired, SessionDep, SettingsDep
 from api.metrics import install_metrics
 from api.routes import (
-    digests, login, operations, pages, review_pages, reviews, subscription_pages, subscriptions, trends, users,
+    digests,
+    login,
+    operations,
+    pages,
+    review_pages,
+    reviews,
+    subscription_pages,
+    subscriptions,
+    trends,
+    users,
     zeeschuimer,
 )
 from api.templating import TEMPLATES
@@ -61,26 +68,8 @@ def answer_login_required(request: Request, _exc: Exception) -> Response:
 
 
 def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        scheduler = None
-        if settings.scheduler:
-            from api.alerts.jobs import register_serving_jobs
-            from api.jobs import register_processing_job
-            from crawlers.scheduling import start_scheduler
-
-            scheduler = start_scheduler(settings, engine, crawl=not settings.demo)
-            register_processing_job(scheduler, engine, settings)
-            register_serving_jobs(scheduler, engine, settings)
-        app.state.scheduler = scheduler
-        try:
-            yield
-        finally:
-            if scheduler is not None:
-                scheduler.shutdown(wait=False)
-
     # The API description needs a log-in like everything else but /healthz, /metrics and the log-in page.
-    app = FastAPI(title="Monitor Online Leefwereld", version="0.1.0", lifespan=lifespan, docs_url=None,
+    app = FastAPI(title="Monitor Online Leefwereld", version="0.1.0", docs_url=None,
                   openapi_url=None)
     app.state.settings = settings
     app.state.engine = engine

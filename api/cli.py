@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -66,6 +66,12 @@ def _watch(settings: Settings) -> Any:
         raise _fail(str(exc)) from None
 
 
+def _pipeline(settings: Settings, **overrides: Any) -> Any:
+    from pipeline import build_pipeline
+
+    return build_pipeline(settings, _engine(settings), **overrides)
+
+
 def _key(settings: Settings) -> bytes:
     try:
         return settings.pseudonym_key()
@@ -76,10 +82,10 @@ def _key(settings: Settings) -> bytes:
 @app.callback()
 def main(
     ctx: typer.Context,
-    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="Watch configuration (YAML); default: LEEFWERELD_CONFIG or the shipped default.")] = None,
-    demo: Annotated[Optional[bool], typer.Option("--demo/--no-demo", help="Demo mode (local key, demo log-in).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="Watch configuration (YAML); default: LEEFWERELD_CONFIG or the shipped default.")] = None,
+    demo: Annotated[bool | None, typer.Option("--demo/--no-demo", help="Demo mode (local key, demo log-in).")] = None,
 ) -> None:
-    from api.logs import configure_logging
+    from models.logs import configure_logging
 
     overrides: dict[str, Any] = {}
     if config is not None:
@@ -97,7 +103,7 @@ def main(
 @config_app.command("check")
 def config_check(
     ctx: typer.Context,
-    file: Annotated[Optional[Path], typer.Argument(help="The YAML file; default: the configured one.")] = None,
+    file: Annotated[Path | None, typer.Argument(help="The YAML file; default: the configured one.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Validate a watch configuration and report every error with file, line, field and fix."""
@@ -138,7 +144,7 @@ def init(ctx: typer.Context, as_json: JsonOption = False) -> None:
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="The file to import.")],
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="jsonl, csv or 4cat; default: from the file name.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="jsonl, csv or 4cat; default: from the file name.")] = None,
     platform: Annotated[str, typer.Option(help="Platform for 4CAT rows that do not name one.")] = "4cat",
     as_json: JsonOption = False,
 ) -> None:
@@ -172,23 +178,20 @@ def import_(
 def purge(
     ctx: typer.Context,
     as_json: JsonOption = False,
-    now: Annotated[Optional[datetime], typer.Option(help="Pretend it is this moment (UTC), for trials.")] = None,
+    now: Annotated[datetime | None, typer.Option(help="Pretend it is this moment (UTC), for trials.")] = None,
 ) -> None:
-    """Delete raw posts older than the retention period; aggregate counts and trends stay."""
-    from models.db import session_scope
-    from models.purge import purge_posts
+    """Delete raw posts older than the retention period; aggregate counts and trends stay (the worker does this
+    every night)."""
+    from classifier.exceptions import ClassifierError
+    from pipeline import stages
+    from pipeline.worker import JobBusy, run_now
 
     settings = _settings(ctx)
     watch = _watch(settings)
-    moment = (now.replace(tzinfo=timezone.utc) if now and now.tzinfo is None else now) or datetime.now(timezone.utc)
-    from classifier.exceptions import ClassifierError
-    from classifier.persist import forget_purged
-
+    moment = (now.replace(tzinfo=UTC) if now and now.tzinfo is None else now) or datetime.now(UTC)
     try:
-        with session_scope(_engine(settings)) as session:
-            report = purge_posts(session, now=moment, retention_days=watch.retention_days)
-            forget_purged(session, report.cutoff)
-    except ClassifierError as exc:  # nothing was purged: the kept state would still hold the purged texts
+        report = run_now(_pipeline(settings, clock=lambda: moment), "purge", stages.purge)
+    except (ClassifierError, JobBusy) as exc:  # nothing was purged: the kept state would still hold the purged texts
         raise _fail(str(exc)) from None
     _emit(report.as_dict(), as_json, f"deleted {report.posts_deleted} posts created before "
                                      f"{report.cutoff:%Y-%m-%d} (retention {watch.retention_days} days); "
@@ -222,9 +225,9 @@ def demo(
     text = (f"demo corpus (synthetic): {report.stored} new posts, {report.duplicates} already present\n"
             f"log in as '{username}' with password '{password}' (kept in {settings.home / DEMO_LOGIN_FILE})")
     if run_process:
-        from api.processing import run_processing
+        from pipeline import stages
 
-        processed, _ = run_processing(engine, watch, _embedder(settings, None), now=datetime.now(timezone.utc))
+        processed = stages.process(_pipeline(settings, embedder=_embedder(settings, None))).report
         result["processing"] = processed.as_dict()
         text += f"\ntrends: {processed.trends} ({processed.posts} posts processed in this run)"
     _emit(result, as_json, text)
@@ -238,7 +241,7 @@ def _not_yet(capability: str, issue: str) -> typer.Exit:
 def crawl(
     ctx: typer.Context,
     once: Annotated[bool, typer.Option("--once", help="Crawl every enabled source (or --source) once, now.")] = False,
-    source: Annotated[Optional[str], typer.Option("--source", help="Crawl only this source.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Crawl only this source.")] = None,
     status: Annotated[bool, typer.Option("--status", help="Show the latest runs and each source's cursors.")] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -268,13 +271,14 @@ def crawl(
         raise typer.Exit(EXIT_PARTIAL)
 
 
-EmbedderOption = Annotated[Optional[str], typer.Option(
+EmbedderOption = Annotated[str | None, typer.Option(
     "--embedder", help="Embedder kind (e5-small, use-m3, minilm-test); default: the configuration's.")]
 
 
 def _embedder(settings: Settings, kind: str | None) -> Any:
-    from classifier.embed import EmbedderSpec, load_embedder
+    from classifier.embed import load_embedder
     from classifier.exceptions import ClassifierError
+    from monitor_config.embedder import EmbedderSpec
 
     try:
         spec = settings.watch.classifier.embedder if kind is None else EmbedderSpec(kind=kind)  # type: ignore[arg-type]
@@ -290,21 +294,24 @@ def process(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Forget the trends and process every post again.")] = False,
     embedder: EmbedderOption = None,
 ) -> None:
-    """Embed, categorise and cluster the posts no run has processed yet, and update the trends."""
-    from api.processing import run_processing
+    """Embed, categorise and cluster the posts no run has processed yet, update the trends, and queue reviews and
+    alerts (the worker does this every `classifier.process_every`)."""
     from classifier.exceptions import ClassifierError
+    from pipeline import stages
+    from pipeline.worker import JobBusy, run_now
 
     settings = _settings(ctx)
-    watch = _watch(settings)
-    engine = _engine(settings)
+    _watch(settings)
     try:
-        report, alerts = run_processing(engine, watch, _embedder(settings, embedder), now=datetime.now(timezone.utc),
-                                        rebuild=rebuild)
-    except ClassifierError as exc:
+        done = run_now(_pipeline(settings, embedder=_embedder(settings, embedder)), "process", stages.process,
+                       rebuild=rebuild)
+    except (ClassifierError, JobBusy) as exc:
         raise _fail(str(exc)) from None
-    _emit({**report.as_dict(), "alerts_queued": alerts}, as_json,
+    report = done.report
+    _emit(done.as_dict(), as_json,
           f"processed {report.posts} posts ({report.embedded} newly embedded, {report.categorised} category "
-          f"labels): {report.trends} trends, {len(report.emerging)} newly emerging, {alerts} alerts queued")
+          f"labels): {report.trends} trends, {len(report.emerging)} newly emerging, {done.reviews_flagged} sent "
+          f"to review, {done.alerts_queued} alerts queued")
 
 
 @app.command()
@@ -351,19 +358,20 @@ def replay(
 @app.command()
 def trends(
     ctx: typer.Context,
-    status: Annotated[Optional[list[str]], typer.Option(help="new, emerging, active, fading or dormant; repeatable.")] = None,
-    category: Annotated[Optional[list[str]], typer.Option(help="Category name; repeatable.")] = None,
-    keyword: Annotated[Optional[str], typer.Option(help="Part of the label, a keyword or a hashtag.")] = None,
+    status: Annotated[list[str] | None, typer.Option(help="new, emerging, active, fading or dormant; repeatable.")] = None,
+    category: Annotated[list[str] | None, typer.Option(help="Category name; repeatable.")] = None,
+    keyword: Annotated[str | None, typer.Option(help="Part of the label, a keyword or a hashtag.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="How many to list.")] = 50,
     as_json: JsonOption = False,
 ) -> None:
     """List trends, the most recently emerged first."""
     from api.cli_reports import write_trends
-    from api.queries.trends import STATUSES, TrendFilters
+    from api.queries.trends import TrendFilters
+    from monitor_config.vocabulary import TREND_STATUSES
 
-    unknown = [s for s in status or [] if s not in STATUSES]
+    unknown = [s for s in status or [] if s not in TREND_STATUSES]
     if unknown:
-        raise _fail(f"--status {unknown[0]!r} is not known; use one of: {', '.join(STATUSES)}", 2)
+        raise _fail(f"--status {unknown[0]!r} is not known; use one of: {', '.join(TREND_STATUSES)}", 2)
     settings = _settings(ctx)
     filters = TrendFilters(categories=tuple(category or ()), statuses=tuple(status or ()), keyword=keyword)
     typer.echo(write_trends(_engine(settings), _watch(settings), filters=filters, limit=limit, as_json=as_json))
@@ -372,7 +380,7 @@ def trends(
 @app.command()
 def digest(
     ctx: typer.Context,
-    week: Annotated[Optional[str], typer.Option(help="ISO week such as 2026-W47; default: last complete week.")] = None,
+    week: Annotated[str | None, typer.Option(help="ISO week such as 2026-W47; default: last complete week.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="md, html or json.")] = "md",
     lang: Annotated[str, typer.Option(help="nl (default) or en.")] = "nl",
     base_url: Annotated[str, typer.Option(help="Site address for the links, e.g. https://monitor.example.")] = "",
@@ -380,7 +388,7 @@ def digest(
     """Print the weekly digest of new, emerging, growing and fading trends (Europe/Amsterdam weeks)."""
     from api.cli_reports import write_digest
     from api.digest import FORMATS, InvalidWeekError, parse_week
-    from api.digest.i18n import LANGUAGES
+    from monitor_config.vocabulary import LANGUAGES
 
     if fmt not in FORMATS:
         raise _fail(f"--format {fmt!r} is not known; use one of: {', '.join(FORMATS)}", 2)
@@ -392,7 +400,7 @@ def digest(
         raise _fail(str(exc)) from None
     settings = _settings(ctx)
     typer.echo(write_digest(_engine(settings), _watch(settings), week=iso_week, fmt=fmt, lang=lang,
-                            base_url=base_url, now=datetime.now(timezone.utc)))
+                            base_url=base_url, now=datetime.now(UTC)))
 
 
 @app.command()
@@ -400,15 +408,15 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    scheduler: Annotated[bool, typer.Option("--scheduler/--no-scheduler",
-                                            help="Run crawls, processing, alerts and digests on schedule.")] = True,
+    with_worker: Annotated[bool, typer.Option("--with-worker", help="Also start `leefwereld worker` as a separate "
+                                                                     "process (a one-machine trial).")] = False,
 ) -> None:
-    """Serve the web pages, the API and (unless --no-scheduler) the scheduled jobs, in one process."""
+    """Serve the web pages and the API. The scheduled jobs run in `leefwereld worker`."""
     import uvicorn
 
     from api.app import create_app
 
-    settings = _settings(ctx).model_copy(update={"scheduler": scheduler})
+    settings = _settings(ctx)
     _watch(settings)
     _key(settings)  # refuse to start without a pseudonymisation key outside demo mode
     try:
@@ -416,8 +424,38 @@ def serve(
     except SettingsError as exc:
         raise _fail(str(exc)) from None
     application = create_app(settings, engine=_engine(settings))
+    child = None
+    if with_worker:
+        from pipeline.worker import start_worker_process
+
+        log_path = Path(settings.home).resolve() / "logs" / "worker.log"
+        child = start_worker_process(settings, log_path)
+        typer.echo(f"worker started (process {child.pid}, log {log_path})")
     typer.echo(f"Monitor Online Leefwereld: open http://{host}:{port}/")
-    uvicorn.run(application, host=host, port=port, log_config=None)
+    try:
+        uvicorn.run(application, host=host, port=port, log_config=None)
+    finally:
+        if child is not None:
+            child.terminate()
+            child.wait(timeout=120)
+
+
+@app.command()
+def worker(
+    ctx: typer.Context,
+    parent: Annotated[int | None, typer.Option(hidden=True, help="Stop when this process is gone.")] = None,
+) -> None:
+    """Run the scheduled jobs: crawls, processing, alert delivery, daily bundles, the weekly digest and the nightly
+    purge. Several workers may share one database: each scheduled run happens in exactly one of them."""
+    from pipeline.schedule import scheduled_jobs
+    from pipeline.worker import Worker, run_worker
+
+    settings = _settings(ctx)
+    watch = _watch(settings)
+    _key(settings)  # crawls pseudonymise authors
+    typer.echo(f"worker for {settings.resolved_database_url.split('@')[-1]}: crawls "
+               f"{'off (demo mode)' if settings.demo else 'on'}; stop with Ctrl-C", err=True)
+    run_worker(Worker(_pipeline(settings), scheduled_jobs(watch, crawl=not settings.demo)), parent=parent)
 
 
 if __name__ == "__main__":  # pragma: no cover

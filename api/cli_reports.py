@@ -8,16 +8,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.digest import IsoWeek, build_digest, last_complete_week, render_digest
-from api.labels import moment_nl, status_nl
+from api.labels import moment_label
 from api.queries.trends import TrendFilters, list_trends
 from api.trend_views import make_trend_public
 from monitor_config.schema import MonitorConfig
+from monitor_config.vocabulary import TREND_STATUSES
 
 
 def write_digest(engine: Engine, config: MonitorConfig, *, week: IsoWeek | None, fmt: str, lang: str,
                  base_url: str, now: datetime) -> str:
-    """The digest of `week` (default: the last complete Amsterdam week)."""
-    iso_week = week or last_complete_week(now)
+    """The digest of `week` (default: the last complete week in the configured time zone)."""
+    iso_week = week or last_complete_week(now, config.zone)
     with Session(engine) as session:
         digest = build_digest(session, week=iso_week, config=config, lang=lang, now=now)
     return render_digest(digest, fmt, base_url=base_url)
@@ -34,7 +35,7 @@ def write_trends(engine: Engine, config: MonitorConfig, *, filters: TrendFilters
         return "no trends (yet): run `leefwereld process` after collecting posts"
     lines = [f"{'id':>5}  {'status':<9}  {'posts':>5}  {'emerged':<26}  {'category':<28}  label"]
     for t in trends:
-        lines.append(f"{t.id:>5}  {status_nl(t.status):<9}  {t.size:>5}  {moment_nl(t.emerging_at):<26}  "
+        lines.append(f"{t.id:>5}  {TREND_STATUSES.label(t.status):<9}  {t.size:>5}  {moment_label(t.emerging_at, config.zone):<26}  "
                      f"{(t.category_title or '-')[:28]:<28}  {t.label}")
     lines.append(f"{len(trends)} of {total} trends, emerging first")
     return "\n".join(lines)

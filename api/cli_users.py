@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from sqlmodel import Session
@@ -23,9 +23,9 @@ from api.auth import (
     list_users,
     revoke_api_token,
 )
-from models.serving import ROLES
 from models.types import utcnow
 from monitor_config.settings import Settings
+from monitor_config.vocabulary import ROLES
 
 EXIT_INVALID = 1
 ACTOR = "cli"
@@ -65,7 +65,7 @@ def add(
     ctx: typer.Context,
     username: Annotated[str, typer.Argument(help="The log-in name.")],
     role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}.")],
-    email: Annotated[Optional[str], typer.Option(help="E-mail address for digests and alerts.")] = None,
+    email: Annotated[str | None, typer.Option(help="E-mail address for digests and alerts.")] = None,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first "
                                                  "line of standard input instead of prompting.")] = False,
     as_json: JsonOption = False,

@@ -12,8 +12,9 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
 
-from api.auth.security import check_role
 from api.auth import CSRF_FIELD, CSRF_HEADER, csrf_matches, find_user_by_session, find_user_by_token, role_allows
+from api.auth.security import check_role
+from models.db import session_scope
 from models.serving import User
 from models.types import utcnow
 from monitor_config.settings import Settings
@@ -24,7 +25,9 @@ class LoginRequired(Exception):
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+    """The one database session of a request: committed when the route has returned (before the response is sent,
+    so a failed commit is an error, not a false success), rolled back when anything raises."""
+    with session_scope(request.app.state.engine) as session:
         yield session
 
 
@@ -36,7 +39,7 @@ def get_clock() -> Callable[[], datetime]:
     return utcnow
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClockDep = Annotated[Callable[[], datetime], Depends(get_clock)]
 

@@ -1,20 +1,41 @@
-"""Dutch words the web pages show for the product's codes (statuses, lineage, why-flagged figures)."""
+"""How codes, moments and figures read on pages, e-mails and the command line, in the reader's language.
+
+The words for codes come from `monitor_config.vocabulary`; moments are shown in the configured time zone.
+Templates reach these through the filters of the one Jinja environment (`api.templating`): each filter reads
+`lang` and `zone` from the template's context.
+"""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from api.digest.i18n import format_day
+from babel.dates import format_date
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from monitor_config.vocabulary import (
+    CHANNELS,
+    DELIVERY_MODES,
+    DELIVERY_STATUSES,
+    PLATFORMS,
+    REVIEW_ACTIONS,
+    REVIEW_STATES,
+    ROLES,
+    SEVERITIES,
+    TREND_STATUSES,
+    Vocabulary,
+)
 
-STATUS_NL = {"new": "Nieuw", "emerging": "Opkomend", "active": "Actief", "fading": "Afnemend", "dormant": "Slapend"}
-SEVERITY_NL = {"low": "laag", "medium": "gemiddeld", "high": "hoog", "critical": "kritiek"}
+UTC = ZoneInfo("UTC")
+
 # (relation, the side this trend is on) -> what happened, followed by the other trend's name
-LINEAGE_NL = {("split", "child"): "Afgesplitst van", ("split", "parent"): "Hiervan splitste zich af:",
-              ("merge", "child"): "Opgegaan in", ("merge", "parent"): "Hierin is opgegaan:"}
-REVIEW_NL = {"pending": "wacht op beoordeling", "confirmed": "bevestigd", "watch": "blijven volgen",
-             "dismissed": "afgewezen"}
+LINEAGE = {
+    "nl": {("split", "child"): "Afgesplitst van", ("split", "parent"): "Hiervan splitste zich af:",
+           ("merge", "child"): "Opgegaan in", ("merge", "parent"): "Hierin is opgegaan:"},
+    "en": {("split", "child"): "Split off from", ("split", "parent"): "Split off from this one:",
+           ("merge", "child"): "Merged into", ("merge", "parent"): "Merged into this one:"},
+}
 # Figures in the classifier's why_flagged; unknown keys are shown as they are.
 FIGURE_NL = {
     "window": "Venster", "thresholds": "Drempels", "crossed": "Overschreden drempels", "start": "Begin",
@@ -23,30 +44,75 @@ FIGURE_NL = {
     "min_authors": "Minimaal aantal auteurs", "baseline_span": "Vergelijkingsperiode", "threshold": "Drempel",
     "platforms": "Platforms", "sources": "Bronnen", "expected": "Verwacht",
 }
+VOCABULARIES: dict[str, Vocabulary] = {
+    "status": TREND_STATUSES, "severity": SEVERITIES, "review_state": REVIEW_STATES, "review_action": REVIEW_ACTIONS,
+    "channel": CHANNELS, "mode": DELIVERY_MODES, "delivery_status": DELIVERY_STATUSES, "platform": PLATFORMS,
+    "role": ROLES,
+}
 
 
-def status_nl(status: str | None) -> str:
-    return STATUS_NL.get(status or "", status or "onbekend")
+def format_day(day: date, lang: str = "nl") -> str:
+    """'18 november 2026' (Dutch) or '18 November 2026' (English)."""
+    return format_date(day, "d MMMM y", locale="en" if lang == "en" else "nl")
 
 
-def figure_nl(key: object) -> str:
+def moment_label(moment: datetime | None, zone: ZoneInfo, lang: str = "nl") -> str:
+    """'18 november 2026, 13:00' in `zone`."""
+    if moment is None:
+        return "–"
+    local = moment.astimezone(zone)
+    return f"{format_day(local.date(), lang)}, {local:%H:%M}"
+
+
+def growth_label(growth: float | None, lang: str = "nl") -> str:
+    """A ratio against the trend's own baseline, with the reader's decimal sign."""
+    if growth is None:
+        return "–"
+    text = f"×{growth:.1f}"
+    return text if lang == "en" else text.replace(".", ",")
+
+
+def figure_label(key: object) -> str:
     return FIGURE_NL.get(str(key), str(key))
 
 
-def moment_nl(moment: datetime | None) -> str:
-    """'18 november 2026, 13:00' in Amsterdam time."""
-    if moment is None:
-        return "–"
-    local = moment.astimezone(AMSTERDAM)
-    return f"{format_day(local.date(), 'nl')}, {local:%H:%M}"
+def lineage_label(relation: str, side: str, lang: str = "nl") -> str:
+    return LINEAGE.get(lang, LINEAGE["nl"]).get((relation, side), f"{relation}:")
 
 
-def growth_nl(growth: float | None) -> str:
-    if growth is None:
-        return "–"
-    return f"×{growth:.1f}".replace(".", ",")  # a ratio against the trend's own baseline
+def _lang(context: Context) -> str:
+    return str(context.get("lang") or "nl")
 
 
-LABEL_FILTERS = {"status_nl": status_nl, "figure_nl": figure_nl, "moment_nl": moment_nl, "growth_nl": growth_nl,
-                 "severity_nl": lambda s: SEVERITY_NL.get(s or "", s or "–"),
-                 "lineage_nl": lambda link: LINEAGE_NL.get((link.relation, link.side), f"{link.relation}:"), "review_nl": lambda r: REVIEW_NL.get(r, r)}
+def _zone(context: Context) -> ZoneInfo:
+    zone = context.get("zone")
+    return zone if isinstance(zone, ZoneInfo) else UTC
+
+
+def _vocabulary_filter(vocabulary: Vocabulary) -> Any:
+    @pass_context
+    def label(context: Context, code: str | None) -> str:
+        return vocabulary.label(code, _lang(context))
+
+    return label
+
+
+@pass_context
+def _moment(context: Context, moment: datetime | None) -> str:
+    return moment_label(moment, _zone(context), _lang(context))
+
+
+@pass_context
+def _growth(context: Context, growth: float | None) -> str:
+    return growth_label(growth, _lang(context))
+
+
+@pass_context
+def _lineage(context: Context, link: Any) -> str:
+    return lineage_label(link.relation, link.side, _lang(context))
+
+
+FILTERS: dict[str, Any] = {
+    **{name: _vocabulary_filter(vocabulary) for name, vocabulary in VOCABULARIES.items()},
+    "moment": _moment, "growth": _growth, "figure": figure_label, "lineage": _lineage,
+}

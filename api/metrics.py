@@ -14,7 +14,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.queries.operations import count_crawl_runs_by_status
-from api.queries.trends import STATUSES, count_posts, count_trends_by_status
+from api.queries.trends import count_posts, count_trends_by_status
+from monitor_config.vocabulary import TREND_STATUSES
 
 
 class ProductCollector(Collector):
@@ -31,7 +32,7 @@ class ProductCollector(Collector):
         with Session(self.engine) as session:
             posts.add_metric([], count_posts(session))
             by_status = count_trends_by_status(session)
-            for status in sorted({*STATUSES, *by_status}):
+            for status in sorted({*TREND_STATUSES, *by_status}):
                 trends.add_metric([status], by_status.get(status, 0))
             for status, count in sorted(count_crawl_runs_by_status(session).items()):
                 runs.add_metric([status], count)

@@ -1,7 +1,7 @@
 """Query parameters shared by the API and the pages, validated so that odd input is a 422, never a 500."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import Query
@@ -16,8 +16,8 @@ Keyword = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip")]
 MAX_ID = 2**31 - 1
-EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
-LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -26,7 +26,7 @@ def as_utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     try:
-        moment = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     except (OverflowError, ValueError):
         return EARLIEST if value.year < 5000 else LATEST
     return min(max(moment, EARLIEST), LATEST)

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier.embed import EmbedderSpec, load_embedder, prepare_default_model
+from classifier.embed import load_embedder, prepare_default_model
 from classifier.embed.use import UseM3Embedder
+from monitor_config.embedder import EmbedderSpec
 
 SUBJECTS = ["jongeren", "brugklassers", "meiden uit groep 8", "een paar jongens", "leerlingen", "kinderen"]
 PLACES = ["bij het station", "op het schoolplein", "in het park", "achter de supermarkt", "in de groepsapp",

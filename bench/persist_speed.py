@@ -9,8 +9,8 @@ The batch is one demo day (`--batch-day`) moved to the day after the history, wi
 embedded with the history, so the run times clustering and persistence rather than the model.
 
 Reported per history: the persistence step (`load_state` + `mirror_state` + `save_state`, timed around the
-functions `classifier.process` calls), the rest of the run without the category model (trained afresh in every
-run, a constant ~15 s here), and the whole `process_pending` run; in seconds and as a ratio to the demo corpus
+functions `classifier.analyse` calls), the rest of the run without the category model (trained afresh in every
+run, a constant ~15 s here), and the whole `analyse_pending` run; in seconds and as a ratio to the demo corpus
 measured in the same invocation, each the median of `--repeats` runs on fresh copies of the database.
 """
 from __future__ import annotations
@@ -23,14 +23,14 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-import classifier.process
+import classifier.analyse
+from classifier.analyse import analyse_pending
 from classifier.embed import load_embedder
-from classifier.process import process_pending
 from crawlers.importers import import_file
 from models.analysis import Trend
 from models.db import make_engine, upgrade_database
@@ -38,7 +38,7 @@ from monitor_config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "crawlers" / "demo" / "demo_posts.jsonl"
-DEMO_START = datetime(2026, 9, 28, tzinfo=timezone.utc)
+DEMO_START = datetime(2026, 9, 28, tzinfo=UTC)
 SPAN = timedelta(weeks=8)
 KEY = b"benchmark-key-0123456789abcdef0123456789"
 PERSISTENCE = ("load_state", "mirror_state", "save_state")
@@ -62,7 +62,7 @@ def history(rows: list[dict], copies: int, layout: str) -> list[dict]:
 
 def batch(rows: list[dict], day: str, end: datetime) -> list[dict]:
     """The demo posts of `day`, moved to the day that starts at `end`, with new ids."""
-    start = datetime.fromisoformat(day).replace(tzinfo=timezone.utc)
+    start = datetime.fromisoformat(day).replace(tzinfo=UTC)
     return [dict(r, id=f"{r['id']}-batch", created_at=_shift(r["created_at"], end - start))
             for r in rows if r["created_at"].startswith(day)]
 
@@ -78,9 +78,9 @@ def _write(rows: list[dict], path: Path) -> Path:
 
 @contextmanager
 def timed(names: tuple[str, ...]) -> Iterator[dict[str, float]]:
-    """Seconds spent in the named functions of `classifier.process` while the block runs."""
+    """Seconds spent in the named functions of `classifier.analyse` while the block runs."""
     spent = dict.fromkeys(names, 0.0)
-    originals = {name: getattr(classifier.process, name) for name in names}
+    originals = {name: getattr(classifier.analyse, name) for name in names}
 
     def wrap(name: str, fn: Callable) -> Callable:
         def run(*args, **kwargs):
@@ -93,12 +93,12 @@ def timed(names: tuple[str, ...]) -> Iterator[dict[str, float]]:
 
     # Instrumentation only: the benchmark wraps the functions the run calls, it does not change them.
     for name, fn in originals.items():
-        setattr(classifier.process, name, wrap(name, fn))
+        setattr(classifier.analyse, name, wrap(name, fn))
     try:
         yield spent
     finally:
         for name, fn in originals.items():
-            setattr(classifier.process, name, fn)
+            setattr(classifier.analyse, name, fn)
 
 
 def build(db: Path, rows: list[dict], now: datetime, embedder, config) -> tuple[float, int]:
@@ -107,7 +107,7 @@ def build(db: Path, rows: list[dict], now: datetime, embedder, config) -> tuple[
     upgrade_database(engine)
     import_file(_write(rows, db.with_suffix(".jsonl")), engine=engine, key=KEY)
     started = time.perf_counter()
-    process_pending(engine, config, embedder, now=now)
+    analyse_pending(engine, config, embedder, now=now)
     seconds = time.perf_counter() - started
     with engine.connect() as connection:
         trends = connection.scalar(select(func.count()).select_from(Trend))
@@ -128,7 +128,7 @@ def measure(base: Path, rows: list[dict], now: datetime, embedder, config,
         import_file(_write(rows, db.with_suffix(".jsonl")), engine=engine, key=KEY)
         with timed(TIMED) as spent:
             started = time.perf_counter()
-            report = process_pending(engine, config, embedder, now=now)
+            report = analyse_pending(engine, config, embedder, now=now)
             whole.append(time.perf_counter() - started)
         persisted.append(sum(spent[name] for name in PERSISTENCE))
         rest.append(whole[-1] - persisted[-1] - spent["_categorise"])
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
             day = batch(rows, a.batch_day, end)
             figures = measure(base, day, end + timedelta(days=1), embedder, config, a.repeats)
             first = first or figures
-            cells = " | ".join(f"{f:.2f} s | {f / f0:.1f}" for f, f0 in zip(figures, first))
+            cells = " | ".join(f"{f:.2f} s | {f / f0:.1f}" for f, f0 in zip(figures, first, strict=True))
             print(f"| {name} | {len(stored):,} | {trends} | {built:.0f} s | {cells} |", flush=True)
     print(f"\nbatch: {len(day)} posts")
 

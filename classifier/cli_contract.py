@@ -11,21 +11,22 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 
 from classifier.base import Embedder
 from classifier.cluster.centre import centred, normalise
-from classifier.detect.windows import parse_duration, parse_time, window_index, window_origin, window_start
-from classifier.engine import update_embedded
+from classifier.detect.windows import parse_time, window_index, window_origin, window_start
 from classifier.exceptions import InputError
-from classifier.settings import TrendSettings
-from classifier.state import Post, new_state
+from classifier.state import StreamPost, TrendState, new_state
 from classifier.summarise.summary import summarise
+from classifier.track import feed_windows, track_embedded
+from monitor_config.durations import parse_duration
+from monitor_config.trends import TrendSettings
 
-_NO_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
+_NO_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def read_jsonl(path: str | Path, required: tuple[str, ...]) -> list[dict]:
@@ -46,12 +47,12 @@ def read_jsonl(path: str | Path, required: tuple[str, ...]) -> list[dict]:
     return rows
 
 
-def to_post(row: dict, created_at: datetime | None = None) -> Post:
+def to_post(row: dict, created_at: datetime | None = None) -> StreamPost:
     try:
         when = created_at or parse_time(str(row["created_at"]))
     except ValueError:
         raise InputError(f"post {row.get('id')!r}: created_at={row.get('created_at')!r} is not ISO 8601") from None
-    return Post(id=str(row["id"]), text=str(row.get("text") or ""), created_at=when,
+    return StreamPost(id=str(row["id"]), text=str(row.get("text") or ""), created_at=when,
                 author=(str(row["author"]) if row.get("author") else None),
                 platform=str(row.get("platform") or "unknown"), source=str(row.get("source") or "unknown"))
 
@@ -80,7 +81,7 @@ def neighbour_mean(vecs: np.ndarray, k: int, block: int = 1024) -> np.ndarray:
     return normalise(out)
 
 
-def cluster_posts(posts: list[Post], vecs: np.ndarray, settings: TrendSettings) -> dict[str, int]:
+def cluster_posts(posts: list[StreamPost], vecs: np.ndarray, settings: TrendSettings) -> dict[str, int]:
     """Cluster ids (0..k-1 by first member) per post id; posts left unassigned get -1.
 
     The vectors are first centred on the file's mean, then averaged over their `cluster_neighbours` nearest
@@ -94,7 +95,7 @@ def cluster_posts(posts: list[Post], vecs: np.ndarray, settings: TrendSettings) 
     vecs = neighbour_mean(vecs, settings.cluster_neighbours)
     chunk = max(settings.min_trend_posts, settings.buffer_max // 2)
     for i in range(0, len(posts), chunk):
-        update_embedded(state, posts[i:i + chunk], vecs[i:i + chunk], _NO_TIME + timedelta(days=1), settings=settings)
+        track_embedded(state, posts[i:i + chunk], vecs[i:i + chunk], _NO_TIME + timedelta(days=1), settings=settings)
     live = [t for t in sorted(state.trends.values(), key=lambda t: t.trend_id) if t.alive]
     label = {pid: k for k, t in enumerate(live) for pid in t.post_ids}
     return {p.id: label.get(p.id, -1) for p in posts}
@@ -107,33 +108,23 @@ def cluster_file(in_path: str | Path, out_path: str | Path, embedder: Embedder,
     posts = [to_post(r, _NO_TIME + timedelta(microseconds=i)) for i, r in enumerate(rows)]
     labels = cluster_posts(posts, embed_all(embedder, [p.text for p in posts]), settings or TrendSettings())
     with open(out_path, "w", encoding="utf-8") as f:
-        for r, p in zip(rows, posts):
+        for r, p in zip(rows, posts, strict=True):
             f.write(json.dumps({"id": r["id"], "cluster": labels[p.id]}, ensure_ascii=False) + "\n")
     return len({v for v in labels.values() if v >= 0})
 
 
-def replay_posts(posts: list[Post], embedder: Embedder, window: timedelta, settings: TrendSettings,
-                 vecs: np.ndarray | None = None):
-    """Feed `posts` window by window in time order; returns the final state. `vecs` skips embedding."""
-    order = sorted(range(len(posts)), key=lambda i: (posts[i].created_at, posts[i].id))
+def replay_posts(posts: list[StreamPost], embedder: Embedder, window: timedelta, settings: TrendSettings,
+                 vecs: np.ndarray | None = None) -> TrendState:
+    """Feed `posts` window by window in time order, as the worker would; returns the final state.
+    `vecs` (one row per post) skips embedding."""
     state = new_state(model=embedder.name, dim=embedder.dim, window=window)
     if not posts:
         return state
-    origin = window_origin(posts[order[0]].created_at, window)
-    index = [window_index(posts[i].created_at, origin, window) for i in order]
-    start = 0
-    for w in range(index[-1] + 1):
-        stop = start
-        while stop < len(order) and index[stop] == w:
-            stop += 1
-        sel = order[start:stop]
-        batch = [posts[i] for i in sel]
-        bvecs = vecs[sel] if vecs is not None else (embed_all(embedder, [p.text for p in batch]) if batch
-                                                    else np.zeros((0, embedder.dim), np.float32))
-        if state.origin is None and batch:
-            state.origin = origin
-        update_embedded(state, batch, bvecs, window_start(w + 1, origin, window), settings=settings)
-        start = stop
+    if vecs is None:
+        vecs = embed_all(embedder, [p.text for p in posts])
+    origin = window_origin(min(p.created_at for p in posts), window)
+    end = window_start(window_index(max(p.created_at for p in posts), origin, window) + 1, origin, window)
+    feed_windows(state, posts, vecs, until=None, now=end, settings=settings)
     return state
 
 

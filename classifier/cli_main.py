@@ -46,7 +46,7 @@ class CachedEmbedder:
         if path.exists():
             data = np.load(path)
             if str(data["model"]) == inner.name:
-                self._vecs = dict(zip(data["keys"].tolist(), data["vecs"]))
+                self._vecs = dict(zip(data["keys"].tolist(), data["vecs"], strict=True))
 
     @staticmethod
     def _key(text: str) -> str:
@@ -54,10 +54,10 @@ class CachedEmbedder:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         keys = [self._key(t) for t in texts]
-        missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._vecs}.items())
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self._vecs}.items())
         if missing:
             self.calls += 1
-            for (k, _), v in zip(missing, self.inner.embed([t for _, t in missing])):
+            for (k, _), v in zip(missing, self.inner.embed([t for _, t in missing]), strict=True):
                 self._vecs[k] = v
         return np.vstack([self._vecs[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
 
@@ -68,7 +68,7 @@ class CachedEmbedder:
 
 def main(command: str, argv: list[str] | None = None) -> int:
     from classifier.cli_contract import cluster_file, replay_file
-    from classifier.settings import TrendSettings
+    from monitor_config.trends import TrendSettings
 
     ap = argparse.ArgumentParser(prog=f"python -m classifier.{command}", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -1,12 +1,13 @@
-"""The trend engine's state: plain dataclasses with numpy arrays, so it can be saved to SQL tables.
+"""The trend tracker's state: plain dataclasses with numpy arrays, so it can be saved to SQL tables.
 
     TrendState         one per stream: trends, the buffer of unassigned posts, lineage, the next id
-    +-- Trend          id, sum of member vectors (its mean is the centroid), per-window counts, exemplars
+    +-- TrackedTrend   id, sum of member vectors (its mean is the centroid), per-window counts, exemplars
     |   +-- WindowCount  posts, distinct authors, distinct texts, platforms, sources in one window
     +-- Buffer         recent posts that joined no trend yet; new trends are born from it
     +-- Lineage        which trend became which, and when (split or merge)
 
-Maps onto the lead's tables: Trend (Trend), TrendMembership (Trend.post_ids), TrendSnapshot (Trend.windows),
+Maps onto the tables of `models.analysis`: Trend (TrackedTrend), TrendMembership (TrackedTrend.post_ids), TrendSnapshot
+(TrackedTrend.windows),
 TrendLineage (TrendState.lineage). `classifier.persist` stores the state itself in its own safe encoding.
 """
 from __future__ import annotations
@@ -17,11 +18,9 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-STATUSES = ("new", "emerging", "active", "fading", "dormant")
-
 
 @dataclass(frozen=True)
-class Post:
+class StreamPost:
     """One collected post. Without an author, the post counts as its own author."""
 
     id: str
@@ -53,7 +52,7 @@ class WindowCount:
 
 
 @dataclass
-class Trend:
+class TrackedTrend:
     trend_id: int
     vec_sum: np.ndarray  # float64 sum of member vectors; vec_sum / size is the centroid (average-linkage mean)
     size: int
@@ -68,7 +67,7 @@ class Trend:
     # in the service, whose earlier members are in TrendMembership (so the stored state does not grow with them)
     post_ids: list[str] = field(default_factory=list)
     windows: dict[int, WindowCount] = field(default_factory=dict)
-    ex_posts: list[Post] = field(default_factory=list)  # bounded: the most recent members, for summaries, splits
+    ex_posts: list[StreamPost] = field(default_factory=list)  # bounded: the most recent members, for summaries, splits
     ex_keys: list[str] = field(default_factory=list)
     ex_vecs: np.ndarray | None = None
     platforms: Counter = field(default_factory=Counter)
@@ -85,7 +84,7 @@ class Trend:
 class Buffer:
     """Recent unassigned posts with their vectors and near-duplicate keys."""
 
-    posts: list[Post] = field(default_factory=list)
+    posts: list[StreamPost] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
     vecs: np.ndarray | None = None
 
@@ -108,7 +107,7 @@ class TrendState:
     dim: int
     window: timedelta
     origin: datetime | None = None
-    trends: dict[int, Trend] = field(default_factory=dict)
+    trends: dict[int, TrackedTrend] = field(default_factory=dict)
     buffer: Buffer = field(default_factory=Buffer)
     lineage: list[Lineage] = field(default_factory=list)
     next_id: int = 1
@@ -118,7 +117,7 @@ class TrendState:
     seen_posts: int = 0
     centre: np.ndarray | None = None  # the stream's mean vector, subtracted from every vector (cluster.centre)
 
-    def live_trends(self) -> list[Trend]:
+    def live_trends(self) -> list[TrackedTrend]:
         return [t for t in self.trends.values() if t.alive]
 
 

@@ -8,7 +8,7 @@ import csv
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -57,12 +57,12 @@ def guess_format(path: Path) -> Format:
 def parse_time(value: Any, field_name: str = "created_at") -> datetime:
     """ISO 8601 with a zone (a trailing Z is fine) or Unix seconds."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
+        return datetime.fromtimestamp(value, tz=UTC)
     if not isinstance(value, str) or not value.strip():
         raise InvalidPost(f"{field_name} is missing; fix: ISO 8601 such as 2026-10-05T15:30:00Z")
     text = value.strip()
     if text.isdigit():
-        return datetime.fromtimestamp(int(text), tz=timezone.utc)
+        return datetime.fromtimestamp(int(text), tz=UTC)
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

@@ -5,7 +5,7 @@ keeps its download slot busy, so the source gets no other request from this craw
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -14,8 +14,8 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.utils.asyncio import sleep
-from scrapy.utils.misc import load_object
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import load_object
 from scrapy.utils.response import response_status_message
 from twisted.internet.defer import Deferred
 
@@ -36,7 +36,7 @@ def parse_retry_after(value: str | bytes | None, *, now: datetime) -> float | No
     except (TypeError, ValueError, IndexError):
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return max(0.0, (moment - now).total_seconds())
 
 
@@ -68,7 +68,7 @@ class RetryAfterMiddleware:
         attempt = request.meta.get("retry_times", 0) + 1
         asked = None
         if response.status in HONOURS_RETRY_AFTER:
-            asked = parse_retry_after(response.headers.get("Retry-After"), now=datetime.now(timezone.utc))
+            asked = parse_retry_after(response.headers.get("Retry-After"), now=datetime.now(UTC))
         wait = asked if asked is not None else backoff_delay(attempt, self.base, self.max_wait)
         if wait > self.max_wait:
             record_error(self.crawler, f"{request.url}: the source asks to wait {wait:.0f} s "

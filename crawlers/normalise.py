@@ -5,7 +5,7 @@ This is the first moment a post exists inside the product, so the handle never t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import html_text
 
@@ -75,8 +75,8 @@ def normalise(raw: RawPost, *, key: bytes, matcher: WatchlistMatcher | None = No
         url=raw.url,
         text=text,
         language=raw.language or detect_language(text),
-        created_at=raw.created_at.astimezone(timezone.utc),
-        collected_at=now or datetime.now(timezone.utc),
+        created_at=raw.created_at.astimezone(UTC),
+        collected_at=now or datetime.now(UTC),
         likes=raw.likes,
         shares=raw.shares,
         replies=raw.replies,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,7 @@ def run_crawl(settings: Settings, engine: Engine, *, source: str | None = None, 
             session, source_names=[s.name for s in sources], trigger=trigger, watchlist_name=watchlist)]
     log_path = Path(settings.home).resolve() / "logs" / f"crawl-{runs[0][1]}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "crawlers.process", *(f"--run={name}={run_id}" for name, run_id in runs)]
+    command = [sys.executable, "-m", "crawlers.crawl_child", *(f"--run={name}={run_id}" for name, run_id in runs)]
     if watchlist:
         command.append(f"--watchlist={watchlist}")
     if settings.crawl_redis_url:
@@ -96,4 +96,4 @@ def run_crawl(settings: Settings, engine: Engine, *, source: str | None = None, 
 
 def default_round(now: datetime | None = None) -> str:
     """Processes started within the same minute share a round (and so the work)."""
-    return f"manual-{(now or datetime.now(timezone.utc)):%Y%m%d%H%M}"
+    return f"manual-{(now or datetime.now(UTC)):%Y%m%d%H%M}"

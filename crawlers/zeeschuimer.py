@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from crawlers.normalise import InvalidPost, RawPost
@@ -17,7 +17,7 @@ def _count(value: Any) -> int | None:
 
 def _epoch(value: Any, field: str) -> datetime:
     try:
-        return datetime.fromtimestamp(int(value), tz=timezone.utc)
+        return datetime.fromtimestamp(int(value), tz=UTC)
     except (TypeError, ValueError, OverflowError):
         raise InvalidPost(f"{field} is {value!r}, not a Unix timestamp") from None
 

@@ -105,7 +105,7 @@ class ClassifierState(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class TrendEngineState(SQLModel, table=True):
+class TrackedTrendRow(SQLModel, table=True):
     """The trend engine's state of one trend (centroid sum, counts per window, exemplars), in the encoding of
     `classifier.persist.codec`; a processing run rewrites only the rows of the trends it changed."""
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import delete, select
 from sqlmodel import Session
@@ -26,8 +26,8 @@ class PurgeReport:
 
 def retention_cutoff(now: datetime, retention_days: int) -> datetime:
     """Midnight UTC `retention_days` ago: whole days are purged, so each day's aggregate is written once."""
-    day = (now.astimezone(timezone.utc) - timedelta(days=retention_days)).date()
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    day = (now.astimezone(UTC) - timedelta(days=retention_days)).date()
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _aggregate(session: Session, cutoff: datetime) -> int:

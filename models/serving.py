@@ -8,8 +8,6 @@ from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime, utcnow
 
-ROLES = ("youth_worker", "safety_coordinator", "reviewer", "admin")
-
 
 class User(SQLModel, table=True):
     __tablename__ = "app_user"

@@ -4,14 +4,14 @@ from models.analysis import (
     CategoryAssignment,
     ClassifierState,
     Embedding,
+    TrackedTrendRow,
     Trend,
-    TrendEngineState,
     TrendLineage,
     TrendMembership,
     TrendSnapshot,
 )
 from models.content import CrawlCursor, CrawlRun, DailyCount, Post, PostWatchlist, SourceRow, WatchlistRow
-from models.jobs import scheduler_jobs
+from models.jobs import JobClaim
 from models.serving import AlertDelivery, AuditLog, Review, Subscription, User
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "CrawlRun",
     "DailyCount",
     "Embedding",
+    "JobClaim",
     "LoginSession",
     "Post",
     "PostWatchlist",
@@ -31,11 +32,10 @@ __all__ = [
     "SourceRow",
     "Subscription",
     "Trend",
-    "TrendEngineState",
+    "TrackedTrendRow",
     "TrendLineage",
     "TrendMembership",
     "TrendSnapshot",
     "User",
     "WatchlistRow",
-    "scheduler_jobs",
 ]

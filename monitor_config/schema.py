@@ -8,11 +8,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
-from classifier.detect.windows import parse_duration
-from classifier.embed.spec import EmbedderSpec
-from classifier.settings import TrendSettings
 from pydantic import (
     AnyHttpUrl,
     BaseModel,
@@ -22,13 +20,16 @@ from pydantic import (
     model_validator,
 )
 
+from monitor_config.durations import parse_duration
+from monitor_config.embedder import EmbedderSpec
+from monitor_config.trends import TrendSettings
+from monitor_config.vocabulary import Severity
+
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 ENV_NAME_PATTERN = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2}$")
 INTERVAL_UNITS = "smhdw"
 
-Severity = Literal["low", "medium", "high", "critical"]
-SEVERITY_ORDER: dict[str, int] = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 
 
 class StrictModel(BaseModel):
@@ -97,12 +98,28 @@ class Keyword(StrictModel):
         return [self.term, *self.variants]
 
 
+def check_timezone(value: str | None) -> str | None:
+    if value is None:
+        return value
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"time zone {value!r} is not known; fix: an IANA name such as 'Europe/Amsterdam'"
+        ) from None
+    return value
+
+
 class Schedule(StrictModel):
-    """Either a cron expression (minute hour day month weekday) or an interval such as '30m' or '6h'."""
+    """Either a cron expression (minute hour day month weekday) or an interval such as '30m' or '6h'.
+
+    Without `timezone`, a cron schedule runs in the configuration's own time zone."""
 
     cron: str | None = None
     interval: str | None = None
-    timezone: str = "Europe/Amsterdam"
+    timezone: str | None = None
+
+    _zone = field_validator("timezone")(check_timezone)
 
     @field_validator("cron")
     @classmethod
@@ -402,6 +419,7 @@ class ClassifierConfig(StrictModel):
 class MonitorConfig(StrictModel):
     version: Literal[1] = 1
     organisation: str = "Monitor Online Leefwereld"
+    timezone: str = Field("Europe/Amsterdam", description="Days, weeks and times shown to users are in this zone")
     retention_days: int = Field(90, ge=1, le=3650)
     pseudonym_key_env: EnvName = "LEEFWERELD_PSEUDONYM_KEY"
     crawling: Crawling = Field(default_factory=Crawling)
@@ -413,6 +431,12 @@ class MonitorConfig(StrictModel):
     classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
 
     _env = field_validator("pseudonym_key_env")(check_env_name)
+    _zone = field_validator("timezone")(check_timezone)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The one time zone of the product: digest weeks, days in charts, times on pages and schedules."""
+        return ZoneInfo(self.timezone)
 
     def category(self, name: str) -> Category:
         return next(c for c in self.categories if c.name == name)

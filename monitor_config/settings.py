@@ -30,7 +30,6 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     secret_key: SecretStr | None = Field(None, description="Signs session cookies; required outside demo mode")
     cookie_secure: bool | None = Field(None, description="Send cookies over HTTPS only; default: on outside demo mode")
-    scheduler: bool = Field(False, description="Run the watchlists' crawl schedules inside `leefwereld serve`")
     crawl_redis_url: str | None = Field(
         None, description="Distributed crawling: Redis URL (e.g. redis://127.0.0.1:6379/0) shared by crawler processes")
     crawl_timeout: int = Field(3600, ge=60, description="Seconds a crawl process may run before it is stopped")

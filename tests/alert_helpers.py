@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import socket
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -14,7 +14,7 @@ from models.privacy import content_hash
 from models.serving import User
 from monitor_config.schema import AlertsConfig, MonitorConfig, Place, SmtpSettings, WebhookPolicy
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 PASSWORD = "lange zin als wachtwoord"
 PLACES = [Place(name="Nieuw-West", kind="stadsdeel", aliases=["Nieuw West", "Slotervaart"]),
           Place(name="Zuidoost", kind="stadsdeel", aliases=["Bijlmer"])]

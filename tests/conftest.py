@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from models.db import make_engine, upgrade_database
 from monitor_config import MonitorConfig, load_config
+from tests.sources_server import BLUESKY_LOGIN
 
 FIXTURES = Path(__file__).with_name("fixtures")
 DEMO = Path(__file__).resolve().parent.parent / "crawlers" / "demo"
@@ -132,3 +133,36 @@ def use_m3():
     from classifier.embed import load_embedder
 
     return load_embedder("use-m3")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def shared_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """Like conftest's `engine`, but one migrated database per backend for a whole module."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('api') / 'test.db'}")
+        upgrade_database(engine)
+        yield engine
+        engine.dispose()
+        return
+    with throwaway_postgres("leefwereld_api", request.getfixturevalue("postgres_template")) as engine:
+        yield engine
+
+
+@pytest.fixture
+def credentials(monkeypatch: pytest.MonkeyPatch, key: bytes) -> None:
+    """The secrets a crawl reads from the environment (never from the YAML file)."""
+    monkeypatch.setenv("LEEFWERELD_PSEUDONYM_KEY", key.decode())
+    monkeypatch.setenv("BLUESKY_IDENTIFIER", BLUESKY_LOGIN[0])
+    monkeypatch.setenv("BLUESKY_APP_PASSWORD", BLUESKY_LOGIN[1])
+    monkeypatch.setenv("REDDIT_CLIENT_ID", "client-id")
+    monkeypatch.setenv("REDDIT_CLIENT_SECRET", "client-secret")
+
+
+MODEL_FIXTURES = {"e5", "use_m3", "model_cache", "minilm", "st_local", "embedder"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that loads a real embedding model through a fixture is `slow` (left out by `make test-fast`)."""
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -12,7 +11,7 @@ from sqlmodel import Session
 
 from models.content import CrawlCursor, CrawlRun, Post, PostWatchlist
 from monitor_config.settings import Settings, load_settings
-from sources_server import BLUESKY_LOGIN, MASTODON_TAG, SourcesServer
+from tests.sources_server import MASTODON_TAG, SourcesServer
 
 KINDS = ("rss", "youtube", "mastodon", "bluesky", "telegram", "reddit", "html")
 CATEGORY = {"name": "proef", "title": "Proef", "description": "Voor de tests.",
@@ -97,13 +96,3 @@ def count_posts(engine: Engine) -> int:
 def stored_by(engine: Engine, source_name: str) -> list[Post]:
     with Session(engine) as session:
         return list(session.scalars(select(Post).where(Post.source_name == source_name)))
-
-
-@pytest.fixture
-def credentials(monkeypatch: pytest.MonkeyPatch, key: bytes) -> None:
-    """The secrets a crawl reads from the environment (never from the YAML file)."""
-    monkeypatch.setenv("LEEFWERELD_PSEUDONYM_KEY", key.decode())
-    monkeypatch.setenv("BLUESKY_IDENTIFIER", BLUESKY_LOGIN[0])
-    monkeypatch.setenv("BLUESKY_APP_PASSWORD", BLUESKY_LOGIN[1])
-    monkeypatch.setenv("REDDIT_CLIENT_ID", "client-id")
-    monkeypatch.setenv("REDDIT_CLIENT_SECRET", "client-secret")

@@ -2,22 +2,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from api.alerts import EmailNotifier, SubscriptionRequest, create_subscription, deliver_pending, enqueue_alerts
-from api.alerts.digest_mail import enqueue_digest, previous_iso_week
-from api.alerts.jobs import register_serving_jobs
+from api.alerts import EmailNotifier, SubscriptionRequest, create_subscription, enqueue_alerts
+from api.alerts.digest_mail import enqueue_digest
+from api.digest.weeks import last_complete_week
 from models.serving import AlertDelivery
 from monitor_config import MonitorConfig
+from pipeline.stages import deliver_due
 from tests.alert_helpers import NOW, alert_config, free_port, make_trend, make_user
 
 
@@ -73,7 +73,7 @@ def test_alert_email_is_dutch_escaped_redacted_and_unsubscribable(engine: Engine
                    posts=[("mastodon", "gelblaster bij de metro, bel 06-12345678 <script>x()</script>")])
         enqueue_alerts(session, NOW, config=config)
         session.commit()
-        assert deliver_pending(session, {"email": EmailNotifier(config.alerts)}, NOW)["sent"] == 1
+        assert deliver_due(engine, {"email": EmailNotifier(config.alerts)}, NOW)["sent"] == 1
         token = sub.token
     [message] = inbox.messages
     assert message["Subject"].strip() == "Signaal: Gelblaster <script>alert(1)</script> (Gelblasters en nepwapens)"
@@ -98,7 +98,8 @@ def test_english_subscription_gets_english_mail(engine: Engine, small_config: Mo
                             request=SubscriptionRequest(name="school", channel="email", language="en"))
         make_trend(session)
         enqueue_alerts(session, NOW, config=config)
-        deliver_pending(session, {"email": EmailNotifier(config.alerts)}, NOW)
+        session.commit()
+        deliver_due(engine, {"email": EmailNotifier(config.alerts)}, NOW)
     assert inbox.messages[0]["Subject"].startswith("Alert: ") and "Unsubscribe" in parts(inbox.messages[0])[0]
 
 
@@ -112,14 +113,15 @@ def test_smtp_down_keeps_the_mail_pending_until_it_is_back(engine: Engine, small
         make_trend(session)
         enqueue_alerts(session, NOW, config=config)
         session.commit()
-        assert deliver_pending(session, notifiers, NOW)["pending"] == 1
+        assert deliver_due(engine, notifiers, NOW)["pending"] == 1
         row = session.exec(select(AlertDelivery)).one()
         assert row.status == "pending" and row.attempts == 1 and row.next_attempt_at == NOW + timedelta(minutes=1)
         assert "SMTP" in (row.last_error or "")
         controller, inbox = start_smtp(port)
         try:
-            assert deliver_pending(session, notifiers, NOW + timedelta(minutes=1))["sent"] == 1
-            assert deliver_pending(session, notifiers, NOW + timedelta(days=1))["sent"] == 0
+            session.commit()
+            assert deliver_due(engine, notifiers, NOW + timedelta(minutes=1))["sent"] == 1
+            assert deliver_due(engine, notifiers, NOW + timedelta(days=1))["sent"] == 0
         finally:
             controller.stop()
     assert len(inbox.messages) == 1
@@ -129,8 +131,8 @@ def test_weekly_digest_mail_reaches_digest_subscribers_once(engine: Engine, smal
                                                             smtp: tuple[int, Inbox]) -> None:
     port, inbox = smtp
     config = alert_config(small_config, smtp_port=port)
-    monday = datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc)  # 08:00 in Amsterdam
-    week = previous_iso_week(monday)
+    monday = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # 08:00 in Amsterdam
+    week = str(last_complete_week(monday, config.zone))
     assert week == "2026-W47"
     with Session(engine) as session:
         sub = create_subscription(session, owner=make_user(session, role="youth_worker"), config=config, actor="test",
@@ -138,7 +140,7 @@ def test_weekly_digest_mail_reaches_digest_subscribers_once(engine: Engine, smal
         for _ in range(2):  # a rerun of the job queues nothing new
             enqueue_digest(session, week=week, render=render_digest_email_stand_in, config=config, now=monday)
             session.commit()
-        deliver_pending(session, {"digest": EmailNotifier(config.alerts)}, monday)
+        deliver_due(engine, {"digest": EmailNotifier(config.alerts)}, monday)
         link = f"https://monitor.example.nl/afmelden/{sub.token}"
     [message] = inbox.messages
     assert message["Subject"] == "Weekoverzicht 2026-W47" and message["From"] == "monitor@example.nl"
@@ -146,22 +148,3 @@ def test_weekly_digest_mail_reaches_digest_subscribers_once(engine: Engine, smal
     plain, html = parts(message)
     assert "Opkomende trends in week 2026-W47" in plain and f"Afmelden: {link}" in plain
     assert f'<a href="{link}">Afmelden</a>' in html and html.index("Afmelden") < html.index("</body>")
-
-
-def test_register_serving_jobs_adds_three_jobs_in_amsterdam_time(engine: Engine, small_config: MonitorConfig,
-                                                                  tmp_path: object) -> None:
-    from monitor_config.settings import Settings
-    from tests.conftest import FIXTURES
-
-    settings = Settings(home=tmp_path, config=FIXTURES / "config" / "small.yaml")  # type: ignore[arg-type]
-    scheduler = BackgroundScheduler(timezone="UTC")
-    jobs = register_serving_jobs(scheduler, engine, settings, render=render_digest_email_stand_in)
-    assert [j.id for j in jobs] == ["alerts-deliver", "alerts-daily", "digest-weekly"]
-    scheduler.start(paused=True)
-    try:
-        daily, weekly = scheduler.get_job("alerts-daily"), scheduler.get_job("digest-weekly")
-        sunday = datetime(2026, 11, 22, 12, tzinfo=timezone.utc)
-        assert daily.trigger.get_next_fire_time(None, sunday).isoformat() == "2026-11-23T07:30:00+01:00"
-        assert weekly.trigger.get_next_fire_time(None, sunday).isoformat() == "2026-11-23T08:00:00+01:00"
-    finally:
-        scheduler.shutdown(wait=False)

@@ -14,11 +14,11 @@ from api.alerts import (
     SubscriptionRequest,
     bundle_daily,
     create_subscription,
-    deliver_pending,
     enqueue_alerts,
 )
 from models.serving import AlertDelivery
 from monitor_config import MonitorConfig
+from pipeline.stages import deliver_due
 from tests.alert_helpers import NOW, alert_config, make_trend, make_user
 
 
@@ -124,15 +124,17 @@ def test_failed_send_backs_off_and_is_delivered_once_later(engine: Engine, small
         make_trend(session)
         enqueue_alerts(session, NOW, config=config)
         session.commit()
-        assert deliver_pending(session, {"feed": recorder}, NOW)["pending"] == 1
+        assert deliver_due(engine, {"feed": recorder}, NOW)["pending"] == 1
         [row] = deliveries(session)
         assert (row.status, row.attempts, row.next_attempt_at) == ("pending", 1, NOW + timedelta(minutes=1))
-        assert deliver_pending(session, {"feed": recorder}, NOW + timedelta(seconds=30)) == {"sent": 0, "pending": 0, "failed": 0}
-        deliver_pending(session, {"feed": recorder}, NOW + timedelta(minutes=1))
+        session.commit()
+        assert deliver_due(engine, {"feed": recorder}, NOW + timedelta(seconds=30)) == {"sent": 0, "pending": 0, "failed": 0}
+        deliver_due(engine, {"feed": recorder}, NOW + timedelta(minutes=1))
         session.refresh(row)
         assert (row.attempts, row.next_attempt_at) == (2, NOW + timedelta(minutes=3))
-        deliver_pending(session, {"feed": recorder}, NOW + timedelta(minutes=3))
-        deliver_pending(session, {"feed": recorder}, NOW + timedelta(days=1))
+        session.commit()
+        deliver_due(engine, {"feed": recorder}, NOW + timedelta(minutes=3))
+        deliver_due(engine, {"feed": recorder}, NOW + timedelta(days=1))
         session.refresh(row)
         assert (row.status, row.attempts, len(recorder.sent)) == ("sent", 3, 1)
 
@@ -146,10 +148,11 @@ def test_daily_mode_bundles_a_day_of_alerts_into_one_message(engine: Engine, sma
         make_trend(session, label="twee")
         enqueue_alerts(session, NOW, config=config)
         session.commit()
-        deliver_pending(session, {"feed": recorder}, NOW)
+        deliver_due(engine, {"feed": recorder}, NOW)
         assert recorder.sent == []
         bundle_daily(session, NOW + timedelta(hours=1))
-        deliver_pending(session, {"feed": recorder}, NOW + timedelta(hours=1))
+        session.commit()
+        deliver_due(engine, {"feed": recorder}, NOW + timedelta(hours=1))
         assert [sorted(i["label"] for i in a.items) for a in recorder.sent] == [["een", "twee"]]
         assert [a.kind for a in recorder.sent] == ["bundle"]
         assert bundle_daily(session, NOW + timedelta(days=1)) == []
@@ -169,9 +172,9 @@ def test_concurrent_workers_never_send_a_row_twice(engine: Engine, small_config:
     barrier = threading.Barrier(4)
 
     def work() -> None:
-        with Session(engine) as own:
-            barrier.wait()
-            deliver_pending(own, {"feed": recorder}, NOW)
+        barrier.wait()
+        session.commit()
+        deliver_due(engine, {"feed": recorder}, NOW)
 
     threads = [threading.Thread(target=work) for _ in range(4)]
     for thread in threads:

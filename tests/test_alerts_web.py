@@ -10,12 +10,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from api.alerts import FeedNotifier, deliver_pending, enqueue_alerts
+from api.alerts import FeedNotifier, enqueue_alerts
 from api.app import create_app
 from api.auth import create_api_token
 from api.deps import get_clock
 from models.serving import AuditLog, Subscription
 from monitor_config.settings import Settings
+from pipeline.stages import deliver_due
 from tests.alert_helpers import NOW, PASSWORD, make_trend, make_user
 from tests.conftest import FIXTURES
 
@@ -120,7 +121,7 @@ def test_atom_feed_is_valid_and_needs_only_the_token(app_parts: tuple, engine: E
         make_trend(session, label="tweede")
         enqueue_alerts(session, NOW, config=settings.watch)
         session.commit()
-        deliver_pending(session, {"feed": FeedNotifier()}, NOW)
+        deliver_due(engine, {"feed": FeedNotifier()}, NOW)
     response = client.get(sub["feed_url"])
     assert response.headers["content-type"].startswith("application/atom+xml")
     feed = ET.fromstring(response.content)

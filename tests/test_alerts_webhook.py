@@ -19,11 +19,11 @@ from api.alerts import (
     WebhookNotifier,
     check_webhook_target,
     create_subscription,
-    deliver_pending,
     enqueue_alerts,
 )
 from models.serving import AlertDelivery
 from monitor_config import MonitorConfig
+from pipeline.stages import deliver_due
 from tests.alert_helpers import NOW, alert_config, make_trend, make_user
 
 
@@ -69,10 +69,10 @@ def test_signed_webhook_is_retried_after_500_and_sent_once(engine: Engine, small
         make_trend(session, posts=[("mastodon", "gelblaster, app me op 0612345678")])
         enqueue_alerts(session, NOW, config=config)
         session.commit()
-        assert deliver_pending(session, notifiers, NOW)["pending"] == 1
-        assert deliver_pending(session, notifiers, NOW + timedelta(seconds=59))["pending"] == 0  # still backing off
-        assert deliver_pending(session, notifiers, NOW + timedelta(minutes=1))["sent"] == 1
-        deliver_pending(session, notifiers, NOW + timedelta(days=2))
+        assert deliver_due(engine, notifiers, NOW)["pending"] == 1
+        assert deliver_due(engine, notifiers, NOW + timedelta(seconds=59))["pending"] == 0  # still backing off
+        assert deliver_due(engine, notifiers, NOW + timedelta(minutes=1))["sent"] == 1
+        deliver_due(engine, notifiers, NOW + timedelta(days=2))
         row = session.exec(select(AlertDelivery)).one()
         assert (row.status, row.attempts, row.sent_at) == ("sent", 2, NOW + timedelta(minutes=1))
     assert [c["valid"] for c in handler.calls] == [True, True]
@@ -124,5 +124,5 @@ def test_subscription_to_a_private_target_is_refused_and_a_stored_one_fails_perm
         make_trend(session)
         enqueue_alerts(session, NOW, config=strict)
         session.commit()
-        assert deliver_pending(session, {"webhook": WebhookNotifier(strict.alerts.webhooks)}, NOW)["failed"] == 1
+        assert deliver_due(engine, {"webhook": WebhookNotifier(strict.alerts.webhooks)}, NOW)["failed"] == 1
     assert handler.calls == []

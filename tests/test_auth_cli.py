@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from api.auth import ensure_demo_user, verify_password
-from api.cli import app
 from api.auth.security import hash_secret
+from api.cli import app
 from models.access import ApiToken
 from models.serving import AuditLog, User
 

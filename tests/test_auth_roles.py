@@ -10,12 +10,12 @@ from api.auth.exceptions import UnknownRoleError
 from api.deps import require_role
 from monitor_config.exceptions import SettingsError
 from monitor_config.settings import Settings
-from models.serving import ROLES
+from monitor_config.vocabulary import ROLES
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_can_do_what_the_roles_below_can(role: str) -> None:
-    rank = ROLES.index(role)
+    rank = ROLES.rank(role)
     assert [role_allows(role, required) for required in ROLES] == [i <= rank for i in range(len(ROLES))]
 
 

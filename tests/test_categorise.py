@@ -30,7 +30,7 @@ def model(embedder):
 
 def test_risky_posts_get_their_category(model, embedder) -> None:
     assigned = model.assign(embedder.embed(list(RISKY)))
-    for (text, expected), categories in zip(RISKY.items(), assigned):
+    for (text, expected), categories in zip(RISKY.items(), assigned, strict=True):
         assert expected in categories, (text, categories)
 
 

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from sklearn.metrics import normalized_mutual_info_score
 
 from classifier.cli_contract import cluster_file, neighbour_mean, replay_file
-from classifier.settings import TrendSettings
+from monitor_config.trends import TrendSettings
 from tests.trends_helpers import DAY0, background_posts, read_tsv, story_posts
 
 # Measured with USE-m3 on this slice when the test was written: NMI 0.36 (Dutch; 0.49 English), 168 sentences, 7 topics.

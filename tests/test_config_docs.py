@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from classifier.settings import TrendSettings
 from monitor_config.schema import ClassifierConfig
+from monitor_config.trends import TrendSettings
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "CONFIGURATION.md").read_text(encoding="utf-8")
 SECTION = DOC[DOC.index("## `classifier`"):DOC.index("## Collecting")]

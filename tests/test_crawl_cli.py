@@ -9,10 +9,8 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from api.cli import app
-from crawl_support import credentials, source, write_config
-from sources_server import SourcesServer
-
-__all__ = ["credentials"]
+from tests.crawl_support import source, write_config
+from tests.sources_server import SourcesServer
 
 
 @pytest.fixture

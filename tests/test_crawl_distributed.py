@@ -11,9 +11,11 @@ import pytest
 import redis
 from sqlalchemy.engine import Engine
 
-from crawl_support import credentials, crawl_settings, cursors, source, stored, write_config
 from crawlers.runner import run_crawl
-from sources_server import MASTODON_TAG, SourcesServer
+from tests.crawl_support import crawl_settings, cursors, source, stored, write_config
+from tests.sources_server import MASTODON_TAG, SourcesServer
+
+pytestmark = pytest.mark.slow  # crawler processes, with their language models
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 SOURCES = [("rss", 1), ("rss", 2), ("telegram", 1), ("mastodon", 1)]
@@ -23,7 +25,6 @@ TERMS = {"rss": {"keywords": SEARCH_TERMS}, "telegram": {"keywords": ["message"]
 # What one whole crawl of each replayed source finds: the feed and one search feed per term; three and four pages.
 SEEN = {"rss": 12 + 15 * len(SEARCH_TERMS), "telegram": 20, "mastodon": 29}
 
-__all__ = ["credentials"]
 
 
 @pytest.fixture

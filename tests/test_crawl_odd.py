@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 
-from crawl_support import (  # noqa: F401 (credentials is a fixture)
-    KINDS, crawl_settings, credentials, cursors, source, stored_by, write_config,
-)
 from crawlers.runner import run_crawl
-from sources_server import SourcesServer
+from tests.crawl_support import KINDS, crawl_settings, cursors, source, stored_by, write_config
+from tests.sources_server import SourcesServer
+
+pytestmark = pytest.mark.slow  # crawler processes, with their language models
 
 BROKEN = {"rss": "bad", "youtube": "trunc", "mastodon": "bad", "bluesky": "trunc", "telegram": "bad",
           "reddit": "bad", "html": "trunc"}

@@ -1,22 +1,22 @@
 """The storing pipeline: cursors move only with the batch before them; a crash loses and doubles nothing."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 from sqlalchemy.engine import Engine
 
-from crawl_support import cursors, stored
 from crawlers.items import CursorMark, FoundPost
 from crawlers.normalise import RawPost
 from crawlers.pipelines import StorePipeline
 from crawlers.runlog import errors_of
 from models.db import make_engine
 from monitor_config import MonitorConfig
+from tests.crawl_support import cursors, stored
 
-WHEN = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
+WHEN = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
 
 def pipeline(engine: Engine, key: bytes, config: MonitorConfig, batch_size: int = 2,

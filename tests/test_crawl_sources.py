@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 
-from crawl_support import (  # noqa: F401 (credentials is a fixture)
-    KINDS, crawl_settings, credentials, cursors, links, runs, source, stored, write_config,
-)
 from crawlers.runner import run_crawl
-from sources_server import FEED_ETAG, MASTODON_TAG, SourcesServer
+from tests.crawl_support import KINDS, crawl_settings, cursors, links, runs, source, stored, write_config
+from tests.sources_server import FEED_ETAG, MASTODON_TAG, SourcesServer
 
+pytestmark = pytest.mark.slow  # crawler processes, with their language models
 
 
 def test_first_and_second_run(engine: Engine, tmp_path: Path, credentials: None) -> None:

@@ -1,21 +1,21 @@
 """Small parts of the collectors: Retry-After, backoff, politeness settings, parsing helpers."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
 
+from crawlers.exceptions import SourceNotUsable
 from crawlers.matching import WatchlistMatcher
 from crawlers.middlewares import backoff_delay, parse_retry_after
 from crawlers.runner import default_round, select_sources
 from crawlers.settings import build_settings, user_agent
 from crawlers.spiders.mastodon import opted_out
 from crawlers.spiders.telegram import parse_views
-from crawlers.exceptions import SourceNotUsable
 from monitor_config import MonitorConfig
 
-NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("value", "seconds"), [

@@ -10,9 +10,9 @@ from sqlalchemy.engine import Engine
 from api.app import create_app
 from api.auth.users import create_api_token, create_user
 from api.routes.zeeschuimer import UploadLimiter, get_limiter
-from crawl_support import links, runs, stored
 from models.db import session_scope
 from monitor_config.settings import load_settings
+from tests.crawl_support import links, runs, stored
 
 CAPTURES = Path(__file__).with_name("fixtures") / "zeeschuimer"
 CONFIG = Path(__file__).with_name("fixtures") / "config" / "small.yaml"

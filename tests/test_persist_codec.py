@@ -5,23 +5,23 @@ import ast
 import dataclasses
 import json
 import pickle
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
 from sqlalchemy.engine import Engine
 
-from classifier.engine import update_embedded
 from classifier.exceptions import ClassifierError, StateError
 from classifier.persist import load_state
 from classifier.persist.codec import decode_stream, decode_trend, encode_stream, encode_trend
-from classifier.settings import TrendSettings
-from classifier.state import Trend, TrendState, new_state
+from classifier.state import TrackedTrend, TrendState, new_state
 from classifier.summarise.summary import summarise
-from models.analysis import ClassifierState, TrendEngineState
+from classifier.track import track_embedded
+from models.analysis import ClassifierState, TrackedTrendRow
 from models.analysis import Trend as TrendRow
 from models.db import session_scope
+from monitor_config.trends import TrendSettings
 from tests.trends_helpers import DAY0, PickleTrap, background_posts, story_posts
 
 DAY = timedelta(days=1)
@@ -45,7 +45,7 @@ def _feed(state: TrendState, stream, days: range) -> None:
     posts, vecs = stream
     for day in days:
         sel = [i for i, p in enumerate(posts) if DAY0 + day * DAY <= p.created_at < DAY0 + (day + 1) * DAY]
-        update_embedded(state, [posts[i] for i in sel], vecs[sel], DAY0 + (day + 1) * DAY, settings=TrendSettings())
+        track_embedded(state, [posts[i] for i in sel], vecs[sel], DAY0 + (day + 1) * DAY, settings=TrendSettings())
 
 
 def _replayed(stream, use_m3, days: range) -> TrendState:
@@ -96,7 +96,7 @@ def _doc(data: bytes) -> dict:
 def test_every_field_of_the_state_is_stored(replayed: TrendState) -> None:
     """A field added to the state must be added to the codec too, or a reload would silently drop it."""
     trend_keys = set(_doc(encode_trend(replayed.trends[1]))) - {"id"} | {"trend_id"}
-    assert trend_keys == {f.name for f in dataclasses.fields(Trend)} - {"post_ids"}
+    assert trend_keys == {f.name for f in dataclasses.fields(TrackedTrend)} - {"post_ids"}
     stream_keys = set(_doc(encode_stream(replayed, None))) - {"window_us", "until"} | {"window"}
     assert stream_keys == {f.name for f in dataclasses.fields(TrendState)} - {"trends"}
 
@@ -131,7 +131,7 @@ def test_a_damaged_trend_row_says_how_to_fix_it(replayed: TrendState, damage: st
 
 def test_an_old_pickled_state_is_refused_and_never_run(engine: Engine, tmp_path: Path) -> None:
     planted = tmp_path / "pickle-ran"
-    now = datetime(2026, 10, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 10, 1, tzinfo=UTC)
     with session_scope(engine) as session:
         session.add(ClassifierState(name="trend-engine", data=pickle.dumps((1, PickleTrap(planted), now))))
     with session_scope(engine) as session, \
@@ -146,12 +146,12 @@ def test_an_old_pickled_state_is_refused_and_never_run(engine: Engine, tmp_path:
 def test_a_tampered_trend_row_is_refused(engine: Engine) -> None:
     state = new_state(model="m", dim=4, window=DAY)
     state.next_id = 2
-    now = datetime(2026, 10, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 10, 1, tzinfo=UTC)
     with session_scope(engine) as session:
         session.add(ClassifierState(name="trend-engine", data=encode_stream(state, now)))
         session.add(TrendRow(id=1, first_seen=now, last_seen=now))
         session.flush()
-        session.add(TrendEngineState(trend_id=1, data=b'LWST\x01\0\0\0\x10{"kind":"trend"}'))
+        session.add(TrackedTrendRow(trend_id=1, data=b'LWST\x01\0\0\0\x10{"kind":"trend"}'))
     with session_scope(engine) as session, pytest.raises(StateError, match=r"trend 1 cannot be read: it lacks 'doc'"):
         load_state(session)
 

@@ -1,7 +1,7 @@
 """Processing in two runs leaves the database as one run over everything does, and writes only what changed."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -10,24 +10,23 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from classifier.analyse import analyse_pending
 from classifier.cluster.lineage import fold_trend
 from classifier.cluster.members import open_trend
 from classifier.exceptions import StateError
 from classifier.persist import StoredState, load_state, mirror_state, save_state
 from classifier.persist.codec import MAGIC, decode_stream, decode_trend
-from classifier.process import process_pending
-from classifier.settings import TrendSettings
-from classifier.state import Lineage, Trend, TrendState, new_state
-from classifier.state import Post as EnginePost
+from classifier.state import Lineage, StreamPost, TrackedTrend, TrendState, new_state
 from crawlers.importers import import_file
-from models.analysis import ClassifierState, TrendEngineState, TrendMembership, TrendSnapshot
+from models.analysis import ClassifierState, TrackedTrendRow, TrendMembership, TrendSnapshot
 from models.analysis import Trend as TrendRow
 from models.content import Post
 from models.db import session_scope
 from monitor_config import load_config
+from monitor_config.trends import TrendSettings
 
-FIRST_RUN = datetime(2026, 10, 20, tzinfo=timezone.utc)  # both at midnight: a window boundary
-SECOND_RUN = datetime(2026, 10, 22, tzinfo=timezone.utc)  # a trend splits; trend 1 rests
+FIRST_RUN = datetime(2026, 10, 20, tzinfo=UTC)  # both at midnight: a window boundary
+SECOND_RUN = datetime(2026, 10, 22, tzinfo=UTC)  # a trend splits; trend 1 rests
 RELABELLED = ("label", "keywords", "hashtags")  # an untouched trend keeps its label, see classifier.persist.mirror
 
 
@@ -39,7 +38,7 @@ def _seen(engine: Engine) -> dict:
         snapshots = sorted((s.trend_id, s.window, s.window_start, s.volume, s.authors, s.platforms, s.sources,
                             s.growth, s.burst_score, s.status) for s in session.scalars(select(TrendSnapshot)))
         trends = {t.id: {**t.model_dump(exclude={"summary"}), **t.summary} for t in session.scalars(select(TrendRow))}
-        rows = {r.trend_id: (r.data, r.updated_at) for r in session.scalars(select(TrendEngineState))}
+        rows = {r.trend_id: (r.data, r.updated_at) for r in session.scalars(select(TrackedTrendRow))}
         stream = session.get(ClassifierState, "trend-engine").data
     return {"members": members, "snapshots": snapshots, "trends": trends, "rows": rows, "stream": stream}
 
@@ -48,11 +47,11 @@ def test_two_runs_leave_what_one_run_leaves_and_rewrite_only_changed_trends(engi
                                                                             slice_file: Path, use_m3) -> None:
     config = load_config()
     import_file(slice_file, engine=engine, key=key)
-    process_pending(engine, config, use_m3, now=FIRST_RUN)
+    analyse_pending(engine, config, use_m3, now=FIRST_RUN)
     first = _seen(engine)
-    process_pending(engine, config, use_m3, now=SECOND_RUN)
+    analyse_pending(engine, config, use_m3, now=SECOND_RUN)
     two_runs = _seen(engine)
-    process_pending(engine, config, use_m3, now=SECOND_RUN, rebuild=True)  # one run over everything, same vectors
+    analyse_pending(engine, config, use_m3, now=SECOND_RUN, rebuild=True)  # one run over everything, same vectors
     one_run = _seen(engine)
 
     assert two_runs["members"] == one_run["members"] and len(one_run["members"]) > 100
@@ -76,14 +75,14 @@ def test_two_runs_leave_what_one_run_leaves_and_rewrite_only_changed_trends(engi
     assert decode_stream(one_run["stream"])[1] == SECOND_RUN
 
 
-def _merged_pair() -> tuple[TrendState, Trend, Trend]:
+def _merged_pair() -> tuple[TrendState, TrackedTrend, TrackedTrend]:
     """A state with two trends opened in one run, the older merged into the larger, newer one."""
     state, settings = new_state(model="m", dim=4, window=timedelta(days=1)), TrendSettings()
     state.origin = FIRST_RUN - timedelta(days=1)
     rng = np.random.default_rng(3)
     trends = []
     for n in (3, 5):
-        posts = [EnginePost(id=str(100 * n + i), text=f"post {n} {i}", created_at=state.origin + timedelta(hours=i),
+        posts = [StreamPost(id=str(100 * n + i), text=f"post {n} {i}", created_at=state.origin + timedelta(hours=i),
                             author=f"a{i}") for i in range(n)]
         vecs = rng.normal(size=(n, 4)).astype(np.float32)
         trends.append(open_trend(state, posts, vecs, [p.text for p in posts], FIRST_RUN, settings))

@@ -9,9 +9,9 @@ from sqlalchemy import MetaData, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from api.logs import RedactingFilter
 from crawlers.importers import import_file
 from models.content import Post
+from models.logs import RedactingFilter
 from models.privacy import pseudonymise, redact
 
 IMPORTS = Path(__file__).with_name("fixtures") / "import"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,16 +10,16 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from classifier.analyse import analyse_pending
 from classifier.exceptions import ClassifierError
-from classifier.process import process_pending
 from crawlers.importers import import_file
 from models.analysis import CategoryAssignment, Embedding, Trend, TrendMembership, TrendSnapshot
 from models.content import Post
 from monitor_config import load_config
 
 DEMO = Path(__file__).parent.parent / "crawlers" / "demo"
-FIRST_RUN = datetime(2026, 10, 21, 12, tzinfo=timezone.utc)
-SECOND_RUN = datetime(2026, 10, 27, 0, tzinfo=timezone.utc)
+FIRST_RUN = datetime(2026, 10, 21, 12, tzinfo=UTC)
+SECOND_RUN = datetime(2026, 10, 27, 0, tzinfo=UTC)
 
 
 def _gelblaster_trends(session: Session) -> dict[int, int]:
@@ -34,7 +34,7 @@ def test_processing_is_incremental_and_keeps_trend_ids(engine: Engine, key: byte
                                                        use_m3) -> None:
     config = load_config()
     import_file(slice_file, engine=engine, key=key)
-    first = process_pending(engine, config, use_m3, now=FIRST_RUN)
+    first = analyse_pending(engine, config, use_m3, now=FIRST_RUN)
     with Session(engine) as session:
         processed = session.scalar(select(func.count()).select_from(Post).where(Post.processed_at.is_not(None)))
         embeddings = session.scalar(select(func.count()).select_from(Embedding))
@@ -44,7 +44,7 @@ def test_processing_is_incremental_and_keeps_trend_ids(engine: Engine, key: byte
     assert early, "the gelblaster posts of the first week formed no trend"
     main_trend = max(early, key=early.__getitem__)
 
-    second = process_pending(engine, config, use_m3, now=SECOND_RUN)
+    second = analyse_pending(engine, config, use_m3, now=SECOND_RUN)
     with Session(engine) as session:
         later = _gelblaster_trends(session)
         trend = session.get(Trend, main_trend)
@@ -58,14 +58,14 @@ def test_processing_is_incremental_and_keeps_trend_ids(engine: Engine, key: byte
     assert {s.window for s in snapshots} == {"day", "week"}
     assert sum(s.volume for s in snapshots if s.window == "day") == trend.size
     assert categories.count("gelblasters") > len(categories) / 2
-    assert process_pending(engine, config, use_m3, now=SECOND_RUN).posts == 0
+    assert analyse_pending(engine, config, use_m3, now=SECOND_RUN).posts == 0
 
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_changing_the_model_asks_for_a_rebuild(engine: Engine, key: bytes, slice_file: Path, use_m3) -> None:
     config = load_config()
     import_file(slice_file, engine=engine, key=key)
-    process_pending(engine, config, use_m3, now=FIRST_RUN)
+    analyse_pending(engine, config, use_m3, now=FIRST_RUN)
 
     class Renamed:
         name, dim = "another-model", use_m3.dim
@@ -74,8 +74,8 @@ def test_changing_the_model_asks_for_a_rebuild(engine: Engine, key: bytes, slice
             return use_m3.embed(texts)
 
     with pytest.raises(ClassifierError, match="fix: run `leefwereld process --rebuild`"):
-        process_pending(engine, config, Renamed(), now=SECOND_RUN)
-    rebuilt = process_pending(engine, config, Renamed(), now=SECOND_RUN, rebuild=True)
+        analyse_pending(engine, config, Renamed(), now=SECOND_RUN)
+    rebuilt = analyse_pending(engine, config, Renamed(), now=SECOND_RUN, rebuild=True)
     with Session(engine) as session:
         assert rebuilt.posts == session.scalar(select(func.count()).select_from(Post))
 
@@ -88,7 +88,7 @@ def test_purge_also_removes_old_texts_from_the_kept_state(engine: Engine, key: b
     from models.purge import purge_posts
 
     import_file(slice_file, engine=engine, key=key)
-    process_pending(engine, load_config(), use_m3, now=SECOND_RUN)
+    analyse_pending(engine, load_config(), use_m3, now=SECOND_RUN)
     with session_scope(engine) as session:
         report = purge_posts(session, now=SECOND_RUN, retention_days=10)
         forget_purged(session, report.cutoff)
@@ -109,7 +109,7 @@ def test_reviewers_renames_and_merges_survive_the_next_run(engine: Engine, key: 
 
     config = load_config()
     import_file(slice_file, engine=engine, key=key)
-    process_pending(engine, config, use_m3, now=FIRST_RUN)
+    analyse_pending(engine, config, use_m3, now=FIRST_RUN)
     with session_scope(engine) as session:
         reviewer = create_user(session, username="rita", password="een-lang-wachtwoord", role="reviewer",
                                actor="test")
@@ -119,7 +119,7 @@ def test_reviewers_renames_and_merges_survive_the_next_run(engine: Engine, key: 
         rename_trend(session, trend_id=main_trend, reviewer=reviewer, label="Gelblaster-challenge", now=FIRST_RUN)
         merge_trends(session, source_id=other, target_id=main_trend, reviewer=reviewer, now=FIRST_RUN)
     for rebuild in (False, True):  # a rebuilt state, as after upgrading from a pickled one, keeps them too
-        process_pending(engine, config, use_m3, now=SECOND_RUN, rebuild=rebuild)
+        analyse_pending(engine, config, use_m3, now=SECOND_RUN, rebuild=rebuild)
         with Session(engine) as session:
             assert session.get(Trend, main_trend).label == "Gelblaster-challenge"
             assert session.get(Trend, other).merged_into == main_trend
@@ -127,6 +127,7 @@ def test_reviewers_renames_and_merges_survive_the_next_run(engine: Engine, key: 
                                   .where(TrendMembership.trend_id == other)) == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("model", ["e5", "use_m3"])
 def test_the_planted_demo_trends_are_the_ones_found_and_flagged(engine: Engine, key: bytes, model: str,
@@ -138,8 +139,8 @@ def test_the_planted_demo_trends_are_the_ones_found_and_flagged(engine: Engine, 
     from datetime import date, timedelta
 
     import_file(DEMO / "demo_posts.jsonl", engine=engine, key=key)
-    process_pending(engine, load_config(), request.getfixturevalue(model),
-                    now=datetime(2026, 11, 23, tzinfo=timezone.utc))
+    analyse_pending(engine, load_config(), request.getfixturevalue(model),
+                    now=datetime(2026, 11, 23, tzinfo=UTC))
     truth = json.loads((DEMO / "planted_trends.json").read_text(encoding="utf-8"))
     expected = {"gelblaster-challenge": "gelblasters", "exposing-accounts": "online-shaming",
                 "drill-beef": "drill-online-threats"}

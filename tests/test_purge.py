@@ -1,7 +1,7 @@
 """Purge deletes raw posts past retention and keeps trends and aggregate counts."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -13,7 +13,7 @@ from models.db import session_scope
 from models.ingest import PostIn, store_posts
 from models.purge import purge_posts
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def _post(external_id: str, days_old: float, author: str, text: str) -> PostIn:

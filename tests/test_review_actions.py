@@ -16,9 +16,9 @@ from api.review import (
     record_verdict,
     rename_trend,
     review_queue,
-    verdict_examples,
 )
 from classifier.categorise.model import NONE, LabelledText
+from classifier.categorise.verdicts import verdict_examples
 from models.analysis import Trend, TrendLineage, TrendMembership
 from models.serving import AuditLog, Review
 from monitor_config import MonitorConfig
@@ -101,8 +101,8 @@ def test_verdict_examples_label_confirmed_posts_with_the_category_and_dismissed_
         assert session.get(Trend, no.id).review_status == "dismissed"  # type: ignore[union-attr]
 
 
-def test_queue_after_processing_flags_review_trends_and_queues_the_rest(engine: Engine, small_config: MonitorConfig) -> None:
-    from api.alerts import queue_after_processing
+def test_after_processing_review_trends_wait_and_the_rest_alert(engine: Engine, small_config: MonitorConfig) -> None:
+    from pipeline.stages import queue_reviews_and_alerts
 
     config = alert_config(small_config)
     with Session(engine) as session:
@@ -110,5 +110,5 @@ def test_queue_after_processing_flags_review_trends_and_queues_the_rest(engine: 
                             request=SubscriptionRequest(name="alles", channel="feed"))
         review = make_trend(session, category="online-shaming")
         plain = make_trend(session, category="gelblasters")
-        added = queue_after_processing(session, config=config, now=NOW)
+        _, added = queue_reviews_and_alerts(session, config, NOW)
         assert [row.trend_id for row in added] == [plain.id] and review.review_status == "pending"

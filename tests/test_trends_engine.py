@@ -9,10 +9,10 @@ import pytest
 
 from classifier.cli_contract import replay_posts
 from classifier.detect.windows import window_start
-from classifier.engine import update
-from classifier.settings import TrendSettings
 from classifier.state import new_state
 from classifier.summarise.summary import summarise
+from classifier.track import track
+from monitor_config.trends import TrendSettings
 from tests.trends_helpers import DAY0, CountingEmbedder, background_posts, story_posts
 
 pytestmark = pytest.mark.slow
@@ -64,7 +64,7 @@ def test_a_trend_keeps_its_id_as_it_grows_and_history_is_never_embedded_again(us
     sizes: dict[int, list[int]] = {}
     for day in range(14):
         batch = [p for p in posts if DAY0 + day * DAY <= p.created_at < DAY0 + (day + 1) * DAY]
-        update(state, batch, DAY0 + (day + 1) * DAY, embedder=embedder, settings=settings)
+        track(state, batch, DAY0 + (day + 1) * DAY, embedder=embedder, settings=settings)
         assert embedder.calls[-1] == len(batch)  # only the new batch is embedded
         for t in state.live_trends():
             sizes.setdefault(t.trend_id, []).append(t.size)
@@ -96,7 +96,7 @@ def test_clustering_waits_for_the_streams_centre_and_then_loses_no_post(use_m3):
     state = new_state(model=use_m3.name, dim=use_m3.dim, window=DAY)
     for day in range(7):
         batch = [p for p in posts if window_start(day, DAY0, DAY) <= p.created_at < window_start(day + 1, DAY0, DAY)]
-        update(state, batch, window_start(day + 1, DAY0, DAY), embedder=use_m3, settings=settings)
+        track(state, batch, window_start(day + 1, DAY0, DAY), embedder=use_m3, settings=settings)
         if state.seen_posts < 60:
             assert state.centre is None and not state.trends
     story = {p.id for p in posts if p.id.startswith("s")}
@@ -119,10 +119,10 @@ def test_a_state_keeps_the_space_it_was_built_in_when_the_setting_changes(use_m3
     for built, later in ((TrendSettings(centre_posts=0), TrendSettings()), (TrendSettings(centre_posts=20),
                                                                               TrendSettings(centre_posts=0))):
         state = new_state(model=use_m3.name, dim=use_m3.dim, window=DAY)
-        update(state, first, window_start(3, DAY0, DAY), embedder=use_m3, settings=built)
+        track(state, first, window_start(3, DAY0, DAY), embedder=use_m3, settings=built)
         centre = None if state.centre is None else state.centre.copy()
         assert state.trends
-        update(state, rest, window_start(7, DAY0, DAY), embedder=use_m3, settings=later)
+        track(state, rest, window_start(7, DAY0, DAY), embedder=use_m3, settings=later)
         assert (state.centre is None) == (centre is None)
         if centre is not None:
             assert (state.centre == centre).all()

@@ -10,8 +10,8 @@ from classifier.cluster.calibrate import add_to_sample, measure
 from classifier.cluster.dedup import dedup_key
 from classifier.cluster.lineage import merge_close, split_apart
 from classifier.cluster.members import open_trend
-from classifier.settings import TrendSettings
 from classifier.state import new_state
+from monitor_config.trends import TrendSettings
 from tests.trends_helpers import DAY0, background_posts, story_posts
 
 pytestmark = pytest.mark.slow
@@ -63,8 +63,8 @@ def test_two_stories_in_one_trend_split_and_the_split_is_recorded(use_m3):
 
 
 def _sib_topic(label):
+    from classifier.state import StreamPost
     from tests.trends_helpers import read_tsv
-    from classifier.state import Post
 
-    return [Post(id=f"sp{r['index_id']}", text=r["text_en"], created_at=DAY0 + timedelta(days=14, hours=i % 20),
+    return [StreamPost(id=f"sp{r['index_id']}", text=r["text_en"], created_at=DAY0 + timedelta(days=14, hours=i % 20),
                  author=f"sp{i}") for i, r in enumerate(read_tsv("sib200_nl_slice.tsv")) if r["label"] == label]

@@ -1,7 +1,7 @@
 """Alerts: subscriptions with filters, the outbox, and the notifiers (e-mail, webhook, Atom feed)."""
-from api.alerts.base import CHANNELS, Alert, FeedNotifier, Notifier, NullNotifier
+from api.alerts.base import Alert, FeedNotifier, Notifier, NullNotifier
 from api.alerts.email import EmailNotifier, compose_alert_email
-from api.alerts.enqueue import enqueue_alerts, queue_after_processing
+from api.alerts.enqueue import enqueue_alerts
 from api.alerts.exceptions import (
     AlertError,
     DeliveryError,
@@ -10,7 +10,7 @@ from api.alerts.exceptions import (
     UnsafeTargetError,
 )
 from api.alerts.feed import render_atom_feed
-from api.alerts.outbox import backoff, bundle_daily, deliver_pending
+from api.alerts.outbox import backoff, bundle_daily
 from api.alerts.subscriptions import (
     SubscriptionRequest,
     create_subscription,
@@ -22,9 +22,9 @@ from api.alerts.subscriptions import (
 from api.alerts.webhook import WebhookNotifier, check_webhook_target, sign
 
 __all__ = [
-    "CHANNELS", "Alert", "AlertError", "DeliveryError", "EmailNotifier", "FeedNotifier", "Notifier",
+    "Alert", "AlertError", "DeliveryError", "EmailNotifier", "FeedNotifier", "Notifier",
     "NullNotifier", "SubscriptionError", "SubscriptionRequest", "UnknownSubscriptionError", "UnsafeTargetError",
     "WebhookNotifier", "backoff", "bundle_daily", "check_webhook_target", "compose_alert_email",
-    "create_subscription", "delete_subscription", "deliver_pending", "enqueue_alerts", "get_subscription",
-    "list_subscriptions", "queue_after_processing", "render_atom_feed", "sign", "unsubscribe",
+    "create_subscription", "delete_subscription", "enqueue_alerts", "get_subscription",
+    "list_subscriptions", "render_atom_feed", "sign", "unsubscribe",
 ]

@@ -10,10 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-CHANNELS = ("email", "webhook", "feed", "digest")
-MODES = ("immediate", "daily")
-LANGUAGES = ("nl", "en")
-
 
 @dataclass(frozen=True)
 class Alert:

@@ -7,32 +7,23 @@ headers and is queued with dedupe key `digest:<week>`, so a rerun of the job nev
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from api.alerts.email import add_unsubscribe_headers, unsubscribe_url
 from api.alerts.enqueue import add_delivery
+from api.digest.mail import DigestRenderer
 from models.serving import AlertDelivery, Subscription
 from monitor_config.schema import MonitorConfig
 
-DigestRenderer = Callable[[Session, str, str], EmailMessage]
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 FOOTER = {
     "nl": ("U ontvangt dit weekoverzicht vanwege uw abonnement “{name}”. Afmelden: {url}",
            "U ontvangt dit weekoverzicht vanwege uw abonnement “{name}”. <a href=\"{url}\">Afmelden</a>"),
     "en": ("You receive this weekly digest because of your subscription “{name}”. Unsubscribe: {url}",
            "You receive this weekly digest because of your subscription “{name}”. <a href=\"{url}\">Unsubscribe</a>"),
 }
-
-
-def previous_iso_week(now: datetime) -> str:
-    """The ISO week before the one `now` falls in, in Amsterdam time: Monday 08:00 sends last week."""
-    year, week, _ = (now.astimezone(AMSTERDAM) - timedelta(weeks=1)).isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def _escape(text: str) -> str:

@@ -11,17 +11,12 @@ import smtplib
 from email.message import EmailMessage
 from email.parser import Parser
 from email.policy import default as default_policy
-from pathlib import Path
 from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from api.alerts.base import Alert
 from api.alerts.exceptions import DeliveryError
+from api.templating import render
 from monitor_config.schema import AlertsConfig
-
-_ENV = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / "templates" / "alerts"),
-                   autoescape=select_autoescape(["html"]), undefined=StrictUndefined, keep_trailing_newline=True)
 
 TEXTS: dict[str, dict[str, Any]] = {
     "nl": {
@@ -32,8 +27,6 @@ TEXTS: dict[str, dict[str, Any]] = {
         "posts": "berichten", "authors": "verschillende afzenders", "keywords": "Trefwoorden",
         "examples": "Voorbeelden (persoonsgegevens weggelaten)", "open": "Bekijk de trend",
         "why": "Wilt u deze berichten niet meer ontvangen?", "unsubscribe": "Afmelden",
-        "severities": {"low": "laag", "medium": "middel", "high": "hoog", "critical": "zeer hoog"},
-        "statuses": {"emerging": "opkomend", "active": "actief", "fading": "afnemend", "new": "nieuw"},
     },
     "en": {
         "subject_one": "Alert: {label} ({category})", "subject_many": "Daily summary: {n} alerts",
@@ -43,8 +36,6 @@ TEXTS: dict[str, dict[str, Any]] = {
         "posts": "posts", "authors": "distinct authors", "keywords": "Keywords",
         "examples": "Examples (personal details removed)", "open": "Open the trend",
         "why": "No longer want these messages?", "unsubscribe": "Unsubscribe",
-        "severities": {"low": "low", "medium": "medium", "high": "high", "critical": "critical"},
-        "statuses": {"emerging": "emerging", "active": "active", "fading": "fading", "new": "new"},
     },
 }
 
@@ -78,8 +69,8 @@ def compose_alert_email(alert: Alert, *, public_url: str, from_address: str) -> 
     message["Date"] = email.utils.format_datetime(alert.sent_at)
     message["Message-ID"] = email.utils.make_msgid(f"alert.{alert.delivery_id}", domain=from_address.split("@")[-1])
     add_unsubscribe_headers(message, context["unsubscribe_url"])
-    message.set_content(_ENV.get_template("alert_email.txt").render(context))
-    message.add_alternative(_ENV.get_template("alert_email.html").render(context), subtype="html")
+    message.set_content(render("alerts/alert_email.txt", **context))
+    message.add_alternative(render("alerts/alert_email.html", **context), subtype="html")
     return message
 
 

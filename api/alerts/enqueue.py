@@ -18,10 +18,9 @@ from api.alerts.filters import TrendFacts, matches_filters, read_trend_facts
 from models.analysis import Trend, TrendSnapshot
 from models.privacy import redact
 from models.serving import AlertDelivery, Subscription
-from monitor_config.schema import SEVERITY_ORDER, MonitorConfig
+from monitor_config.schema import MonitorConfig
+from monitor_config.vocabulary import ALERT_CHANNELS, FLAGGED_STATUSES, SEVERITIES
 
-ALERT_CHANNELS = ("email", "webhook", "feed")
-FLAGGED = ("emerging", "active")
 MAX_EXAMPLES = 3
 MAX_EXAMPLE_CHARS = 500
 
@@ -78,14 +77,14 @@ def enqueue_alerts(session: Session, now: datetime, *, config: MonitorConfig) ->
         Subscription.active == True, col(Subscription.channel).in_(ALERT_CHANNELS))))  # noqa: E712
     if not subscriptions:
         return []
-    trends = list(session.exec(select(Trend).where(col(Trend.status).in_(FLAGGED), col(Trend.emerging_at).is_not(None),
+    trends = list(session.exec(select(Trend).where(col(Trend.status).in_(FLAGGED_STATUSES), col(Trend.emerging_at).is_not(None),
                                                    col(Trend.merged_into).is_(None)).order_by(Trend.id)))
     trends = [t for t in trends if not awaits_review(t, config)]
     alerted = alerted_levels(session, [t.id for t in trends if t.id is not None])
     added: list[AlertDelivery] = []
     for trend in trends:
         facts = read_trend_facts(session, trend, config)
-        level = (status_rank(session, trend), SEVERITY_ORDER[facts.severity])
+        level = (status_rank(session, trend), SEVERITIES.rank(facts.severity))
         for subscription in subscriptions:
             before = alerted.get((subscription.id, trend.id))  # type: ignore[arg-type]
             if before is not None and level[0] <= before[0] and level[1] <= before[1]:
@@ -112,12 +111,3 @@ def add_delivery(session: Session, *, subscription: Subscription, trend_id: int 
     except IntegrityError:
         return None
     return row
-
-
-def queue_after_processing(session: Session, *, config: MonitorConfig, now: datetime) -> list[AlertDelivery]:
-    """What to call after each processing run: put new flagged review-category trends in the review queue,
-    then queue the alerts that are due. Commits nothing."""
-    from api.review.actions import flag_for_review  # review sits on top of the same tables; imported late
-
-    flag_for_review(session, config=config, now=now)
-    return enqueue_alerts(session, now, config=config)

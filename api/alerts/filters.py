@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 from crawlers.matching import fold
 from models.analysis import Trend, TrendMembership
 from models.content import Post
-from monitor_config.schema import SEVERITY_ORDER, MonitorConfig
+from monitor_config.schema import MonitorConfig
+from monitor_config.vocabulary import SEVERITIES
 
 FILTER_KEYS = ("categories", "keywords", "min_severity", "places", "platforms")
 MAX_MEMBER_POSTS = 500
@@ -75,8 +76,8 @@ def check_filters(filters: dict[str, Any], config: MonitorConfig) -> dict[str, A
             raise ValueError(f"Onbekende plaats {name!r}; kies een naam uit de configuratie (places).")
     severity = filters.get("min_severity")
     if severity:
-        if severity not in SEVERITY_ORDER:
-            raise ValueError(f"Onbekende ernst {severity!r}; kies uit {', '.join(SEVERITY_ORDER)}.")
+        if severity not in SEVERITIES:
+            raise ValueError(f"Onbekende ernst {severity!r}; kies uit {', '.join(SEVERITIES)}.")
         clean["min_severity"] = severity
     return clean
 
@@ -90,7 +91,7 @@ def matches_filters(filters: dict[str, Any], facts: TrendFacts, config: MonitorC
     if filters.get("categories") and facts.trend.category not in filters["categories"]:
         return False
     minimum = filters.get("min_severity")
-    if minimum and SEVERITY_ORDER[facts.severity] < SEVERITY_ORDER[minimum]:
+    if minimum and SEVERITIES.rank(facts.severity) < SEVERITIES.rank(minimum):
         return False
     if filters.get("keywords") and not any(_has_phrase(facts, k) for k in filters["keywords"]):
         return False
@@ -98,6 +99,4 @@ def matches_filters(filters: dict[str, Any], facts: TrendFacts, config: MonitorC
         forms = place_forms(config, filters["places"])
         if not any(f" {form} " in facts.folded_text for form in forms):
             return False
-    if filters.get("platforms") and not facts.platforms & set(filters["platforms"]):
-        return False
-    return True
+    return not (filters.get("platforms") and not facts.platforms & set(filters["platforms"]))

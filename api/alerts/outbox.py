@@ -1,11 +1,12 @@
 """Delivering the outbox: claim due rows, send each through its channel's Notifier, record the outcome.
 
-A row is claimed before it is sent (status `sending` and a lease in `next_attempt_at`, committed), with a
-conditional UPDATE that only one worker can win; on PostgreSQL the candidates are first picked with
-SELECT ... FOR UPDATE SKIP LOCKED so workers do not queue behind each other. A worker that dies mid-send
-leaves the row `sending`; after the lease it is due again, so nothing is lost. A failed send goes back to
-`pending` with exponential backoff (capped); only a permanent failure (for example a deleted subscription)
-ends as `failed`.
+A row is claimed before it is sent (status `sending` and a lease in `next_attempt_at`), with a conditional
+UPDATE that only one worker can win; on PostgreSQL the candidates are first picked with SELECT ... FOR UPDATE
+SKIP LOCKED so workers do not queue behind each other. The caller commits the claim before sending and each
+outcome after it (see `pipeline.stages.deliver_alerts`). A worker that dies mid-send leaves the row `sending`;
+after the lease it is due again, so nothing is lost. A failed send goes back to `pending` with exponential
+backoff (capped); only a permanent failure (for example a deleted subscription) ends as `failed`. Whatever a
+notifier raises counts as a failed attempt of that row alone.
 
 Statuses: queued (waits for the daily bundle) -> bundled; pending -> sending -> sent | pending | failed.
 """
@@ -51,7 +52,6 @@ def claim_due(session: Session, now: datetime, limit: int = BATCH) -> list[int]:
             .values(status="sending", next_attempt_at=now + LEASE))
         if result.rowcount == 1:  # type: ignore[attr-defined]
             claimed.append(delivery_id)
-    session.commit()
     return claimed
 
 
@@ -63,6 +63,7 @@ def to_alert(row: AlertDelivery, subscription: Subscription, now: datetime) -> A
 
 
 def send_one(session: Session, row: AlertDelivery, notifiers: Mapping[str, Notifier], now: datetime) -> None:
+    """Send one claimed row and record the outcome on it (the caller commits)."""
     subscription = session.get(Subscription, row.subscription_id)
     try:
         if subscription is None or not subscription.active:
@@ -72,32 +73,27 @@ def send_one(session: Session, row: AlertDelivery, notifiers: Mapping[str, Notif
             raise DeliveryError(f"no notifier for channel {subscription.channel!r}; delivery {row.id} waits")
         notifier.send(to_alert(row, subscription, now))
     except DeliveryError as exc:
-        row.attempts += 1
-        row.last_error = str(exc)[:2000]
-        row.status = "failed" if exc.permanent else "pending"
-        row.next_attempt_at = now + backoff(row.attempts)
-        log.warning("delivery %s failed (attempt %s): %s", row.id, row.attempts, exc)
+        _failed(row, str(exc), permanent=exc.permanent, now=now)
+    except Exception as exc:  # a bug in a notifier must not leave the row claimed nor stop the other rows
+        log.exception("delivery %s: the %s notifier failed unexpectedly", row.id, subscription.channel
+                      if subscription else "?")
+        _failed(row, f"{type(exc).__name__}: {exc}", permanent=False, now=now)
     else:
         row.attempts += 1
         row.status, row.sent_at, row.last_error = "sent", now, None
     session.add(row)
-    session.commit()
 
 
-def deliver_pending(session: Session, notifiers: Mapping[str, Notifier], now: datetime) -> dict[str, int]:
-    """Send every due row once; returns counts per outcome. Safe to run from several workers at once."""
-    counts = {"sent": 0, "pending": 0, "failed": 0}
-    for delivery_id in claim_due(session, now):
-        row = session.get(AlertDelivery, delivery_id)
-        if row is None:
-            continue
-        send_one(session, row, notifiers, now)
-        counts[row.status] = counts.get(row.status, 0) + 1
-    return counts
+def _failed(row: AlertDelivery, error: str, *, permanent: bool, now: datetime) -> None:
+    row.attempts += 1
+    row.last_error = error[:2000]
+    row.status = "failed" if permanent else "pending"
+    row.next_attempt_at = now + backoff(row.attempts)
+    log.warning("delivery %s failed (attempt %s): %s", row.id, row.attempts, error)
 
 
 def bundle_daily(session: Session, now: datetime) -> list[AlertDelivery]:
-    """Fold each daily subscription's queued alerts into one pending bundle row.
+    """Fold each daily subscription's queued alerts into one pending bundle row (the caller commits).
 
     The queued rows are taken with a conditional UPDATE, so two workers bundling at once cannot both take them."""
     queued = list(session.exec(select(AlertDelivery).where(AlertDelivery.status == "queued")
@@ -120,5 +116,4 @@ def bundle_daily(session: Session, now: datetime) -> list[AlertDelivery]:
                                    status="pending", next_attempt_at=now, created_at=now)
             session.add(bundle)
         bundles.append(bundle)
-    session.commit()
     return bundles

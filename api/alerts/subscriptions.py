@@ -8,13 +8,13 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from api.alerts.base import CHANNELS, LANGUAGES, MODES
 from api.alerts.exceptions import SubscriptionError, UnknownSubscriptionError
 from api.alerts.filters import check_filters
 from api.alerts.webhook import Resolver, check_webhook_target, resolve_host
 from api.auth import record_audit, role_allows
 from models.serving import Subscription, User
 from monitor_config.schema import MonitorConfig
+from monitor_config.vocabulary import CHANNELS, DELIVERY_MODES, LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,8 @@ def check_request(request: SubscriptionRequest, *, owner: User, config: MonitorC
         raise SubscriptionError("Geef het abonnement een naam.")
     if request.channel not in CHANNELS:
         raise SubscriptionError(f"Onbekend kanaal {request.channel!r}; kies uit {', '.join(CHANNELS)}.")
-    if request.mode not in MODES:
-        raise SubscriptionError(f"Onbekende modus {request.mode!r}; kies uit {', '.join(MODES)}.")
+    if request.mode not in DELIVERY_MODES:
+        raise SubscriptionError(f"Onbekende modus {request.mode!r}; kies uit {', '.join(DELIVERY_MODES)}.")
     if request.language not in LANGUAGES:
         raise SubscriptionError(f"Onbekende taal {request.language!r}; kies uit {', '.join(LANGUAGES)}.")
     target = (request.target or "").strip() or None

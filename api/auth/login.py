@@ -38,7 +38,6 @@ def authenticate(session: Session, *, username: str, password: str, now: datetim
     valid = verify_password(password, user.password_hash if user else None)
     if user is None or not valid or not user.active:
         record_audit(session, actor="anonymous", action="login_failed", target=username[:200], at=now)
-        session.commit()
         return None
     record_audit(session, actor=user.username, action="login", target=user.username, at=now)
     return user
@@ -50,7 +49,6 @@ def start_login_session(session: Session, *, user: User, now: datetime) -> str:
     session.exec(delete(LoginSession).where(LoginSession.expires_at < now))  # type: ignore[call-overload]
     session.add(LoginSession(user_id=user.id, key_hash=hash_secret(key), created_at=now,
                              expires_at=now + SESSION_LIFETIME))
-    session.commit()
     return key
 
 
@@ -65,4 +63,3 @@ def find_user_by_session(session: Session, key: str, *, now: datetime) -> User |
 def end_login_session(session: Session, key: str, *, actor: str) -> None:
     session.exec(delete(LoginSession).where(LoginSession.key_hash == hash_secret(key)))  # type: ignore[call-overload]
     record_audit(session, actor=actor, action="logout", target=actor)
-    session.commit()

@@ -9,7 +9,7 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from api.auth.exceptions import UnknownRoleError, WeakPasswordError
-from models.serving import ROLES
+from monitor_config.vocabulary import ROLES
 
 MIN_PASSWORD_LENGTH = 12
 TOKEN_PREFIX = "lw_"
@@ -54,7 +54,7 @@ def check_role(role: str) -> str:
 
 def role_allows(role: str, required: str) -> bool:
     """Each role can do everything the roles below it can: youth_worker < safety_coordinator < reviewer < admin."""
-    return role in ROLES and ROLES.index(role) >= ROLES.index(check_role(required))
+    return role in ROLES and ROLES.rank(role) >= ROLES.rank(check_role(required))
 
 
 def generate_secret(prefix: str = "") -> str:

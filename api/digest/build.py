@@ -8,17 +8,20 @@ trends without a risk category (everyday talk) are only counted.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from api.digest.i18n import format_day, translate
+from api.digest.i18n import translate
 from api.digest.model import SECTION_ORDER, Digest, DigestCategory, DigestItem, DigestPost, DigestSection, SectionKind
 from api.digest.weeks import IsoWeek
+from api.labels import format_day
 from api.public import describe_category
 from api.queries.trends import daily_volumes, find_trends_active_between, find_week_posts, get_posts
 from models.analysis import Trend
 from models.privacy import redact
-from monitor_config.schema import SEVERITY_ORDER, MonitorConfig
+from monitor_config.schema import MonitorConfig
+from monitor_config.vocabulary import SEVERITIES
 
 GROWTH_RATIO = 1.5
 FADE_RATIO = 0.5
@@ -28,10 +31,11 @@ EXAMPLE_LENGTH = 240
 SPARK_WEEKS = 4
 
 
-def classify_trend(trend: Trend, week: IsoWeek, volume: int, previous: int) -> SectionKind | None:
-    if trend.emerging_at is not None and week.start <= trend.emerging_at < week.end:
+def classify_trend(trend: Trend, week: IsoWeek, volume: int, previous: int, zone: ZoneInfo) -> SectionKind | None:
+    start, end = week.start(zone), week.end(zone)
+    if trend.emerging_at is not None and start <= trend.emerging_at < end:
         return "emerging"
-    if week.start <= trend.first_seen < week.end:
+    if start <= trend.first_seen < end:
         return "new"
     if volume >= MIN_VOLUME and volume > previous and volume >= previous * GROWTH_RATIO:
         return "growing"
@@ -55,23 +59,24 @@ def _change(volume: int, previous: int) -> int | None:
     return round((volume - previous) * 100 / previous) if previous else None
 
 
-def _examples(session: Session, trend: Trend, week: IsoWeek) -> list[DigestPost]:
+def _examples(session: Session, trend: Trend, week: IsoWeek, zone: ZoneInfo) -> list[DigestPost]:
     """Posts of this week (representative ones first); the trend's representative posts when none are left."""
     ids = (trend.summary or {}).get("representative_post_ids") or []
     ids = [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
-    posts = find_week_posts(session, trend.id or 0, week.start, week.end, prefer=ids, limit=EXAMPLES_PER_TREND)
+    posts = find_week_posts(session, trend.id or 0, week.start(zone), week.end(zone), prefer=ids, limit=EXAMPLES_PER_TREND)
     posts = posts or get_posts(session, ids)[:EXAMPLES_PER_TREND]
     return [DigestPost(platform=p.platform, created_at=p.created_at, text=shorten(p.text)) for p in posts]
 
 
-def _item(session: Session, trend: Trend, week: IsoWeek, days: list[date], volumes: dict[date, int]) -> DigestItem:
+def _item(session: Session, trend: Trend, week: IsoWeek, days: list[date], volumes: dict[date, int],
+          zone: ZoneInfo) -> DigestItem:
     daily = [volumes.get(day, 0) for day in days]
     volume, previous = sum(daily[-7:]), sum(daily[-14:-7])
     platforms = {k: v for k, v in ((trend.summary or {}).get("platforms") or {}).items() if isinstance(v, (int, float))}
     return DigestItem(trend_id=trend.id or 0, label=trend.label or f"Trend {trend.id}", status=trend.status,
                       volume=volume, previous_volume=previous, change_percent=_change(volume, previous),
                       authors=trend.authors, platforms={str(k): int(v) for k, v in platforms.items()},
-                      daily=daily, examples=_examples(session, trend, week), path=f"/trends/{trend.id}")
+                      daily=daily, examples=_examples(session, trend, week, zone), path=f"/trends/{trend.id}")
 
 
 def _group(items: list[tuple[Trend, DigestItem]], config: MonitorConfig, lang: str) -> list[DigestCategory]:
@@ -84,21 +89,23 @@ def _group(items: list[tuple[Trend, DigestItem]], config: MonitorConfig, lang: s
         members.sort(key=lambda i: (-i.volume, i.trend_id))
         categories.append(DigestCategory(name=name, title=title or translate(lang, "other_category"),
                                          severity=severity, items=members))
-    return sorted(categories, key=lambda c: (-SEVERITY_ORDER.get(c.severity or "", -1), c.title))
+    return sorted(categories, key=lambda c: (-(SEVERITIES.rank(c.severity) if c.severity in SEVERITIES else -1), c.title))
 
 
 def build_digest(session: Session, *, week: IsoWeek, config: MonitorConfig, lang: str = "nl",
                  now: datetime) -> Digest:
+    zone = config.zone
     first = week.shifted(1 - SPARK_WEEKS)
     days = [first.monday + timedelta(days=n) for n in range(7 * SPARK_WEEKS)]
-    trends = [t for t in find_trends_active_between(session, week.shifted(-1).start, week.end)
+    trends = [t for t in find_trends_active_between(session, week.shifted(-1).start(zone), week.end(zone))
               if not awaits_review(t, config)]
-    volumes = daily_volumes(session, [t.id for t in trends if t.id is not None], first.start, week.end)
+    volumes = daily_volumes(session, [t.id for t in trends if t.id is not None], first.start(zone), week.end(zone),
+                            zone)
     placed: dict[SectionKind, list[tuple[Trend, DigestItem]]] = {kind: [] for kind in SECTION_ORDER}
     uncategorised = 0
     for trend in trends:
-        item = _item(session, trend, week, days, volumes.get(trend.id or 0, {}))
-        kind = classify_trend(trend, week, item.volume, item.previous_volume)
+        item = _item(session, trend, week, days, volumes.get(trend.id or 0, {}), zone)
+        kind = classify_trend(trend, week, item.volume, item.previous_volume, zone)
         if kind is None:
             continue
         if trend.category is None:  # everyday talk with no risk category: counted, not listed
@@ -121,5 +128,5 @@ def build_digest(session: Session, *, week: IsoWeek, config: MonitorConfig, lang
     return Digest(week=str(week), lang=lang, title=translate(lang, "title", week=str(week)),  # type: ignore[arg-type]
                   period=translate(lang, "period", start=format_day(week.monday, lang),
                                    end=format_day(week.monday + timedelta(days=6), lang)),
-                  start=week.start, end=week.end, generated_at=now, organisation=config.organisation,
+                  start=week.start(zone), end=week.end(zone), generated_at=now, organisation=config.organisation,
                   trend_count=len(items), post_count=posts, totals=totals, sections=sections)

@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-
-LANGUAGES = ("nl", "en")
 
 TEXTS: dict[str, dict[str, str]] = {
     "nl": {
@@ -33,7 +30,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "open_trend": "Bekijk de trend",
         "sparkline": "Berichten per dag, laatste 4 weken: {values}",
         "severity": "Ernst",
-        "severity.low": "laag", "severity.medium": "gemiddeld", "severity.high": "hoog", "severity.critical": "kritiek",
         "footer": ("Berichten zijn geanonimiseerd: telefoonnummers, e-mailadressen, gebruikersnamen en profiellinks "
                    "zijn weggelaten. Deel dit overzicht alleen met collega's."),
         "previous_week": "Vorige week", "next_week": "Volgende week",
@@ -65,19 +61,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "open_trend": "Open the trend",
         "sparkline": "Posts per day, last 4 weeks: {values}",
         "severity": "Severity",
-        "severity.low": "low", "severity.medium": "medium", "severity.high": "high", "severity.critical": "critical",
         "footer": ("Posts are anonymised: phone numbers, e-mail addresses, user names and profile links are "
                    "left out. Share this digest with colleagues only."),
         "previous_week": "Previous week", "next_week": "Next week",
         "subject": "Online world weekly digest {week}",
     },
-}
-
-MONTHS = {
-    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-           "november", "december"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
 }
 
 
@@ -88,7 +76,3 @@ def translate(lang: str, key: str, **values: object) -> str:
 def translator(lang: str) -> Callable[..., str]:
     """`t('section.new')` for templates, bound to one language."""
     return lambda key, **values: translate(lang, key, **values)
-
-
-def format_day(day: date, lang: str) -> str:
-    return f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"

@@ -6,44 +6,21 @@ from __future__ import annotations
 
 import re
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from api.charts import sparkline_svg, sparkline_text
 from api.digest.exceptions import UnknownFormatError
 from api.digest.i18n import translate, translator
 from api.digest.model import Digest
+from api.templating import ENVIRONMENT
 
 FORMATS = ("html", "md", "json")
-MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~])")
-MARKDOWN_LEADING = re.compile(r"^([-+#=])")
-MARKDOWN_ORDERED = re.compile(r"^(\d+)([.)])")
-
-ENVIRONMENT = Environment(
-    loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
-    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False, default=False),
-    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-)
-
-
-def escape_markdown(text: object) -> str:
-    """Post text must not become links, emphasis, lists or raw HTML in whatever renders the Markdown."""
-    value = " ".join(str(text).split())
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    value = MARKDOWN_INLINE.sub(r"\\\1", value)
-    value = MARKDOWN_LEADING.sub(r"\\\1", value)
-    return MARKDOWN_ORDERED.sub(r"\1\\\2", value)
-
-
-ENVIRONMENT.filters["md"] = escape_markdown
 
 
 def digest_context(digest: Digest, base_url: str = "") -> dict[str, Any]:
     """What the digest templates need; pages reuse it for the included digest body."""
     root = base_url.rstrip("/")
-    return {"digest": digest, "t": translator(digest.lang), "link": lambda path: f"{root}{path}",
+    return {"digest": digest, "lang": digest.lang, "t": translator(digest.lang), "link": lambda path: f"{root}{path}",
             "sparkline": sparkline_svg, "spark": sparkline_text}
 
 

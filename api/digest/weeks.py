@@ -1,15 +1,14 @@
-"""ISO weeks with Europe/Amsterdam boundaries: a digest week runs from Monday 00:00 to the next Monday 00:00
-local time, whatever the daylight-saving offset is."""
+"""ISO weeks in the configured time zone (`MonitorConfig.zone`): a digest week runs from Monday 00:00 to the next
+Monday 00:00 local time, whatever the daylight-saving offset is."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from api.digest.exceptions import InvalidWeekError
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 WEEK_PATTERN = re.compile(r"^(\d{4})-?[Ww](\d{1,2})$")
 
 
@@ -25,14 +24,12 @@ class IsoWeek:
     def monday(self) -> date:
         return date.fromisocalendar(self.year, self.week, 1)
 
-    @property
-    def start(self) -> datetime:
-        """Monday 00:00 in Amsterdam, as an aware UTC datetime."""
-        return datetime.combine(self.monday, time(0), AMSTERDAM).astimezone(timezone.utc)
+    def start(self, zone: ZoneInfo) -> datetime:
+        """Monday 00:00 local time in `zone`, as an aware UTC datetime."""
+        return datetime.combine(self.monday, time(0), zone).astimezone(UTC)
 
-    @property
-    def end(self) -> datetime:
-        return datetime.combine(self.monday + timedelta(days=7), time(0), AMSTERDAM).astimezone(timezone.utc)
+    def end(self, zone: ZoneInfo) -> datetime:
+        return datetime.combine(self.monday + timedelta(days=7), time(0), zone).astimezone(UTC)
 
     def shifted(self, weeks: int) -> IsoWeek:
         return week_of_date(self.monday + timedelta(weeks=weeks))
@@ -59,15 +56,11 @@ def week_of_date(day: date) -> IsoWeek:
     return IsoWeek(year, week)
 
 
-def week_of(moment: datetime) -> IsoWeek:
-    """The Amsterdam week a moment falls in."""
-    return week_of_date(moment.astimezone(AMSTERDAM).date())
+def week_of(moment: datetime, zone: ZoneInfo) -> IsoWeek:
+    """The week a moment falls in, in `zone`."""
+    return week_of_date(moment.astimezone(zone).date())
 
 
-def last_complete_week(now: datetime) -> IsoWeek:
-    """The week a Monday-morning digest is about: the one before the current Amsterdam week."""
-    return week_of(now).shifted(-1)
-
-
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(AMSTERDAM).date()
+def last_complete_week(now: datetime, zone: ZoneInfo) -> IsoWeek:
+    """The week a Monday-morning digest is about: the one before the current week in `zone`."""
+    return week_of(now, zone).shifted(-1)

@@ -15,8 +15,6 @@ from sqlmodel import Session
 from models.analysis import Trend, TrendLineage, TrendMembership, TrendSnapshot
 from models.content import Post
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # days are Amsterdam days, as in api.digest.weeks
-STATUSES = ("new", "emerging", "active", "fading", "dormant")
 WEEK = "week"  # the classifier's other windows are "day" (the default 1d) or "window" (any other length)
 HIDDEN_REVIEW = "dismissed"  # a reviewer judged it not a risk: out of lists and digests
 
@@ -106,8 +104,9 @@ def list_snapshots(session: Session, trend_id: int, *, weekly: bool) -> list[Tre
     return list(session.execute(query).scalars())
 
 
-def daily_volumes(session: Session, trend_ids: Iterable[int], start: datetime, end: datetime) -> dict[int, dict[date, int]]:
-    """Volume per Amsterdam day from the day (or shorter) windows, per trend; days without posts are absent."""
+def daily_volumes(session: Session, trend_ids: Iterable[int], start: datetime, end: datetime,
+                  zone: ZoneInfo) -> dict[int, dict[date, int]]:
+    """Volume per local day (in `zone`) from the day (or shorter) windows, per trend; days without posts are absent."""
     ids = list(trend_ids)
     volumes: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     if not ids:
@@ -116,7 +115,7 @@ def daily_volumes(session: Session, trend_ids: Iterable[int], start: datetime, e
         TrendSnapshot.trend_id.in_(ids), TrendSnapshot.window != WEEK,  # type: ignore[attr-defined]
         TrendSnapshot.window_start >= start, TrendSnapshot.window_start < end)  # type: ignore[arg-type]
     for trend_id, window_start, volume in session.execute(query):
-        volumes[trend_id][window_start.astimezone(AMSTERDAM).date()] += volume
+        volumes[trend_id][window_start.astimezone(zone).date()] += volume
     return {trend_id: dict(days) for trend_id, days in volumes.items()}
 
 
@@ -155,8 +154,8 @@ def count_posts(session: Session) -> int:
     return session.execute(select(func.count()).select_from(Post)).scalar_one()
 
 
-def total_daily_volume(session: Session, start: datetime, end: datetime) -> dict[date, int]:
-    """Posts per Amsterdam day over all trends that are not merged away (for the overview's chart)."""
+def total_daily_volume(session: Session, start: datetime, end: datetime, zone: ZoneInfo) -> dict[date, int]:
+    """Posts per local day (in `zone`) over all trends that are not merged away (for the overview's chart)."""
     query = (select(TrendSnapshot.window_start, func.sum(TrendSnapshot.volume))
              .join(Trend, Trend.id == TrendSnapshot.trend_id)
              .where(TrendSnapshot.window != WEEK, TrendSnapshot.window_start >= start,  # type: ignore[arg-type]
@@ -164,7 +163,7 @@ def total_daily_volume(session: Session, start: datetime, end: datetime) -> dict
              .group_by(TrendSnapshot.window_start))
     totals: dict[date, int] = defaultdict(int)
     for window_start, volume in session.execute(query):
-        totals[window_start.astimezone(AMSTERDAM).date()] += int(volume or 0)
+        totals[window_start.astimezone(zone).date()] += int(volume or 0)
     return dict(totals)
 
 

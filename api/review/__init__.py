@@ -1,6 +1,5 @@
 """Review of flagged trends in review categories: verdicts, renames, merges, notes; verdicts feed the classifier."""
 from api.review.actions import (
-    VERDICTS,
     add_note,
     flag_for_review,
     get_trend,
@@ -12,11 +11,10 @@ from api.review.actions import (
     review_queue,
     submit_review,
 )
-from api.review.examples import verdict_examples
 from api.review.exceptions import InvalidReviewError, ReviewError, UnknownTrendError
 
 __all__ = [
-    "VERDICTS", "InvalidReviewError", "ReviewError", "UnknownTrendError", "add_note", "flag_for_review",
+    "InvalidReviewError", "ReviewError", "UnknownTrendError", "add_note", "flag_for_review",
     "get_trend", "list_reviews", "merge_trends", "record_verdict", "rename_trend", "review_categories",
-    "review_queue", "submit_review", "verdict_examples",
+    "review_queue", "submit_review",
 ]

@@ -15,8 +15,8 @@ from api.review.exceptions import InvalidReviewError, UnknownTrendError
 from models.analysis import Trend, TrendLineage, TrendMembership
 from models.serving import Review, User
 from monitor_config.schema import MonitorConfig
+from monitor_config.vocabulary import VERDICT_STATES
 
-VERDICTS = {"confirm": "confirmed", "dismiss": "dismissed", "watch": "watch"}
 OPEN = ("pending", "watch")
 MAX_LABEL = 300
 
@@ -59,13 +59,13 @@ def list_reviews(session: Session, trend_id: int) -> list[Review]:
 
 def record_verdict(session: Session, *, trend_id: int, reviewer: User, verdict: str, note: str | None,
                    now: datetime) -> Review:
-    if verdict not in VERDICTS:
+    if verdict not in VERDICT_STATES:
         raise InvalidReviewError(f"Onbekend oordeel {verdict!r}; kies confirm, dismiss of watch.")
     trend = get_trend(session, trend_id)
     if trend.merged_into is not None:
         raise InvalidReviewError(f"Trend {trend_id} is samengevoegd met trend {trend.merged_into}; beoordeel die.")
     before = trend.review_status
-    trend.review_status, trend.updated_at = VERDICTS[verdict], now
+    trend.review_status, trend.updated_at = VERDICT_STATES[verdict], now
     review = Review(trend_id=trend_id, reviewer_id=reviewer.id, verdict=verdict, note=(note or "").strip() or None,  # type: ignore[arg-type]
                     created_at=now)
     session.add_all([trend, review])

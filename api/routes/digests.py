@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel
 
 from api.deps import ClockDep, CurrentUser, SessionDep, SettingsDep
-from api.digest import Digest, IsoWeek, InvalidWeekError, build_digest, last_complete_week, parse_week
+from api.digest import Digest, InvalidWeekError, IsoWeek, build_digest, last_complete_week, parse_week
 from api.digest.render import render_digest_html, render_digest_markdown
 
 router = APIRouter(prefix="/api/v1/digests", tags=["digests"])
@@ -34,10 +34,12 @@ def read_week(value: str) -> IsoWeek:
 
 
 @router.get("", response_model=list[DigestWeekPublic], summary="The most recent complete weeks")
-def read_digest_weeks(clock: ClockDep, _user: CurrentUser) -> list[DigestWeekPublic]:
-    latest = last_complete_week(clock())
+def read_digest_weeks(clock: ClockDep, settings: SettingsDep, _user: CurrentUser) -> list[DigestWeekPublic]:
+    zone = settings.watch.zone
+    latest = last_complete_week(clock(), zone)
     weeks = [latest.shifted(-n) for n in range(RECENT_WEEKS)]
-    return [DigestWeekPublic(week=str(w), start=w.start, end=w.end, path=f"/api/v1/digests/{w}") for w in weeks]
+    return [DigestWeekPublic(week=str(w), start=w.start(zone), end=w.end(zone), path=f"/api/v1/digests/{w}")
+            for w in weeks]
 
 
 @router.get("/{iso_week}", response_model=Digest, summary="The digest of one ISO week",
@@ -45,7 +47,7 @@ def read_digest_weeks(clock: ClockDep, _user: CurrentUser) -> list[DigestWeekPub
                                          "text/html": {"schema": {"type": "string"}}}}})
 def read_digest(
     request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep, _user: CurrentUser,
-    iso_week: Annotated[str, Path(description="ISO week, e.g. 2026-W47 (Europe/Amsterdam boundaries)",
+    iso_week: Annotated[str, Path(description="ISO week, e.g. 2026-W47 (weeks in the configured time zone)",
                                    pattern=r"^[0-9]{4}-?[Ww][0-9]{1,2}$")],
     fmt: Annotated[Literal["json", "md", "html"], Query(alias="format")] = "json",
     lang: Annotated[Literal["nl", "en"], Query()] = "nl",

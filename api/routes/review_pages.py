@@ -26,9 +26,6 @@ from models.serving import User
 from monitor_config.settings import Settings
 
 router = APIRouter(include_in_schema=False)
-VERDICT_NAMES = {"confirm": "bevestigd", "dismiss": "afgewezen", "watch": "blijven volgen", "note": "notitie"}
-STATUS_NAMES = {None: "nog niet beoordeeld", "pending": "nog niet beoordeeld", "watch": "blijven volgen",
-                "confirmed": "bevestigd", "dismissed": "afgewezen"}
 EXAMPLES = 10
 
 
@@ -50,7 +47,7 @@ def render_form(request: Request, session: SessionDep, trend: Trend, titles: dic
     return TEMPLATES.TemplateResponse(request, "review_form.html", {
         "trend": trend, "category_title": titles.get(trend.category or "", trend.category), "error": error,
         "examples": example_texts(session, trend.id),  # type: ignore[arg-type]
-        "reviews": reviews, "reviewers": names, "verdicts": VERDICT_NAMES, "statuses": STATUS_NAMES,
+        "reviews": reviews, "reviewers": names,
         "candidates": merge_candidates(session, trend)}, status_code=status_code)
 
 
@@ -58,7 +55,7 @@ def render_form(request: Request, session: SessionDep, trend: Trend, titles: dic
 def queue_page(request: Request, session: SessionDep, settings: SettingsDep, _user: ReviewerUser) -> Any:
     titles = {c.name: c.title for c in settings.watch.categories}
     return TEMPLATES.TemplateResponse(request, "reviews.html", {
-        "trends": review_queue(session, config=settings.watch), "titles": titles, "statuses": STATUS_NAMES})
+        "trends": review_queue(session, config=settings.watch), "titles": titles})
 
 
 @router.get("/beoordelen/{trend_id}", response_class=HTMLResponse)
@@ -81,7 +78,6 @@ def submit_review_page(request: Request, trend_id: DbId, session: SessionDep, se
         raise HTTPException(404, detail=str(exc)) from None
     except InvalidReviewError as exc:
         return _refused(request, session, settings, trend_id, exc)
-    session.commit()
     return RedirectResponse("/beoordelen" if verdict else f"/beoordelen/{trend.id}", status_code=303)
 
 
@@ -101,7 +97,6 @@ def merge_page(request: Request, trend_id: DbId, session: SessionDep, settings: 
         raise HTTPException(404, detail=str(exc)) from None
     except InvalidReviewError as exc:
         return _refused(request, session, settings, trend_id, exc)
-    session.commit()
     return RedirectResponse(f"/beoordelen/{target.id}", status_code=303)
 
 

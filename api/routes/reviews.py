@@ -8,7 +8,6 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.deps import ClockDep, CsrfProtected, ReviewerUser, SessionDep, SettingsDep
-from api.routes.subscriptions import MAX_ID, DbId, Text
 from api.review import (
     InvalidReviewError,
     UnknownTrendError,
@@ -19,6 +18,7 @@ from api.review import (
     submit_review,
 )
 from api.review.exceptions import ReviewError
+from api.routes.subscriptions import MAX_ID, DbId, Text
 from models.analysis import Trend
 
 router = APIRouter(prefix="/api/v1/reviews", tags=["reviews"])
@@ -97,7 +97,6 @@ def post_review(trend_id: DbId, body: ReviewSubmit, session: SessionDep, clock: 
                               label=body.label, now=clock())
     except (UnknownTrendError, InvalidReviewError) as exc:
         raise as_http(exc) from None
-    session.commit()
     return public(trend)
 
 
@@ -108,5 +107,4 @@ def post_merge(trend_id: DbId, body: MergeRequest, session: SessionDep, clock: C
         target = merge_trends(session, source_id=trend_id, target_id=body.into, reviewer=user, now=clock())
     except (UnknownTrendError, InvalidReviewError) as exc:
         raise as_http(exc) from None
-    session.commit()
     return public(target)

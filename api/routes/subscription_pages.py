@@ -21,16 +21,14 @@ from api.deps import ClockDep, CoordinatorUser, CsrfProtected, SessionDep, Setti
 from api.routes.subscriptions import DbId
 from api.templating import TEMPLATES
 from monitor_config.schema import MonitorConfig
+from monitor_config.vocabulary import CHANNELS, PLATFORMS, SEVERITIES
 
 router = APIRouter(include_in_schema=False)
-PLATFORMS = ("tiktok", "instagram", "youtube", "mastodon", "bluesky", "telegram", "reddit", "rss", "html")
-CHANNEL_NAMES = {"email": "E-mail", "webhook": "Webhook", "feed": "Persoonlijke Atom-feed", "digest": "Weekoverzicht per e-mail"}
-SEVERITY_NAMES = {"low": "laag", "medium": "middel", "high": "hoog", "critical": "zeer hoog"}
 
 
 def form_context(config: MonitorConfig, values: dict[str, Any]) -> dict[str, Any]:
-    return {"categories": config.categories, "places": config.places, "platforms": PLATFORMS,
-            "channels": CHANNEL_NAMES, "severities": SEVERITY_NAMES, "values": values}
+    return {"categories": config.categories, "places": config.places, "platforms": PLATFORMS.codes,
+            "channels": CHANNELS.codes, "severities": SEVERITIES.codes, "values": values}
 
 
 def read_form_values(form: Any) -> dict[str, Any]:
@@ -48,7 +46,7 @@ def read_form_values(form: Any) -> dict[str, Any]:
 def subscriptions_page(request: Request, session: SessionDep, user: CoordinatorUser, settings: SettingsDep) -> Any:
     subscriptions = list_subscriptions(session, user, everyone=request.query_params.get("alle") == "1")
     return TEMPLATES.TemplateResponse(request, "subscriptions.html", {
-        "subscriptions": subscriptions, "channels": CHANNEL_NAMES, "severities": SEVERITY_NAMES, "user": user,
+        "subscriptions": subscriptions, "user": user,
         "is_admin": user.role == "admin"})
 
 
@@ -71,7 +69,6 @@ async def create_subscription_page(request: Request, session: SessionDep, user: 
     except SubscriptionError as exc:
         context = form_context(settings.watch, values) | {"error": str(exc)}
         return TEMPLATES.TemplateResponse(request, "subscription_form.html", context, status_code=422)
-    session.commit()
     return RedirectResponse("/abonnementen", status_code=303)
 
 
@@ -81,7 +78,6 @@ def delete_subscription_page(subscription_id: DbId, session: SessionDep, user: C
         delete_subscription(session, subscription_id=subscription_id, user=user, now=clock())
     except UnknownSubscriptionError as exc:
         raise HTTPException(404, detail=str(exc)) from None
-    session.commit()
     return RedirectResponse("/abonnementen", status_code=303)
 
 
@@ -100,7 +96,6 @@ def unsubscribe_now(request: Request, token: str, session: SessionDep, clock: Cl
     except UnknownSubscriptionError:
         return TEMPLATES.TemplateResponse(request, "unsubscribe.html", {"subscription": None, "token": token,
                                                                         "done": False}, status_code=404)
-    session.commit()
     return TEMPLATES.TemplateResponse(request, "unsubscribe.html", {"subscription": subscription, "done": True})
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -21,7 +21,7 @@ from api.auth import get_user, role_allows
 from api.auth.exceptions import UnknownUserError
 from api.deps import ClockDep, CoordinatorUser, CsrfProtected, SessionDep, SettingsDep
 from models.serving import AlertDelivery, Subscription, User
-from monitor_config.schema import Severity
+from monitor_config.vocabulary import Channel, DeliveryMode, Language, Severity
 
 router = APIRouter(prefix="/api/v1", tags=["subscriptions"])
 
@@ -44,11 +44,11 @@ class SubscriptionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Text = Field(min_length=1, max_length=200)
-    channel: Literal["email", "webhook", "feed", "digest"]
+    channel: Channel
     target: Text | None = Field(None, description="E-mail address (default: yours) or webhook URL")
     filters: SubscriptionFilters = Field(default_factory=SubscriptionFilters)
-    mode: Literal["immediate", "daily"] = "immediate"
-    language: Literal["nl", "en"] = "nl"
+    mode: DeliveryMode = "immediate"
+    language: Language = "nl"
     username: Text | None = Field(None, max_length=100, description="Admins only: create it for this user")
 
 
@@ -114,7 +114,6 @@ def add_subscription(body: SubscriptionCreate, session: SessionDep, settings: Se
                                            actor=user.username, now=clock())
     except SubscriptionError as exc:
         raise HTTPException(422, detail=str(exc)) from None
-    session.commit()
     return SubscriptionPublic.of(subscription)
 
 
@@ -132,7 +131,6 @@ def remove_subscription(subscription_id: DbId, session: SessionDep, clock: Clock
         delete_subscription(session, subscription_id=subscription_id, user=user, now=clock())
     except UnknownSubscriptionError as exc:
         raise HTTPException(404, detail=str(exc)) from None
-    session.commit()
     return Response(status_code=204)
 
 

@@ -18,9 +18,8 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
-from sqlmodel import Session
 
-from api.deps import OptionalUser
+from api.deps import OptionalUser, SessionDep
 from crawlers.matching import WatchlistMatcher
 from crawlers.uploads import UPLOAD_SOURCE, is_known_platform, store_upload
 from models.content import CrawlRun
@@ -100,11 +99,8 @@ async def import_dataset(request: Request, uploader: Uploader, limiter: Limiter,
 
 
 @router.get("/check-query/", name="check_query")
-def check_query(request: Request, key: str, uploader: Uploader) -> Any:
-    run = None
-    if key.isdigit():
-        with Session(request.app.state.engine) as session:
-            run = session.get(CrawlRun, int(key))
+def check_query(request: Request, key: str, uploader: Uploader, session: SessionDep) -> Any:
+    run = session.get(CrawlRun, int(key)) if key.isdigit() else None
     if run is None or run.source_name != UPLOAD_SOURCE:
         raise HTTPException(404, "Deze upload is niet bekend.")
     done = run.finished_at is not None

@@ -51,7 +51,7 @@ class CategoryModel:
             return []
         probabilities = self.probabilities(vectors)
         return [
-            {c: float(p) for c, p in zip(self.classes, row) if c != NONE and p >= self.threshold}
+            {c: float(p) for c, p in zip(self.classes, row, strict=True) if c != NONE and p >= self.threshold}
             for row in probabilities
         ]
 
@@ -70,7 +70,7 @@ def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, classes: lis
     candidates = sorted({float(p) for row in probabilities for i, p in enumerate(row) if i != none})
     for threshold in candidates:
         hits = total = 0
-        for row, label in zip(probabilities, labels):
+        for row, label in zip(probabilities, labels, strict=True):
             for i, p in enumerate(row):
                 if i != none and p >= threshold:
                     total += 1

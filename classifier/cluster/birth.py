@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 
-from classifier.settings import TrendSettings
 from classifier.state import Buffer
+from monitor_config.trends import TrendSettings
 
 
 def group_buffer(vecs: np.ndarray, link: float) -> np.ndarray:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from classifier.settings import TrendSettings
 from classifier.state import TrendState
+from monitor_config.trends import TrendSettings
 
 _MIN_PAIRS = 10
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from classifier.settings import TrendSettings
 from classifier.state import TrendState
+from monitor_config.trends import TrendSettings
 
 
 def normalise(vecs: np.ndarray) -> np.ndarray:

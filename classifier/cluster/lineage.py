@@ -15,11 +15,11 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from classifier.cluster.calibrate import Thresholds
 from classifier.cluster.members import open_trend
 from classifier.detect.windows import window_index
-from classifier.settings import TrendSettings
-from classifier.state import Lineage, Trend, TrendState
+from classifier.state import Lineage, TrackedTrend, TrendState
+from monitor_config.trends import TrendSettings
 
 
-def young(trend: Trend, now: datetime, settings: TrendSettings) -> bool:
+def young(trend: TrackedTrend, now: datetime, settings: TrendSettings) -> bool:
     """Born within `young_span`: a burst arrives in pieces, so young trends join at `young`, not `merge`."""
     return now - trend.born_at <= settings.span("young_span")
 
@@ -49,7 +49,7 @@ def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datet
         state.lineage.append(out[-1])
 
 
-def fold_trend(keep: Trend, gone: Trend) -> None:
+def fold_trend(keep: TrackedTrend, gone: TrackedTrend) -> None:
     """Absorb `gone` into `keep` (used by the engine's own merges and by reviewers' merges)."""
     keep.vec_sum = keep.vec_sum + gone.vec_sum
     keep.size += gone.size
@@ -102,7 +102,7 @@ def split_apart(state: TrendState, touched: set[int], th: Thresholds, now: datet
     return out
 
 
-def _carve(state: TrendState, trend: Trend, idx: np.ndarray, now: datetime, settings: TrendSettings) -> Trend:
+def _carve(state: TrendState, trend: TrackedTrend, idx: np.ndarray, now: datetime, settings: TrendSettings) -> TrackedTrend:
     posts = [trend.ex_posts[i] for i in idx]
     keys = [trend.ex_keys[i] for i in idx]
     vecs = trend.ex_vecs[idx]

@@ -6,18 +6,18 @@ from datetime import datetime
 import numpy as np
 
 from classifier.detect.windows import window_index
-from classifier.settings import TrendSettings
-from classifier.state import Post, Trend, TrendState, WindowCount
+from classifier.state import StreamPost, TrackedTrend, TrendState, WindowCount
+from monitor_config.trends import TrendSettings
 
 
-def absorb(trend: Trend, posts: list[Post], vecs: np.ndarray, keys: list[str], state: TrendState,
+def absorb(trend: TrackedTrend, posts: list[StreamPost], vecs: np.ndarray, keys: list[str], state: TrendState,
            settings: TrendSettings) -> None:
     """Make `posts` members of `trend`: sums, counts per window, exemplars."""
     if not posts:
         return
     trend.vec_sum = trend.vec_sum + vecs.astype(np.float64).sum(axis=0)
     trend.size += len(posts)
-    for post, key in zip(posts, keys):
+    for post, key in zip(posts, keys, strict=True):
         trend.post_ids.append(post.id)
         w = window_index(post.created_at, state.origin, state.window)
         wc = trend.windows.setdefault(w, WindowCount())
@@ -36,11 +36,11 @@ def absorb(trend: Trend, posts: list[Post], vecs: np.ndarray, keys: list[str], s
     trend.ex_vecs = stacked[-settings.exemplars:]
 
 
-def open_trend(state: TrendState, posts: list[Post], vecs: np.ndarray, keys: list[str], now: datetime,
-               settings: TrendSettings) -> Trend:
+def open_trend(state: TrendState, posts: list[StreamPost], vecs: np.ndarray, keys: list[str], now: datetime,
+               settings: TrendSettings) -> TrackedTrend:
     """A new trend holding `posts`, with the next id."""
     first = min(p.created_at for p in posts)
-    trend = Trend(trend_id=state.next_id, vec_sum=np.zeros(vecs.shape[1]), size=0, born_at=now,
+    trend = TrackedTrend(trend_id=state.next_id, vec_sum=np.zeros(vecs.shape[1]), size=0, born_at=now,
                   first_seen=first, last_seen=first, status_since=now)
     state.next_id += 1
     state.trends[trend.trend_id] = trend

@@ -18,7 +18,7 @@ import numpy as np
 
 from classifier.cluster.calibrate import hash_ids
 from classifier.detect.windows import window_index
-from classifier.state import Post, Trend, TrendState
+from classifier.state import StreamPost, TrackedTrend, TrendState
 
 
 @dataclass
@@ -28,7 +28,7 @@ class WindowSample:
     total: int  # posts in the window, sampled or not
 
 
-def remember(state: TrendState, batch: list[Post], vecs: np.ndarray, seed: int, per_window: int,
+def remember(state: TrendState, batch: list[StreamPost], vecs: np.ndarray, seed: int, per_window: int,
              span: timedelta) -> None:
     """Add the batch to the per-window samples and drop windows older than `span`."""
     if not batch:
@@ -49,14 +49,14 @@ def remember(state: TrendState, batch: list[Post], vecs: np.ndarray, seed: int, 
         del state.recent[w]
 
 
-def member_cut(trend: Trend, q: float) -> float:
+def member_cut(trend: TrackedTrend, q: float) -> float:
     """The `q`-quantile of the similarity of the trend's exemplars to its mean."""
     if trend.ex_vecs is None or not len(trend.ex_vecs):
         return 1.0
     return float(np.quantile(trend.ex_vecs @ trend.mean.astype(np.float32), q))
 
 
-def stream_baseline(state: TrendState, trend: Trend, index: int, span: timedelta, q: float) -> float:
+def stream_baseline(state: TrendState, trend: TrackedTrend, index: int, span: timedelta, q: float) -> float:
     """Estimated posts per window on this theme over the `span` before window `index`, from the samples."""
     horizon = max(1, int(span // state.window))
     past = range(max(0, index - horizon), index)

@@ -19,8 +19,8 @@ from classifier.cluster.calibrate import Thresholds
 from classifier.detect.baseline import stream_baseline
 from classifier.detect.metrics import WindowMetrics, window_metrics
 from classifier.detect.windows import window_index
-from classifier.settings import TrendSettings
-from classifier.state import Trend, TrendState
+from classifier.state import TrackedTrend, TrendState
+from monitor_config.trends import TrendSettings
 
 _EPS = timedelta(microseconds=1)
 
@@ -29,7 +29,7 @@ def is_burst(m: WindowMetrics, settings: TrendSettings) -> bool:
     return m.signal >= settings.min_authors and m.burst >= settings.burst_z and m.growth >= settings.min_growth
 
 
-def new_theme_figures(trend: Trend, state: TrendState, index: int, settings: TrendSettings) -> dict | None:
+def new_theme_figures(trend: TrackedTrend, state: TrendState, index: int, settings: TrendSettings) -> dict | None:
     """A young theme whose distinct voices rise over days (a challenge spreading) without any single window
     bursting: flagged when it gathered `new_theme_authors` voices (and at least `new_theme_share` of the
     stream's posts per window before it) within `new_theme_span` of its first post,
@@ -66,7 +66,7 @@ def why_flagged(m: WindowMetrics, settings: TrendSettings) -> dict:
                                               ("min_growth", m.growth >= settings.min_growth)) if ok]}
 
 
-def next_status(trend: Trend, m: WindowMetrics, warm: bool, now: datetime, settings: TrendSettings) -> str:
+def next_status(trend: TrackedTrend, m: WindowMetrics, warm: bool, now: datetime, settings: TrendSettings) -> str:
     if warm and is_burst(m, settings):
         return "emerging"
     if now - trend.last_seen >= settings.span("dormant_span"):

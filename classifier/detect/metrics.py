@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from classifier.detect.windows import format_time, window_start
-from classifier.state import Trend, TrendState, WindowCount
+from classifier.state import TrackedTrend, TrendState, WindowCount
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def baseline_windows(state: TrendState, span: timedelta) -> int:
     return max(1, int(span // state.window))
 
 
-def window_metrics(trend: Trend, index: int, state: TrendState, span: timedelta,
+def window_metrics(trend: TrackedTrend, index: int, state: TrendState, span: timedelta,
                    stream_base: float = 0.0) -> WindowMetrics:
     """The figures of `trend` in window `index`, against the larger of its own mean signal over the preceding
     `span` and `stream_base`, the stream's estimate for its theme (see `baseline`)."""
@@ -53,7 +53,7 @@ def window_metrics(trend: Trend, index: int, state: TrendState, span: timedelta,
                          growth=(signal + 1) / (base + 1), burst=(signal - base) / math.sqrt(base + 1))
 
 
-def timeline(trend: Trend, state: TrendState, every: timedelta | None = None) -> list[dict]:
+def timeline(trend: TrackedTrend, state: TrendState, every: timedelta | None = None) -> list[dict]:
     """Counts per period (the stream's window, or a multiple of it such as a week), oldest first."""
     step = max(1, int((every or state.window) // state.window))
     periods: dict[int, WindowCount] = {}

@@ -9,12 +9,9 @@ from pathlib import Path
 
 from classifier.base import Embedder
 from classifier.embed.e5 import default_cache_dir, load_e5_embedder, prepare_default_model
-from classifier.embed.spec import EMBEDDER_KINDS, EmbedderKind, EmbedderSpec
+from monitor_config.embedder import EmbedderSpec
 
 __all__ = [
-    "EMBEDDER_KINDS",
-    "EmbedderKind",
-    "EmbedderSpec",
     "default_cache_dir",
     "load_embedder",
     "prepare_default_model",

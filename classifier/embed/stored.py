@@ -25,11 +25,11 @@ class StoredEmbedder:
     def embed(self, texts: list[str]) -> np.ndarray:
         hashes = [content_hash(t) for t in texts]
         found = self._lookup(sorted(set(hashes)))
-        missing = {h: t for h, t in zip(hashes, texts) if h not in found}
+        missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in found}
         if missing:
             vectors = np.asarray(self.inner.embed(list(missing.values())), dtype=np.float32)
             self.embedded += len(missing)
-            found.update(zip(missing, vectors))
+            found.update(zip(missing, vectors, strict=True))
             self._store({h: found[h] for h in missing})
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

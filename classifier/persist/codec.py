@@ -6,7 +6,7 @@ The header is {"kind": "trend" | "stream", "doc": ..., "arrays": [[dtype, shape]
 an array by its position in that list. Decoding runs nothing from the data: it parses JSON and copies bytes into
 arrays of three known dtypes once their sizes add up. Anything else raises StateError naming the fix.
 
-A trend's encoding leaves out `Trend.post_ids`: membership is kept in TrendMembership, so a trend's row does not
+A trend's encoding leaves out `TrackedTrend.post_ids`: membership is kept in TrendMembership, so a trend's row does not
 grow with every post it ever held.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 
 from classifier.detect.baseline import WindowSample
 from classifier.exceptions import StateError
-from classifier.state import Buffer, Lineage, Post, Trend, TrendState, WindowCount
+from classifier.state import Buffer, Lineage, StreamPost, TrackedTrend, TrendState, WindowCount
 
 MAGIC = b"LWST"
 VERSION = 1
@@ -115,17 +115,17 @@ def _stamp(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-def _post_doc(post: Post) -> list:
+def _post_doc(post: StreamPost) -> list:
     return [post.id, post.text, _stamp(post.created_at), post.author, post.platform, post.source]
 
 
-def _post(doc: list) -> Post:
+def _post(doc: list) -> StreamPost:
     pid, text, created_at, author, platform, source = doc
-    return Post(id=str(pid), text=str(text), created_at=_time(created_at), author=author, platform=str(platform),
+    return StreamPost(id=str(pid), text=str(text), created_at=_time(created_at), author=author, platform=str(platform),
                 source=str(source))
 
 
-def encode_trend(trend: Trend) -> bytes:
+def encode_trend(trend: TrackedTrend) -> bytes:
     w = _Writer()
     doc = {"id": trend.trend_id, "vec_sum": w.array(trend.vec_sum), "size": trend.size,
            "born_at": _stamp(trend.born_at), "first_seen": _stamp(trend.first_seen),
@@ -139,14 +139,14 @@ def encode_trend(trend: Trend) -> bytes:
     return w.pack("trend", doc)
 
 
-def decode_trend(data: bytes, trend_id: int) -> Trend:
-    def build(r: _Reader) -> Trend:
+def decode_trend(data: bytes, trend_id: int) -> TrackedTrend:
+    def build(r: _Reader) -> TrackedTrend:
         d = r.doc
         if d["id"] != trend_id:
             raise ValueError(f"it holds trend {d['id']!r}")
         windows = {int(i): WindowCount(posts=int(n), authors=set(a), texts=set(t), platforms=set(p), sources=set(s))
                    for i, n, a, t, p, s in d["windows"]}
-        trend = Trend(trend_id=trend_id, vec_sum=r.array(d["vec_sum"]), size=int(d["size"]),
+        trend = TrackedTrend(trend_id=trend_id, vec_sum=r.array(d["vec_sum"]), size=int(d["size"]),
                       born_at=_time(d["born_at"]), first_seen=_time(d["first_seen"]), last_seen=_time(d["last_seen"]),
                       status=str(d["status"]), status_since=_time(d["status_since"]),
                       emerging_at=_time(d["emerging_at"]), flagged=d["flagged"], windows=windows,

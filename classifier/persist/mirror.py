@@ -1,4 +1,4 @@
-"""Mirror the engine's state into the tables the API and alerts read: Trend, TrendMembership, TrendSnapshot and
+"""Mirror the tracker's state into the tables the API and alerts read: Trend, TrendMembership, TrendSnapshot and
 TrendLineage, which survive purges; and carry reviewers' merges back into the engine.
 
 Only what changed is written: the Trend rows of the trends whose state changed (`StoredState.changed`: new posts,
@@ -18,7 +18,7 @@ from sqlmodel import Session
 from classifier.cluster.lineage import fold_trend
 from classifier.persist.snapshots import window_counts, write_snapshots
 from classifier.persist.store import StoredState
-from classifier.state import Lineage, Trend, TrendState
+from classifier.state import Lineage, TrackedTrend, TrendState
 from classifier.summarise.summary import summarise
 from models.analysis import CategoryAssignment, TrendLineage, TrendMembership
 from models.analysis import Trend as TrendRow
@@ -79,7 +79,7 @@ def apply_reviews(session: Session, state: TrendState) -> int:
     return applied
 
 
-def _write_trend(session: Session, row: TrendRow | None, trend: Trend, summary: dict, renamed: bool) -> TrendRow:
+def _write_trend(session: Session, row: TrendRow | None, trend: TrackedTrend, summary: dict, renamed: bool) -> TrendRow:
     row = row or TrendRow(id=trend.trend_id, first_seen=trend.first_seen, last_seen=trend.last_seen)
     if not renamed:  # a reviewer's name stays
         row.label = summary["label"]
@@ -99,7 +99,7 @@ def _write_trend(session: Session, row: TrendRow | None, trend: Trend, summary: 
 def _write_memberships(session: Session, state: TrendState, new_lineage: list[Lineage]) -> None:
     """Move the members of trends merged in this run, then place the posts the trends received in it.
 
-    `Trend.post_ids` holds only the posts placed since the state was loaded (a split's moved posts included);
+    `TrackedTrend.post_ids` holds only the posts placed since the state was loaded (a split's moved posts included);
     the earlier members are already in TrendMembership."""
     for line in new_lineage:
         if line.kind == "merge":

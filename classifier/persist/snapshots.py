@@ -13,13 +13,13 @@ from sqlmodel import Session
 
 from classifier.detect.metrics import baseline_windows, window_metrics
 from classifier.detect.windows import window_index, window_start
-from classifier.state import Trend, TrendState, WindowCount
+from classifier.state import TrackedTrend, TrendState, WindowCount
 from models.analysis import TrendSnapshot
 
 _WEEK = timedelta(weeks=1)
 
 
-def window_counts(trend: Trend) -> dict[int, tuple]:
+def window_counts(trend: TrackedTrend) -> dict[int, tuple]:
     """What the snapshot rows of each window depend on; sets only grow, so equal sizes mean equal sets."""
     return {w: (c.posts, len(c.authors), len(c.texts), len(c.platforms), len(c.sources))
             for w, c in trend.windows.items()}
@@ -29,7 +29,7 @@ def _monday(start: datetime) -> datetime:
     return (start - timedelta(days=start.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _rows(trend: Trend, state: TrendState, span: timedelta, days: set[int], weeks: set[datetime]) -> list[dict]:
+def _rows(trend: TrackedTrend, state: TrendState, span: timedelta, days: set[int], weeks: set[datetime]) -> list[dict]:
     """Snapshot values of the windows `days` and of the weeks starting on `weeks`."""
     rows = []
     for index in sorted(days):
@@ -56,7 +56,7 @@ def _rows(trend: Trend, state: TrendState, span: timedelta, days: set[int], week
     return rows
 
 
-def write_snapshots(session: Session, trend: Trend, state: TrendState, span: timedelta,
+def write_snapshots(session: Session, trend: TrackedTrend, state: TrendState, span: timedelta,
                     before: dict[int, tuple] | None) -> None:
     """Bring the trend's rows in line with the state; `before` is `window_counts` as last written (None: unknown,
     so every row is compared)."""

@@ -21,14 +21,14 @@ from sqlmodel import Session
 from classifier.exceptions import StateError
 from classifier.persist.codec import decode_stream, decode_trend, encode_stream, encode_trend
 from classifier.persist.snapshots import window_counts
-from classifier.state import Trend, TrendState
-from models.analysis import ClassifierState, TrendEngineState, TrendMembership
+from classifier.state import TrackedTrend, TrendState
+from models.analysis import ClassifierState, TrackedTrendRow, TrendMembership
 from models.types import utcnow
 
 STATE_NAME = "trend-engine"
 
 
-def fingerprint(trend: Trend) -> tuple:
+def fingerprint(trend: TrackedTrend) -> tuple:
     """Changes whenever the trend does: every change of members moves `size` or the sum of their vectors."""
     ex = trend.ex_posts
     return (trend.size, hash(trend.vec_sum.tobytes()), trend.alive, trend.status, trend.status_since,
@@ -49,7 +49,7 @@ class StoredState:
     lineage: int = 0
     saved_at: datetime | None = None
 
-    def changed(self) -> list[Trend]:
+    def changed(self) -> list[TrackedTrend]:
         """Trends that differ from their stored version (new ones included), by id."""
         return [t for _, t in sorted(self.state.trends.items()) if self.marks.get(t.trend_id) != fingerprint(t)]
 
@@ -73,7 +73,7 @@ def load_state(session: Session) -> StoredState | None:
     if row is None:
         return None
     state, until = decode_stream(row.data)
-    rows = session.execute(select(TrendEngineState.trend_id, TrendEngineState.data).order_by(TrendEngineState.trend_id))
+    rows = session.execute(select(TrackedTrendRow.trend_id, TrackedTrendRow.data).order_by(TrackedTrendRow.trend_id))
     with _collector_paused():
         for trend_id, data in rows:
             state.trends[trend_id] = decode_trend(data, trend_id)
@@ -103,10 +103,10 @@ def save_state(session: Session, stored: StoredState, *, until: datetime | None)
         encoded = [(trend, encode_trend(trend)) for trend in changed]
     for trend, data in encoded:
         if trend.trend_id in stored.marks:
-            session.execute(update(TrendEngineState).where(TrendEngineState.trend_id == trend.trend_id)
+            session.execute(update(TrackedTrendRow).where(TrackedTrendRow.trend_id == trend.trend_id)
                             .values(data=data, updated_at=now))
         else:
-            session.add(TrendEngineState(trend_id=trend.trend_id, data=data, updated_at=now))
+            session.add(TrackedTrendRow(trend_id=trend.trend_id, data=data, updated_at=now))
         stored.marks[trend.trend_id] = fingerprint(trend)
     stored.until, stored.saved_at = until, now
     return len(changed)
@@ -114,7 +114,7 @@ def save_state(session: Session, stored: StoredState, *, until: datetime | None)
 
 def reset_state(session: Session) -> None:
     """Forget the stored state and the memberships built from it, so the next state starts from nothing."""
-    session.execute(delete(TrendEngineState))
+    session.execute(delete(TrackedTrendRow))
     session.execute(delete(ClassifierState).where(ClassifierState.name == STATE_NAME))
     session.execute(delete(TrendMembership))
 

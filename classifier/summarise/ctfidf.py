@@ -19,7 +19,7 @@ def terms(text: str) -> list[str]:
     tags = {t.lower() for t in _HASHTAG.findall(text)}
     words = [w for w in normalise(text) if len(w) >= 2 and w not in STOP_WORDS]
     grams = [("#" + w) if w in tags else w for w in words]
-    grams += [f"{a} {b}" for a, b in zip(words, words[1:]) if a != b]
+    grams += [f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a != b]
     return grams
 
 

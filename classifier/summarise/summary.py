@@ -9,7 +9,7 @@ import numpy as np
 
 from classifier.detect.metrics import timeline
 from classifier.detect.windows import format_time
-from classifier.state import Trend, TrendState
+from classifier.state import TrackedTrend, TrendState
 from classifier.summarise.ctfidf import keywords
 
 
@@ -30,7 +30,7 @@ def label_of(words: list[str], parts: int = 3) -> str:
     return " · ".join(chosen) or "(geen kernwoorden)"
 
 
-def representatives(trend: Trend, n: int, redact: Callable[[str], str]) -> list[dict]:
+def representatives(trend: TrackedTrend, n: int, redact: Callable[[str], str]) -> list[dict]:
     """The `n` exemplar posts closest to the trend's mean, one per near-duplicate group."""
     if trend.ex_vecs is None or not len(trend.ex_vecs):
         return []
@@ -59,7 +59,7 @@ def summarise(state: TrendState, *, redact: Callable[[str], str] = _identity, to
     words = keywords(docs, top=top)
     parents = {ln.child: ln for ln in state.lineage}
     out = []
-    for trend, kw in zip(trends, words):
+    for trend, kw in zip(trends, words, strict=True):
         if only is not None and trend.trend_id not in only:
             continue
         out.append({
@@ -81,10 +81,10 @@ def summarise(state: TrendState, *, redact: Callable[[str], str] = _identity, to
     return out
 
 
-def _distinct_texts(trend: Trend) -> list[str]:
+def _distinct_texts(trend: TrackedTrend) -> list[str]:
     if not trend.alive:
         return []
     seen: dict[str, str] = {}
-    for post, key in zip(trend.ex_posts, trend.ex_keys):
+    for post, key in zip(trend.ex_posts, trend.ex_keys, strict=True):
         seen.setdefault(key, post.text)
     return list(seen.values())

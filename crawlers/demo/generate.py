@@ -11,7 +11,7 @@ import json
 import random
 import sys
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -94,7 +94,7 @@ class Corpus:
         self.ids.add(ident.id)
         self.texts.add(text)
         post = {"id": ident.id, "text": text,
-                "created_at": moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "created_at": moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "platform": platform, "author": author}
         if ident.url:
             post["url"] = ident.url
@@ -148,7 +148,7 @@ def add_trend(corpus: Corpus, plan: Plan) -> tuple[list[str], list[str]]:
     later = list(range(len(days) // 4, len(days)))  # reposts and contact details once the trend is under way
     special = rng.sample(later, tp.COPYPASTA_COUNTS.get(plan.name, 0) + len(tp.CONTACT_POSTS.get(plan.name, ())))
     copy_slots = special[:tp.COPYPASTA_COUNTS.get(plan.name, 0)]
-    contact_slots = dict(zip(special[len(copy_slots):], tp.CONTACT_POSTS.get(plan.name, ())))
+    contact_slots = dict(zip(special[len(copy_slots):], tp.CONTACT_POSTS.get(plan.name, ()), strict=False))
     ids, copy_ids = [], []
     for i, day in enumerate(days):
         platform = pick(rng, plan.platforms)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 import xml.sax
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
@@ -22,7 +22,7 @@ from crawlers.spiders.base import SourceSpider, quote_term
 
 def entry_time(entry: Any) -> datetime | None:
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-    return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc) if parsed else None
+    return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC) if parsed else None
 
 
 def read_feed(response: Response) -> Any:
@@ -79,7 +79,7 @@ class FeedSpider(SourceSpider):
             stamp = when.isoformat() if when else None
             if stamp and previous and stamp <= previous:
                 continue
-            raw = self.raw_post(entry, when or datetime.now(timezone.utc))
+            raw = self.raw_post(entry, when or datetime.now(UTC))
             if raw is None:
                 continue
             raw.language = raw.language or language

@@ -7,7 +7,7 @@ before `</html>` is taken as cut off and refused whole.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from parsel import Selector, SelectorList
@@ -27,7 +27,7 @@ def parse_datetime(value: str | None) -> datetime | None:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def select(node: Selector, selector: str) -> SelectorList:
@@ -46,7 +46,7 @@ class HtmlSpider(SourceSpider):
 
     def __init__(self, *args: Any, now: datetime | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.now = now or datetime.now(timezone.utc)
+        self.now = now or datetime.now(UTC)
 
     async def begin(self) -> Any:
         for start_url in self.source.start_urls:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode, urljoin
 
@@ -26,7 +26,7 @@ def map_link(data: dict[str, Any]) -> RawPost:
     text = "\n".join(part for part in (data.get("title"), data.get("selftext")) if part)
     return RawPost(
         platform="reddit", external_id=data["name"], text=text,
-        created_at=datetime.fromtimestamp(float(data["created_utc"]), tz=timezone.utc),
+        created_at=datetime.fromtimestamp(float(data["created_utc"]), tz=UTC),
         author=data.get("author_fullname") or data.get("author"),
         url=f"https://www.reddit.com{data['permalink']}" if data.get("permalink") else data.get("url"),
         likes=data.get("score"), replies=data.get("num_comments"),

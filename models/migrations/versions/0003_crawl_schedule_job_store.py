@@ -7,11 +7,7 @@ Create Date: 2026-11-23 20:21:08.282457
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
-
-import models.types
-
 
 revision = '0003'
 down_revision = '0002'

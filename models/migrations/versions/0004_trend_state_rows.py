@@ -26,7 +26,6 @@ from alembic import op
 
 import models.types
 
-
 revision = '0004'
 down_revision = '0003'
 branch_labels = None

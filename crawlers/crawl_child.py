@@ -1,4 +1,4 @@
-"""The crawler process: `python -m crawlers.process --run SOURCE=RUN_ID ...` crawls those sources once.
+"""The crawler process: `python -m crawlers.crawl_child --run SOURCE=RUN_ID ...` crawls those sources once.
 
 It runs in its own process because Twisted's reactor cannot be restarted: the scheduler and the command line
 start one process per run. Settings come from the environment (LEEFWERELD_*), as for every other command.
@@ -21,7 +21,7 @@ from models.crawling import load_cursors
 from models.db import make_engine, session_scope
 from monitor_config.settings import Settings, load_settings
 
-log = logging.getLogger("crawlers.process")
+log = logging.getLogger("crawlers.crawl_child")
 REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 
@@ -63,9 +63,9 @@ def crawl(settings: Settings, runs: list[tuple[str, int]], *, watchlist: str | N
 
 
 def main(argv: list[str] | None = None) -> None:
-    from api.logs import configure_logging
+    from models.logs import configure_logging
 
-    parser = argparse.ArgumentParser(prog="python -m crawlers.process")
+    parser = argparse.ArgumentParser(prog="python -m crawlers.crawl_child")
     parser.add_argument("--run", action="append", required=True, help="SOURCE=RUN_ID, repeatable")
     parser.add_argument("--watchlist", help="search only for this watchlist's terms")
     parser.add_argument("--round", help="distributed mode: the round shared by all crawler processes")

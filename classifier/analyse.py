@@ -16,25 +16,23 @@ from sqlalchemy.engine import Engine
 
 from classifier.base import Embedder
 from classifier.categorise import LabelledText, train_category_model
-from classifier.detect.windows import parse_duration, window_index, window_origin, window_start
 from classifier.embed.stored import StoredEmbedder
-from classifier.engine import update_embedded
 from classifier.exceptions import ClassifierError
 from classifier.persist import StoredState, apply_reviews, load_state, mirror_state, reset_state, save_state
-from classifier.state import Post as EnginePost
-from classifier.state import TrendState, new_state
+from classifier.state import StreamPost, TrendState, new_state
+from classifier.track import feed_windows
 from models.analysis import CategoryAssignment
 from models.content import Post
 from models.db import session_scope
 from models.ingest import insert_ignoring_duplicates
+from monitor_config.durations import parse_duration
 from monitor_config.schema import MonitorConfig
 
 log = logging.getLogger(__name__)
-_EPS = timedelta(microseconds=1)
 
 
 @dataclass
-class ProcessReport:
+class AnalysisReport:
     posts: int = 0
     embedded: int = 0
     categorised: int = 0
@@ -46,8 +44,8 @@ class ProcessReport:
         return asdict(self)
 
 
-def _engine_post(post: Post) -> EnginePost:
-    return EnginePost(id=str(post.id), text=post.text, created_at=post.created_at, author=post.author_key,
+def _stream_post(post: Post) -> StreamPost:
+    return StreamPost(id=str(post.id), text=post.text, created_at=post.created_at, author=post.author_key,
                       platform=post.platform, source=post.source_name or post.platform)
 
 
@@ -64,39 +62,15 @@ def _categorise(engine: Engine, embedder: Embedder, config: MonitorConfig, posts
     model = train_category_model(embedder, list(config.categories), verdicts,
                                  target_precision=config.classifier.categories.target_precision)
     rows = [{"post_id": post.id, "category": category, "probability": probability, "model": model.name}
-            for post, assigned in zip(posts, model.assign(vectors)) for category, probability in assigned.items()]
+            for post, assigned in zip(posts, model.assign(vectors), strict=True) for category, probability in assigned.items()]
     with session_scope(engine) as session:
         for i in range(0, len(rows), 500):
             insert_ignoring_duplicates(session, CategoryAssignment, rows[i:i + 500])
     return len(rows)
 
 
-def _feed(state: TrendState, posts: list[EnginePost], vectors: np.ndarray, until: datetime | None, now: datetime,
-          config: MonitorConfig) -> tuple[int, list[int]]:
-    """Feed posts window by window from the last fed window up to `now`; returns windows fed and new emergences."""
-    settings, window = config.classifier.trends, state.window
-    if state.origin is None:
-        state.origin = window_origin(posts[0].created_at, window)
-    first = window_index(until, state.origin, window) if until else 0
-    # A run that ends where a window starts does not feed that window, so two runs split there feed the same
-    # windows as one run over both.
-    last = max(first, window_index(now - _EPS, state.origin, window))
-    index = np.array([window_index(p.created_at, state.origin, window) for p in posts])
-    emerging: list[int] = []
-    fed = 0
-    for w in range(first, last + 1):
-        # Late posts (collected after their window was closed) join the first window fed now.
-        chosen = np.flatnonzero(index <= w) if w == first else np.flatnonzero(index == w)
-        end = min(window_start(w + 1, state.origin, window), now)
-        batch = [posts[i] for i in chosen]
-        changes = update_embedded(state, batch, vectors[chosen], end, settings=settings)
-        emerging += changes.emerging
-        fed += 1
-    return fed, emerging
-
-
-def process_pending(engine: Engine, config: MonitorConfig, embedder: Embedder, *, now: datetime,
-                    verdicts: list[LabelledText] | None = None, rebuild: bool = False) -> ProcessReport:
+def analyse_pending(engine: Engine, config: MonitorConfig, embedder: Embedder, *, now: datetime,
+                    verdicts: list[LabelledText] | None = None, rebuild: bool = False) -> AnalysisReport:
     """Embed, categorise and cluster every post created before `now` that no run has processed yet."""
     cached = StoredEmbedder(embedder, engine)
     window = parse_duration(config.classifier.window)
@@ -113,14 +87,15 @@ def process_pending(engine: Engine, config: MonitorConfig, embedder: Embedder, *
     if kept is not None:
         with session_scope(engine) as session:
             apply_reviews(session, stored.state)
-    report = ProcessReport(posts=len(posts))
+    report = AnalysisReport(posts=len(posts))
     if not posts:
         return report
     vectors = cached.embed([p.text for p in posts])
     report.categorised = _categorise(engine, cached, config, posts, vectors, verdicts or [])
     report.embedded = cached.embedded  # posts and, on the first run, the categories' seed examples
-    report.windows, report.emerging = _feed(stored.state, [_engine_post(p) for p in posts], vectors, stored.until,
-                                            now, config)
+    fed = feed_windows(stored.state, [_stream_post(p) for p in posts], vectors, until=stored.until, now=now,
+                       settings=config.classifier.trends)
+    report.windows, report.emerging = fed.windows, fed.emerging
     with session_scope(engine) as session:
         if kept is None:  # a rebuilt state takes the reviewers' merges once its trends exist again
             apply_reviews(session, stored.state)

@@ -1,4 +1,5 @@
-"""Reviewers' verdicts as training texts for the category classifier (the lead wires them into training)."""
+"""Reviewers' verdicts as training texts for the category classifier: what they confirmed teaches a category, what
+they dismissed teaches what is ordinary."""
 from __future__ import annotations
 
 from sqlmodel import Session, col, select

@@ -25,8 +25,8 @@ from classifier.cluster.dedup import dedup_key
 from classifier.cluster.lineage import merge_close, split_apart, young
 from classifier.cluster.members import absorb, open_trend
 from classifier.detect.windows import window_origin
-from classifier.settings import TrendSettings
-from classifier.state import Buffer, Lineage, Post, TrendState
+from classifier.state import Buffer, Lineage, StreamPost, TrendState
+from monitor_config.trends import TrendSettings
 
 
 @dataclass
@@ -38,7 +38,7 @@ class ClusterChanges:
     thresholds: Thresholds | None = None
 
 
-def cluster_batch(state: TrendState, batch: list[Post], vecs: np.ndarray, now: datetime,
+def cluster_batch(state: TrendState, batch: list[StreamPost], vecs: np.ndarray, now: datetime,
                   settings: TrendSettings) -> ClusterChanges:
     """Place a batch of embedded posts into `state` (in place) and report what changed."""
     if len(batch) != len(vecs):
@@ -63,7 +63,7 @@ def cluster_batch(state: TrendState, batch: list[Post], vecs: np.ndarray, now: d
     return changes
 
 
-def _enqueue(buf: Buffer, posts: list[Post], vecs: np.ndarray, keys: list[str]) -> None:
+def _enqueue(buf: Buffer, posts: list[StreamPost], vecs: np.ndarray, keys: list[str]) -> None:
     buf.posts += posts
     buf.keys += keys
     vecs = vecs.astype(np.float32)

@@ -1,4 +1,4 @@
-"""Settings of the trend engine: the `classifier.trends` block of the YAML configuration.
+"""Settings of the trend tracker: the `classifier.trends` block of the YAML configuration.
 
 No setting is a raw cosine. Similarity thresholds are z-scores on the similarity distribution of the model
 itself, measured on a sample of the stream (see `classifier.cluster.calibrate`); emergence thresholds are
@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from classifier.detect.windows import parse_duration
+from monitor_config.durations import parse_duration
 
 
 class TrendSettings(BaseModel):
@@ -60,7 +60,7 @@ class TrendSettings(BaseModel):
         try:
             parse_duration(value)
         except ValueError:
-            raise ValueError(f"{info.field_name}={value!r} is not a duration; write it like '6h', '1d' or '1w'")
+            raise ValueError(f"{info.field_name}={value!r} is not a duration; write it like '6h', '1d' or '1w'") from None
         return value
 
     @field_validator("calibration_sample", "buffer_max", "exemplars", "recent_sample")

@@ -1,0 +1,128 @@
+"""Exactly one worker runs each scheduled slot of a job: a claimed-job row per job (`models.jobs.JobClaim`).
+
+APScheduler 3.x runs a job in every process that schedules it. So every run first claims its slot, the scheduled
+time it runs for, with one conditional UPDATE that only one worker can win: the slot must be later than the last
+slot claimed, and no other worker may hold a live lease on the job. Every worker computes the same slots (interval
+triggers are anchored at a fixed moment), so two workers started minutes apart still agree. The holder renews its
+lease while the job runs; a worker that dies stops renewing and the next slot can be claimed once the lease has
+run out. The same row records the outcome, for the administrator and for making up a run missed while no worker
+was up.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlmodel import col
+
+from models.db import session_scope
+from models.ingest import insert_ignoring_duplicates
+from models.jobs import JobClaim
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)
+RENEW_EVERY = timedelta(seconds=30)
+NEVER = datetime(2000, 1, 1, tzinfo=UTC)
+# Interval jobs fire at ANCHOR + k * interval in every worker, whenever the worker started.
+ANCHOR = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday, 00:00 UTC
+LOOKBACK = timedelta(days=8)  # covers a weekly cron job
+
+
+def worker_name() -> str:
+    """Who holds a claim: host, process id and a random tag (a restarted process is a new holder)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def latest_slot(trigger: BaseTrigger, now: datetime) -> datetime | None:
+    """The latest time at or before `now` at which `trigger` fires (None when it fired not once in LOOKBACK)."""
+    if isinstance(trigger, IntervalTrigger):
+        start = trigger.start_date
+        if start > now:
+            return None
+        return start + ((now - start) // trigger.interval) * trigger.interval
+    found, moment = None, now - LOOKBACK
+    while True:
+        fire = trigger.get_next_fire_time(found, moment)
+        if fire is None or fire > now:
+            return found
+        found, moment = fire, fire + timedelta(microseconds=1)
+
+
+def last_claimed(engine: Engine, job_id: str) -> JobClaim | None:
+    with session_scope(engine) as session:
+        return session.get(JobClaim, job_id)
+
+
+def claim(engine: Engine, job_id: str, slot: datetime, holder: str, now: datetime, lease: timedelta = LEASE) -> bool:
+    """Take `slot` of `job_id` for `holder`; False when another worker ran (or is running) it already."""
+    with session_scope(engine) as session:
+        insert_ignoring_duplicates(session, JobClaim, [{"job_id": job_id, "slot": NEVER, "holder": "",
+                                                        "status": "idle"}])
+    with session_scope(engine) as session:
+        taken = session.execute(
+            update(JobClaim)
+            .where(col(JobClaim.job_id) == job_id, col(JobClaim.slot) < slot,
+                   (col(JobClaim.status) != "running") | (col(JobClaim.lease_until) < now))
+            .values(slot=slot, holder=holder, status="running", started_at=now, lease_until=now + lease,
+                    finished_at=None))
+        return bool(taken.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def renew(engine: Engine, job_id: str, holder: str, now: datetime, lease: timedelta = LEASE) -> bool:
+    with session_scope(engine) as session:
+        renewed = session.execute(update(JobClaim).where(col(JobClaim.job_id) == job_id, col(JobClaim.holder) == holder,
+                                                         col(JobClaim.status) == "running")
+                                  .values(lease_until=now + lease))
+        return bool(renewed.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def finish(engine: Engine, job_id: str, holder: str, now: datetime, *, ok: bool, result: dict[str, Any]) -> None:
+    values: dict[str, Any] = {"status": "ok" if ok else "failed", "finished_at": now, "lease_until": None,
+                              "result": result}
+    if ok:
+        values["last_ok_at"] = now
+    with session_scope(engine) as session:
+        session.execute(update(JobClaim).where(col(JobClaim.job_id) == job_id, col(JobClaim.holder) == holder)
+                        .values(**values))
+
+
+def release_all(engine: Engine, holder: str, now: datetime) -> int:
+    """A worker that stops gives up the claims it still holds, so no other worker waits out their leases."""
+    with session_scope(engine) as session:
+        released = session.execute(update(JobClaim).where(col(JobClaim.holder) == holder,
+                                                          col(JobClaim.status) == "running")
+                                   .values(status="interrupted", finished_at=now, lease_until=None))
+        return int(released.rowcount)  # type: ignore[attr-defined]
+
+
+@contextmanager
+def renewing(engine: Engine, job_id: str, holder: str, clock: Callable[[], datetime]) -> Iterator[None]:
+    """Renew the lease every RENEW_EVERY in a background thread while the block runs."""
+    done = threading.Event()
+
+    def keep_alive() -> None:
+        while not done.wait(RENEW_EVERY.total_seconds()):
+            try:
+                renew(engine, job_id, holder, clock())
+            except Exception:  # a database hiccup: the next renewal tries again
+                log.warning("could not renew the claim on %s", job_id, exc_info=True)
+
+    thread = threading.Thread(target=keep_alive, name=f"lease:{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
