@@ -7,7 +7,7 @@ that names the account is hashed, before anything is stored.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import html_text
 
@@ -81,8 +81,8 @@ def normalise(raw: RawPost, *, key: bytes, matcher: WatchlistMatcher | None = No
         url=deidentify_url(raw.url),
         text=text,
         language=language,
-        created_at=raw.created_at.astimezone(timezone.utc),
-        collected_at=now or datetime.now(timezone.utc),
+        created_at=raw.created_at.astimezone(UTC),
+        collected_at=now or datetime.now(UTC),
         likes=raw.likes,
         shares=raw.shares,
         replies=raw.replies,
