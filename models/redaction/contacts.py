@@ -40,9 +40,10 @@ _LINK_IN_BIO = (
     r"|linkin\.bio/|hoo\.be/|stan\.store/|snipfeed\.co/|tap\.bio/|komi\.io/|linkr\.bio/|taplink\.cc/"
     r"|direct\.me/|linkbio\.co/|lynk\.id/|carrd\.co/|ko-fi\.com/|patreon\.com/|cash\.app/"
 )
+# Matches start where a link can start (not inside a word or a host name): no quadratic search in long words.
 PROFILE_URL = re.compile(
-    rf"(?:https?://)?(?:www\.|m\.|vm\.|mobile\.)?(?:{_HOSTS}|{_LINK_IN_BIO})[^\s/?#]+[^\s]*"
-    r"|(?:https?://)?[\w-]+\.carrd\.co\b[^\s]*"
+    rf"(?<![\w.-])(?:https?://)?(?:www\.|m\.|vm\.|mobile\.)?(?:{_HOSTS}|{_LINK_IN_BIO})[^\s/?#]+[^\s]*"
+    r"|(?<![\w.-])(?:https?://)?[\w-]+\.carrd\.co\b[^\s]*"
     r"|\bat://did:[a-z0-9]+:[\w.:%-]+[^\s]*|\bdid:(?:plc|web):[\w.:%-]+",
     re.IGNORECASE,
 )

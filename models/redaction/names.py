@@ -43,6 +43,7 @@ NOT_PERSON_HEADS = frozenset(s.casefold() for s in [
     "Stadion", "ArenA", "Arena", "Ziekenhuis", "Kerk", "Moskee", "Straat", "Weg", "Laan", "Centrum", "Zuid",
     "Noord", "Oost", "West", "City", "Plaza", "Mall", "Hallen", "Huis", "Bibliotheek", "Theater", "Zaal",
 ])
+CHUNK = 400  # characters per deduce call
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
 _lock = threading.Lock()
 
@@ -113,15 +114,30 @@ def _next_word(text: str, end: int) -> str:
     return match.group() if match and not text[end:match.start()].strip(" ") else ""
 
 
+def chunks(text: str, size: int = CHUNK) -> Iterator[tuple[int, str]]:
+    """(offset, piece) of at most `size` characters, cut after a sentence end or else at a space."""
+    start = 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = max(window.rfind(". "), window.rfind("! "), window.rfind("? "), window.rfind("\n"))
+        cut = cut + 1 if cut > size // 2 else window.rfind(" ")
+        cut = cut if cut > 0 else size
+        yield start, text[start:start + cut]
+        start += cut
+    yield start, text[start:]
+
+
 def _deduce_names(text: str) -> Iterator[Span]:
-    with _lock:  # a docdeid pipeline is not documented as thread-safe
-        document = _deduce().deidentify(text, enabled=None)
-    for annotation in document.annotations:
-        tag = annotation.tag.casefold()
-        if not any(part in tag for part in NAME_TAGS) or "pseudo" in tag:
-            continue
-        if _is_person(annotation.text, _next_word(text, annotation.end_char)):
-            yield Span(annotation.start_char, annotation.end_char, "name", NAME_MASK)
+    # deduce's context annotators grow faster than linearly on a long run of names: pieces keep it linear
+    for offset, piece in chunks(text):
+        with _lock:  # a docdeid pipeline is not documented as thread-safe
+            document = _deduce().deidentify(piece, enabled=None)
+        for annotation in document.annotations:
+            tag = annotation.tag.casefold()
+            if not any(part in tag for part in NAME_TAGS) or "pseudo" in tag:
+                continue
+            if _is_person(annotation.text, _next_word(piece, annotation.end_char)):
+                yield Span(offset + annotation.start_char, offset + annotation.end_char, "name", NAME_MASK)
 
 
 def _pairs(text: str) -> Iterator[Span]:
