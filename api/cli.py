@@ -334,6 +334,21 @@ def cluster(
 
 
 @app.command()
+def redact(
+    in_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON Lines with {\"id\", \"text\"}.")],
+    out: Annotated[Path, typer.Option("--out", help="JSON Lines with {\"id\", \"text\"}, the text redacted.")],
+) -> None:
+    """Mask contact details and full names in a file of texts, as the product does before it stores a post."""
+    from models.redaction.contract import RedactInputError, redact_file
+
+    try:
+        count = redact_file(in_file, out)
+    except RedactInputError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"{count} texts redacted into {out}", err=True)
+
+
+@app.command()
 def replay(
     ctx: typer.Context,
     in_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False,

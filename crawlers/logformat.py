@@ -7,11 +7,12 @@ from typing import Any
 from scrapy.logformatter import LogFormatter
 
 from crawlers.items import CursorMark, FoundPost
+from models.redaction.urls import deidentify_id
 
 
 def describe(item: Any) -> str:
     if isinstance(item, FoundPost):
-        return f"{item.raw.platform}:{item.raw.external_id}"
+        return f"{item.raw.platform}:{deidentify_id(item.raw.platform, item.raw.external_id)}"
     if isinstance(item, CursorMark):
         return f"cursor for {item.query}"
     return type(item).__name__

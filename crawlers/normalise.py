@@ -1,6 +1,8 @@
 """Turn what a collector or an import found into a storable post; the author is pseudonymised right here.
 
-This is the first moment a post exists inside the product, so the handle never travels further than this.
+This is the first moment a post exists inside the product, so the handle never travels further than this: the
+text is redacted (contact details, handles, full names), the link keeps only the post's own address and an id
+that names the account is hashed, before anything is stored.
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from crawlers.language import detect_language
 from crawlers.matching import WatchlistMatcher
 from models.ingest import PostIn
 from models.privacy import content_hash, pseudonymise
+from models.redaction import redact
+from models.redaction.urls import deidentify_id, deidentify_url
 
 MAX_TEXT_LENGTH = 20_000
 
@@ -65,16 +69,18 @@ def normalise(raw: RawPost, *, key: bytes, matcher: WatchlistMatcher | None = No
     text = html_to_text(raw.text) if raw.is_html else raw.text.strip()
     if not text:
         raise InvalidPost("text is empty; fix: a post needs text to be classified")
-    text = text[:MAX_TEXT_LENGTH]
     author = raw.author if raw.author else f"anonymous:{raw.external_id}"
-    matched = sorted(set(raw.watchlists) | set(matcher.match(text) if matcher else []))
+    matched = sorted(set(raw.watchlists) | set(matcher.match(text[:MAX_TEXT_LENGTH]) if matcher else []))
+    language = raw.language or detect_language(text[:MAX_TEXT_LENGTH])
+    text = redact(text[:2 * MAX_TEXT_LENGTH])[:MAX_TEXT_LENGTH]  # redacted first: a cut must not leave half a number
+    platform = raw.platform.strip().lower()
     return PostIn(
-        platform=raw.platform.strip().lower(),
-        external_id=str(raw.external_id).strip(),
+        platform=platform,
+        external_id=deidentify_id(platform, str(raw.external_id).strip()),
         source_name=raw.source_name,
-        url=raw.url,
+        url=deidentify_url(raw.url),
         text=text,
-        language=raw.language or detect_language(text),
+        language=language,
         created_at=raw.created_at.astimezone(UTC),
         collected_at=now or datetime.now(UTC),
         likes=raw.likes,

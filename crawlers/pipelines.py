@@ -15,6 +15,7 @@ from crawlers.runlog import DROPPED, DUPLICATES, SEEN, STORED, record_error
 from models.crawling import CursorState, advance_cursors
 from models.db import make_engine, session_scope
 from models.ingest import PostIn, store_posts
+from models.redaction.urls import deidentify_id
 from monitor_config.schema import Watchlist
 
 
@@ -90,13 +91,13 @@ class StorePipeline:
         try:
             post = normalise(raw, key=self.key, matcher=self.matcher)
         except InvalidPost as exc:
-            self.drop(f"{raw.platform}:{raw.external_id} is not usable: {exc}")
+            self.drop(f"{raw.platform}:{deidentify_id(raw.platform, raw.external_id)} is not usable: {exc}")
         finally:
             raw.author = None  # the handle goes no further than this
         if item.searched_for and not self.matcher.excludes(item.searched_for, post.text):
             post.watchlists = sorted({*post.watchlists, item.searched_for})
         if not post.watchlists:
-            self.drop(f"{raw.platform}:{raw.external_id} matches no watchlist")
+            self.drop(f"{post.platform}:{post.external_id} matches no watchlist")
         return post
 
     def drop(self, reason: str) -> None:

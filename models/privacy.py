@@ -1,4 +1,4 @@
-"""Privacy at ingest and at display: keyed author pseudonyms, and one redaction for every shown text.
+"""Privacy at ingest and at display: keyed author pseudonyms, and one redaction (models.redaction) for all text.
 
 Many authors are minors. The product keeps no handle, name or profile: an author is an HMAC of the platform
 and the handle under a secret key, so the same author stays recognisable for counting distinct authors while
@@ -8,30 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import unicodedata
 
-import phonenumbers
+from models.redaction import (  # noqa: F401 - the one redaction, re-exported for existing callers
+    EMAIL_MASK,
+    HANDLE,
+    HANDLE_MASK,
+    NAME_MASK,
+    PHONE_MASK,
+    PROFILE_MASK,
+    redact,
+)
 
 PSEUDONYM_LENGTH = 32
-
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE | re.UNICODE)
-PROFILE_URL = re.compile(
-    r"(?:https?://)?(?:www\.|m\.|vm\.)?"
-    r"(?:tiktok\.com/@|instagram\.com/|x\.com/|twitter\.com/|facebook\.com/|fb\.com/|snapchat\.com/add/"
-    r"|t\.me/|youtube\.com/(?:@|c/|channel/|user/)|bsky\.app/profile/|threads\.net/@?|reddit\.com/u(?:ser)?/"
-    r"|[\w-]+(?:\.[\w-]+)+/@)"
-    r"[^\s/?#]+[^\s]*",
-    re.IGNORECASE,
-)
-HANDLE = re.compile(r"(?<![\w@])@[\w.]{2,30}(?:@[\w-]+(?:\.[\w-]+)+)?", re.UNICODE)
-# Dutch-style numbers the library rejects as not assigned (e.g. invented 06-numbers are still numbers).
-PHONE_FALLBACK = re.compile(r"(?<![\w+])(?:(?:\+|00)31[\s-]?|0)(?:\(0\))?\d(?:[\s-]?\d){8}(?![\w-])")
-
-EMAIL_MASK = "[e-mail]"
-PHONE_MASK = "[telefoonnummer]"
-HANDLE_MASK = "@[gebruiker]"
-PROFILE_MASK = "[profiel-link]"
 
 
 def normalise_handle(handle: str) -> str:
@@ -50,18 +39,3 @@ def content_hash(text: str) -> str:
     """Hash of the normalised text: identical texts (whitespace and case aside) share embeddings."""
     normalised = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
     return hashlib.sha256(normalised.encode()).hexdigest()
-
-
-def _mask_phones(text: str) -> str:
-    spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, "NL", leniency=phonenumbers.Leniency.VALID)]
-    for start, end in sorted(spans, reverse=True):
-        text = text[:start] + PHONE_MASK + text[end:]
-    return PHONE_FALLBACK.sub(PHONE_MASK, text)
-
-
-def redact(text: str) -> str:
-    """Mask e-mail addresses, phone numbers, profile URLs and @handles in text shown to anyone."""
-    text = PROFILE_URL.sub(PROFILE_MASK, text)
-    text = HANDLE.sub(HANDLE_MASK, text)  # before e-mail: a fediverse handle @kim@mastodon.nl looks like one
-    text = EMAIL.sub(EMAIL_MASK, text)
-    return _mask_phones(text)

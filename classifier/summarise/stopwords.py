@@ -8,4 +8,8 @@ DUTCH = frozenset(["aan", "aangaande", "aangezien", "achter", "af", "afgelopen",
 
 SOCIAL = frozenset(["rt", "amp", "via", "gt", "lt", "http", "https", "www", "com", "co", "im", "dont", "cant", "ive", "youre", "thats", "ill", "didnt", "doesnt", "isnt", "wont", "u", "ur", "pls", "plz"])
 
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | DUTCH | SOCIAL
+# The words of the redaction's masks ([gebruiker], [telefoonnummer], [naam], [e-mail], [profiel-link]): texts are
+# stored redacted, and a mask says nothing about what a trend is about.
+MASKS = frozenset("gebruiker telefoonnummer naam mail profiel link".split())
+
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | DUTCH | SOCIAL | MASKS
