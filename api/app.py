@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
 from api.auth.login import SESSION_LIFETIME
+from api.auth.throttle import LoginThrottle
 from api.deps import CurrentUser, LoginRequired, SessionDep, SettingsDep
 from api.metrics import install_metrics
 from api.routes import (
@@ -73,6 +74,7 @@ def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
                   openapi_url=None)
     app.state.settings = settings
     app.state.engine = engine
+    app.state.login_throttle = LoginThrottle(engine, settings.session_secret().encode())
     app.add_middleware(SessionMiddleware, secret_key=settings.session_secret(), session_cookie=SESSION_COOKIE,
                        max_age=int(SESSION_LIFETIME.total_seconds()), same_site="lax",
                        https_only=settings.secure_cookies)

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from api.auth import (
     AuthError,
     check_password_strength,
+    check_username,
     create_api_token,
     create_user,
     get_user,
@@ -70,10 +71,15 @@ def add(
                                                  "line of standard input instead of prompting.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Add a user (for example the first admin). Passwords need at least 12 characters."""
+    """Add a user (for example the first admin). User names have 1-64 characters; passwords at least 12, not
+    mostly spaces, not the user name and not a common password."""
+    try:
+        check_username(username)
+    except AuthError as exc:
+        raise _fail(exc) from None
     password = _read_password(password_stdin)
     try:
-        check_password_strength(password)
+        check_password_strength(password, username=username)
         with _session_scope(ctx) as session:
             user = create_user(session, username=username, password=password, role=role, email=email, actor=ACTOR)
             result = {"id": user.id, "username": user.username, "role": user.role}
@@ -98,8 +104,19 @@ def token(
     ctx: typer.Context,
     username: Annotated[str, typer.Argument(help="Whose token.")],
     name: Annotated[str, typer.Option(help="What the token is for, e.g. the program's name.")] = "cli",
+    revoke: Annotated[int | None, typer.Option("--revoke", metavar="ID",
+                                               help="Revoke this token of the user instead (ids: `user tokens`).")] = None,
 ) -> None:
-    """Make an API token and print it once; only its hash is kept. Send it as `Authorization: Bearer <token>`."""
+    """Make an API token and print it once; only its hash is kept. Send it as `Authorization: Bearer <token>`.
+    With `--revoke ID`, revoke one of the user's tokens: programs using it get 401 from then on."""
+    if revoke is not None:
+        try:
+            with _session_scope(ctx) as session:
+                revoke_api_token(session, token_id=revoke, actor=ACTOR, now=utcnow(), owner=get_user(session, username))
+        except AuthError as exc:
+            raise _fail(exc) from None
+        typer.echo(f"token {revoke} of {username} revoked")
+        return
     try:
         with _session_scope(ctx) as session:
             api_token, plain = create_api_token(session, user=get_user(session, username), name=name, actor=ACTOR)

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from api.auth import CSRF_FIELD, CSRF_HEADER, csrf_matches, find_user_by_session, find_user_by_token, role_allows
 from api.auth.security import check_role
+from api.auth.throttle import LoginThrottle, address_of
 from models.db import session_scope
 from models.serving import User
 from models.types import utcnow
@@ -39,7 +40,19 @@ def get_clock() -> Callable[[], datetime]:
     return utcnow
 
 
+def get_login_throttle(request: Request) -> LoginThrottle:
+    return request.app.state.login_throttle  # type: ignore[no-any-return]
+
+
+def get_client_address(request: Request) -> str:
+    """The address the request came from; behind a reverse proxy uvicorn takes it from X-Forwarded-For when the
+    proxy is trusted (`--forwarded-allow-ips` / FORWARDED_ALLOW_IPS; see docs/SERVING.md)."""
+    return address_of(request.client.host if request.client else None)
+
+
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+LoginThrottleDep = Annotated[LoginThrottle, Depends(get_login_throttle)]
+ClientAddress = Annotated[str, Depends(get_client_address)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClockDep = Annotated[Callable[[], datetime], Depends(get_clock)]
 

@@ -34,3 +34,19 @@ class LoginSession(SQLModel, table=True):
     key_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class LoginCounter(SQLModel, table=True):
+    """Failed log-ins in the current window for one key: an address, a user name, or the pair of both.
+
+    The key is a keyed hash (HMAC under the session secret), so the table holds neither addresses nor names.
+    `last_success_at` (pairs only) marks an address a user logged in from: the per-address and per-user limits
+    do not apply there, so nobody can lock a user out of the place they usually log in from."""
+
+    __tablename__ = "login_counter"
+
+    key: str = Field(primary_key=True, max_length=64)
+    window_start: datetime = Field(sa_type=UTCDateTime)
+    failures: int = 0
+    last_success_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime, index=True)

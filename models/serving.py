@@ -33,7 +33,8 @@ class Subscription(SQLModel, table=True):
     filters: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     mode: str = Field(default="immediate", max_length=16)  # immediate | daily
     language: str = Field(default="nl", max_length=2)
-    token: str = Field(max_length=64, unique=True)
+    token: str = Field(max_length=64, unique=True)  # the feed and unsubscribe links' secret
+    signing_secret: str | None = Field(default=None, max_length=64)  # webhooks: the HMAC key, shown once
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

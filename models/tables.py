@@ -1,5 +1,5 @@
 """Every table, imported in one place so the metadata is complete."""
-from models.access import ApiToken, LoginSession
+from models.access import ApiToken, LoginCounter, LoginSession
 from models.analysis import (
     CategoryAssignment,
     ClassifierState,
@@ -25,6 +25,7 @@ __all__ = [
     "DailyCount",
     "Embedding",
     "JobClaim",
+    "LoginCounter",
     "LoginSession",
     "Post",
     "PostWatchlist",

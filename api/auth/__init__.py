@@ -2,6 +2,7 @@
 from api.auth.csrf import CSRF_FIELD, CSRF_HEADER, csrf_matches, csrf_token
 from api.auth.exceptions import (
     AuthError,
+    InvalidUsernameError,
     LoginThrottledError,
     UnknownRoleError,
     UnknownTokenError,
@@ -10,7 +11,8 @@ from api.auth.exceptions import (
     WeakPasswordError,
 )
 from api.auth.login import authenticate, end_login_session, find_user_by_session, start_login_session
-from api.auth.security import check_password_strength, hash_password, role_allows, verify_password
+from api.auth.security import check_password_strength, check_username, hash_password, role_allows, verify_password
+from api.auth.throttle import LoginThrottle, ThrottlePolicy
 from api.auth.users import (
     create_api_token,
     create_user,
@@ -24,8 +26,9 @@ from api.auth.users import (
 )
 
 __all__ = [
-    "CSRF_FIELD", "CSRF_HEADER", "AuthError", "LoginThrottledError", "UnknownRoleError", "UnknownTokenError",
-    "UnknownUserError", "UserExistsError", "WeakPasswordError", "authenticate", "check_password_strength",
+    "CSRF_FIELD", "CSRF_HEADER", "AuthError", "InvalidUsernameError", "LoginThrottle", "LoginThrottledError",
+    "ThrottlePolicy", "UnknownRoleError", "UnknownTokenError", "UnknownUserError", "UserExistsError",
+    "WeakPasswordError", "authenticate", "check_password_strength", "check_username",
     "create_api_token", "create_user", "csrf_matches", "csrf_token", "end_login_session", "ensure_demo_user",
     "find_user_by_session", "find_user_by_token", "get_user", "hash_password", "list_api_tokens", "list_users",
     "record_audit", "revoke_api_token", "role_allows", "start_login_session", "verify_password",

@@ -1,12 +1,13 @@
 """Errors of users and credentials; only the API and the CLI turn them into HTTP errors or exit codes.
 
 AuthError
-  WeakPasswordError   a new password is too short
+  WeakPasswordError   a new password is easy to guess (too short, mostly spaces, the user name, a common one)
+  InvalidUsernameError a new user name is empty, too long or has control characters
   UnknownRoleError    a role name that is not in ROLES
   UserExistsError     the username is taken
   UnknownUserError    no user with that name
   UnknownTokenError   no API token with that id
-  LoginThrottledError too many failed log-ins for a username
+  LoginThrottledError too many failed log-ins for this address and user name, this address, or this user name
 """
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ class AuthError(Exception):
 
 
 class WeakPasswordError(AuthError):
+    pass
+
+
+class InvalidUsernameError(AuthError):
     pass
 
 
@@ -36,8 +41,8 @@ class UnknownTokenError(AuthError):
 
 
 class LoginThrottledError(AuthError):
-    """Too many failed log-ins for one username; `retry_after` is in seconds."""
+    """Too many failed log-ins; `retry_after` is in seconds, `scope` says which limit was reached."""
 
-    def __init__(self, username: str, retry_after: int) -> None:
-        self.retry_after = retry_after
-        super().__init__(f"too many failed log-ins for {username!r}; retry after {retry_after} s")
+    def __init__(self, scope: str, retry_after: int) -> None:
+        self.scope, self.retry_after = scope, retry_after
+        super().__init__(f"too many failed log-ins ({scope}); retry after {retry_after} s")

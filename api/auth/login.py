@@ -3,44 +3,49 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from api.auth.exceptions import LoginThrottledError
+from api.auth.exceptions import InvalidUsernameError
+from api.auth.policy import MAX_PASSWORD_LENGTH, check_username
 from api.auth.security import generate_secret, hash_secret, verify_password
+from api.auth.throttle import LoginThrottle
 from api.auth.users import find_user, record_audit
 from models.access import LoginSession
-from models.serving import AuditLog, User
+from models.serving import User
 
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=12)
+AUDIT_NAME_LENGTH = 100
 
 
-def check_login_throttle(session: Session, *, username: str, now: datetime) -> None:
-    """Refuse a username after MAX_FAILURES failed log-ins within FAILURE_WINDOW (counted in the audit log,
-    so the limit holds across restarts and processes)."""
-    since = now - FAILURE_WINDOW
-    failures = session.exec(
-        select(func.count(), func.min(AuditLog.at)).where(
-            AuditLog.action == "login_failed", AuditLog.target == username, AuditLog.at >= since)
-    ).one()
-    count, oldest = failures
-    if count >= MAX_FAILURES:
-        retry_after = max(1, int((oldest + FAILURE_WINDOW - now).total_seconds()))
-        raise LoginThrottledError(username, retry_after)
+def authenticate(session: Session, *, username: str, password: str, address: str, throttle: LoginThrottle,
+                 now: datetime) -> User | None:
+    """The user when name and password match, else None; both outcomes go to the audit log.
 
-
-def authenticate(session: Session, *, username: str, password: str, now: datetime) -> User | None:
-    """The user when name and password match, else None; both outcomes go to the audit log."""
-    check_login_throttle(session, username=username, now=now)
-    user = find_user(session, username)
-    valid = verify_password(password, user.password_hash if user else None)
+    Raises LoginThrottledError before checking anything when a limit of `throttle` is reached. The throttle's
+    counters are settled before this session writes (on SQLite a second writer would wait for this one)."""
+    attempt = throttle.begin(username=username, address=address, now=now)
+    user = find_user(session, username) if _could_be_a_user(username) and len(password) <= MAX_PASSWORD_LENGTH else None
+    valid = verify_password(password[:MAX_PASSWORD_LENGTH], user.password_hash if user else None)
     if user is None or not valid or not user.active:
-        record_audit(session, actor="anonymous", action="login_failed", target=username[:200], at=now)
+        record_audit(session, actor="anonymous", action="login_failed", target=_printable(username), at=now)
         return None
+    throttle.succeed(attempt, now=now)
     record_audit(session, actor=user.username, action="login", target=user.username, at=now)
     return user
+
+
+def _could_be_a_user(username: str) -> bool:
+    try:
+        check_username(username)
+    except InvalidUsernameError:
+        return False
+    return True
+
+
+def _printable(username: str) -> str:
+    """The name as the audit log keeps it: cut, and without characters PostgreSQL or a terminal would choke on."""
+    return "".join(ch if ch.isprintable() else "?" for ch in username[:AUDIT_NAME_LENGTH])
 
 
 def start_login_session(session: Session, *, user: User, now: datetime) -> str:

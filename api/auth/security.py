@@ -8,10 +8,13 @@ from functools import cache
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
-from api.auth.exceptions import UnknownRoleError, WeakPasswordError
+from api.auth.exceptions import UnknownRoleError
+from api.auth.policy import MIN_PASSWORD_LENGTH, check_password_strength, check_username
 from monitor_config.vocabulary import ROLES
 
-MIN_PASSWORD_LENGTH = 12
+__all__ = ["MIN_PASSWORD_LENGTH", "TOKEN_PREFIX", "check_password_strength", "check_role", "check_username",
+           "generate_secret", "hash_password", "hash_secret", "role_allows", "verify_password"]
+
 TOKEN_PREFIX = "lw_"
 
 _hasher = PasswordHash((Argon2Hasher(),))
@@ -32,15 +35,6 @@ def verify_password(password: str, password_hash: str | None) -> bool:
         _hasher.verify(password, _dummy_hash())
         return False
     return _hasher.verify(password, password_hash)
-
-
-def check_password_strength(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPasswordError(
-            f"Wachtwoord te kort ({len(password)} tekens); kies er minstens {MIN_PASSWORD_LENGTH}, bijvoorbeeld "
-            f"een zin van vier woorden. / Password too short ({len(password)} characters); fix: use at least "
-            f"{MIN_PASSWORD_LENGTH}, for example a sentence of four words."
-        )
 
 
 def check_role(role: str) -> str:

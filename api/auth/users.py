@@ -12,9 +12,11 @@ from api.auth.security import (
     TOKEN_PREFIX,
     check_password_strength,
     check_role,
+    check_username,
     generate_secret,
     hash_password,
     hash_secret,
+    role_allows,
     verify_password,
 )
 from models.access import ApiToken
@@ -54,8 +56,9 @@ def list_users(session: Session) -> list[User]:
 
 def create_user(session: Session, *, username: str, password: str, role: str, email: str | None = None,
                 actor: str) -> User:
+    check_username(username)
     check_role(role)
-    check_password_strength(password)
+    check_password_strength(password, username=username)
     if find_user(session, username) is not None:
         raise UserExistsError(f"Gebruiker {username!r} bestaat al. / User {username!r} already exists; fix: "
                               "choose another name.")
@@ -77,9 +80,11 @@ def create_api_token(session: Session, *, user: User, name: str = "cli", actor: 
     return token, plain
 
 
-def revoke_api_token(session: Session, *, token_id: int, actor: str, now: datetime) -> ApiToken:
+def revoke_api_token(session: Session, *, token_id: int, actor: str, now: datetime,
+                     owner: User | None = None) -> ApiToken:
+    """Revoke a token; with `owner`, only one of that user's tokens (so it reads as unknown to anyone else)."""
     token = session.get(ApiToken, token_id)
-    if token is None:
+    if token is None or (owner is not None and token.user_id != owner.id):
         raise UnknownTokenError(f"Onbekende token {token_id}. / Unknown token {token_id}; fix: see the ids "
                                 "with `leefwereld user tokens USERNAME`.")
     if token.revoked_at is None:
@@ -87,6 +92,10 @@ def revoke_api_token(session: Session, *, token_id: int, actor: str, now: dateti
         session.add(token)
         record_audit(session, actor=actor, action="token_revoked", target=str(token_id))
     return token
+
+
+def may_manage_tokens_of(actor: User, owner: User) -> bool:
+    return actor.id == owner.id or role_allows(actor.role, "admin")
 
 
 def list_api_tokens(session: Session, user: User) -> list[ApiToken]:

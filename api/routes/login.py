@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.auth import authenticate, csrf_token, end_login_session, start_login_session
 from api.auth.exceptions import LoginThrottledError
-from api.deps import ClockDep, CsrfProtected, OptionalUser, SessionDep
+from api.deps import ClientAddress, ClockDep, CsrfProtected, LoginThrottleDep, OptionalUser, SessionDep
 from api.templating import TEMPLATES
 
 router = APIRouter(include_in_schema=False)
@@ -40,17 +40,19 @@ def login_page(request: Request, user: OptionalUser, next: str = "/") -> Any:  #
 
 @router.post("/login", dependencies=[CsrfProtected])
 @router.post("/login/", dependencies=[CsrfProtected])
-def log_in(request: Request, session: SessionDep, clock: ClockDep, username: Annotated[str, Form()],
-           password: Annotated[str, Form()], next: Annotated[str, Form()] = "/") -> Any:  # noqa: A002
+def log_in(request: Request, session: SessionDep, clock: ClockDep, throttle: LoginThrottleDep, address: ClientAddress,
+           username: Annotated[str, Form()], password: Annotated[str, Form()],
+           next: Annotated[str, Form()] = "/") -> Any:  # noqa: A002
     try:
-        user = authenticate(session, username=username, password=password, now=clock())
+        user = authenticate(session, username=username, password=password, address=address, throttle=throttle,
+                            now=clock())
     except LoginThrottledError as exc:
         minutes = -(-exc.retry_after // 60)
-        return render_login(request, next_=next, username=username, status_code=429,
+        return render_login(request, next_=next, username=username[:100], status_code=429,
                             headers={"Retry-After": str(exc.retry_after)},
                             error=f"Te veel mislukte pogingen. Probeer het over {minutes} minuten opnieuw.")
     if user is None:
-        return render_login(request, next_=next, username=username, error=WRONG_LOGIN, status_code=401)
+        return render_login(request, next_=next, username=username[:100], error=WRONG_LOGIN, status_code=401)
     key = start_login_session(session, user=user, now=clock())
     request.session.clear()  # a fresh session and CSRF token after log-in (no session fixation)
     request.session["login"] = key
