@@ -24,6 +24,7 @@ from api.routes import (
     reviews,
     subscription_pages,
     subscriptions,
+    tokens,
     trends,
     users,
     zeeschuimer,
@@ -81,6 +82,7 @@ def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
     app.add_exception_handler(LoginRequired, answer_login_required)
     app.include_router(login.router)
     app.include_router(users.router)
+    app.include_router(tokens.router)
     for router in (trends.router, digests.router, operations.router, pages.router,
                    subscriptions.router, subscription_pages.router, reviews.router, review_pages.router):
         app.include_router(router)

@@ -1,6 +1,7 @@
 """Turn trend rows into what the API answers and the pages show."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session
@@ -40,13 +41,15 @@ def make_trend_public(trend: Trend, growth: float | None, config: MonitorConfig)
     )
 
 
-def make_trend_detail(session: Session, trend: Trend, config: MonitorConfig) -> TrendDetailPublic:
+def make_trend_detail(session: Session, trend: Trend, config: MonitorConfig,
+                      shown: Callable[[Trend], bool] = lambda _trend: True) -> TrendDetailPublic:
+    """The trend with its history; lineage links to trends the reader may not see (`shown`) are left out."""
     base = make_trend_public(trend, latest_growth(session, trend.id or 0), config)
     post_ids = _summary_part(trend, "representative_post_ids", list)[:MAX_REPRESENTATIVE_POSTS]
     lineage = [
         LineageLinkPublic(relation=link.relation, side="child" if link.child_id == trend.id else "parent",
                           other_id=other.id or 0, other_label=other.label or f"Trend {other.id}", at=link.at)
-        for link, other in list_lineage(session, trend.id or 0)
+        for link, other in list_lineage(session, trend.id or 0) if shown(other)
     ]
     timeline = TimelinePublic(**{
         key: [SnapshotPublic.model_validate(s, from_attributes=True)

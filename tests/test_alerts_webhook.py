@@ -65,7 +65,7 @@ def test_signed_webhook_is_retried_after_500_and_sent_once(engine: Engine, small
     with Session(engine) as session:
         sub = create_subscription(session, owner=make_user(session), config=config, actor="test", now=NOW,
                                   request=SubscriptionRequest(name="hook", channel="webhook", target=url))
-        handler.secret = sub.token
+        handler.secret = sub.signing_secret or ""
         make_trend(session, posts=[("mastodon", "gelblaster, app me op 0612345678")])
         enqueue_alerts(session, NOW, config=config)
         session.commit()

@@ -38,7 +38,7 @@ def api(shared_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> tupl
                                  daily=spread(date(2026, 11, 16), [2, 2, 8])),
             "active": make_trend(session, label="Sextortion via Snapchat", category="online-shaming",
                                  first_seen=at(date(2026, 10, 1)), last_seen=at(date(2026, 11, 22)),
-                                 platforms={"snapchat": 4}),
+                                 platforms={"snapchat": 4}, review_status="confirmed"),
             "gone": make_trend(session, label="Afgewezen", first_seen=at(date(2026, 11, 1)),
                                review_status="dismissed"),
         }

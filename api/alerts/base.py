@@ -24,6 +24,7 @@ class Alert:
     sent_at: datetime
     items: list[dict[str, Any]] = field(default_factory=list)
     message: str | None = None  # a pre-rendered e-mail (the weekly digest)
+    signing_secret: str | None = None  # webhooks: the HMAC key (not the token of the feed and unsubscribe links)
 
 
 class Notifier(Protocol):

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from api.alerts.filters import TrendFacts, matches_filters, read_trend_facts
+from api.visibility import awaits_review
 from models.analysis import Trend, TrendSnapshot
 from models.privacy import redact
 from models.serving import AlertDelivery, Subscription
@@ -35,11 +36,6 @@ def status_rank(session: Session, trend: Trend) -> int:
                                                               TrendSnapshot.window != "week")
                           .order_by(col(TrendSnapshot.window_start).desc()).limit(1)).first()
     return 2 if growth is not None and growth > 1.0 else 1
-
-
-def awaits_review(trend: Trend, config: MonitorConfig) -> bool:
-    review = {c.name for c in config.categories if c.review}
-    return trend.category in review and trend.review_status != "confirmed"
 
 
 def build_item(facts: TrendFacts, config: MonitorConfig, level: tuple[int, int], escalated: bool) -> dict[str, Any]:

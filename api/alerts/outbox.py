@@ -59,7 +59,8 @@ def to_alert(row: AlertDelivery, subscription: Subscription, now: datetime) -> A
     return Alert(delivery_id=row.id, subscription_id=subscription.id, subscription_name=subscription.name,  # type: ignore[arg-type]
                  channel=subscription.channel, target=subscription.target, language=subscription.language,
                  token=subscription.token, kind=row.payload.get("kind", "alert"), sent_at=now,
-                 items=list(row.payload.get("items", [])), message=row.payload.get("message"))
+                 items=list(row.payload.get("items", [])), message=row.payload.get("message"),
+                 signing_secret=subscription.signing_secret)
 
 
 def send_one(session: Session, row: AlertDelivery, notifiers: Mapping[str, Notifier], now: datetime) -> None:

@@ -1,4 +1,9 @@
-"""Creating, listing, deleting and unsubscribing subscriptions; every change goes to the audit log."""
+"""Creating, listing, deleting and unsubscribing subscriptions; every change goes to the audit log.
+
+Who may receive what: a youth worker the weekly digest by e-mail (channel `digest`); a safety coordinator and
+every role above also alerts (e-mail, webhook, personal feed). An admin may make a subscription for someone
+else, but only one that person may have; every user sees and deletes their own subscriptions.
+"""
 from __future__ import annotations
 
 import secrets
@@ -14,7 +19,15 @@ from api.alerts.webhook import Resolver, check_webhook_target, resolve_host
 from api.auth import record_audit, role_allows
 from models.serving import Subscription, User
 from monitor_config.schema import MonitorConfig
-from monitor_config.vocabulary import CHANNELS, DELIVERY_MODES, LANGUAGES
+from monitor_config.vocabulary import CHANNELS, DELIVERY_MODES, LANGUAGES, ROLES
+
+DIGEST_ONLY: tuple[str, ...] = ("digest",)
+ALERTS_FROM_ROLE = "safety_coordinator"
+
+
+def channels_for(role: str) -> tuple[str, ...]:
+    """The channels a user of `role` may subscribe to (or be subscribed to by an admin)."""
+    return CHANNELS.codes if role_allows(role, ALERTS_FROM_ROLE) else DIGEST_ONLY
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,11 @@ def check_request(request: SubscriptionRequest, *, owner: User, config: MonitorC
         raise SubscriptionError("Geef het abonnement een naam.")
     if request.channel not in CHANNELS:
         raise SubscriptionError(f"Onbekend kanaal {request.channel!r}; kies uit {', '.join(CHANNELS)}.")
+    allowed = channels_for(owner.role)
+    if request.channel not in allowed:
+        raise SubscriptionError(
+            f"Kanaal {request.channel!r} is er niet voor een {ROLES.label(owner.role)}; kies "
+            f"{' of '.join(allowed)} (het weekoverzicht per e-mail).")
     if request.mode not in DELIVERY_MODES:
         raise SubscriptionError(f"Onbekende modus {request.mode!r}; kies uit {', '.join(DELIVERY_MODES)}.")
     if request.language not in LANGUAGES:
@@ -76,7 +94,8 @@ def create_subscription(session: Session, *, owner: User, request: SubscriptionR
     checked = check_request(request, owner=owner, config=config, resolve=resolve)
     subscription = Subscription(user_id=owner.id, name=checked.name, channel=checked.channel,  # type: ignore[arg-type]
                                 target=checked.target, filters=checked.filters, mode=checked.mode,
-                                language=checked.language, token=secrets.token_urlsafe(32), created_at=now)
+                                language=checked.language, token=secrets.token_urlsafe(32), created_at=now,
+                                signing_secret=secrets.token_urlsafe(32) if checked.channel == "webhook" else None)
     session.add(subscription)
     session.flush()
     record_audit(session, actor=actor, action="subscription_created", target=str(subscription.id), at=now,

@@ -16,7 +16,6 @@ from api.auth.security import (
     generate_secret,
     hash_password,
     hash_secret,
-    role_allows,
     verify_password,
 )
 from models.access import ApiToken
@@ -92,10 +91,6 @@ def revoke_api_token(session: Session, *, token_id: int, actor: str, now: dateti
         session.add(token)
         record_audit(session, actor=actor, action="token_revoked", target=str(token_id))
     return token
-
-
-def may_manage_tokens_of(actor: User, owner: User) -> bool:
-    return actor.id == owner.id or role_allows(actor.role, "admin")
 
 
 def list_api_tokens(session: Session, user: User) -> list[ApiToken]:

@@ -18,6 +18,7 @@ from api.digest.weeks import IsoWeek
 from api.labels import format_day
 from api.public import describe_category
 from api.queries.trends import daily_volumes, find_trends_active_between, find_week_posts, get_posts
+from api.visibility import awaits_review
 from models.analysis import Trend
 from models.privacy import redact
 from monitor_config.schema import MonitorConfig
@@ -42,11 +43,6 @@ def classify_trend(trend: Trend, week: IsoWeek, volume: int, previous: int, zone
     if previous >= MIN_VOLUME and volume <= previous * FADE_RATIO:
         return "fading"
     return None
-
-
-def awaits_review(trend: Trend, config: MonitorConfig) -> bool:
-    """Trends in review categories reach the digest only once a reviewer confirmed them, as alerts do."""
-    return trend.category in {c.name for c in config.categories if c.review} and trend.review_status != "confirmed"
 
 
 def shorten(text: str, limit: int = EXAMPLE_LENGTH) -> str:

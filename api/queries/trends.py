@@ -17,6 +17,7 @@ from models.content import Post
 
 WEEK = "week"  # the classifier's other windows are "day" (the default 1d) or "window" (any other length)
 HIDDEN_REVIEW = "dismissed"  # a reviewer judged it not a risk: out of lists and digests
+CONFIRMED = "confirmed"
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class TrendFilters:
     until: datetime | None = None
     platform: str | None = None
     keyword: str | None = None
+    unconfirmed_hidden_in: Sequence[str] = ()  # categories whose trends count only once confirmed (api.visibility)
 
 
 @dataclass
@@ -53,7 +55,14 @@ def _conditions(filters: TrendFilters) -> list[ColumnElement[bool]]:
         conditions.append(Trend.summary[("platforms", filters.platform.lower())].as_string().is_not(None))  # type: ignore[index]
     if filters.keyword:
         conditions.append(_keyword_matches(filters.keyword))
+    if filters.unconfirmed_hidden_in:
+        conditions.append(_shown_despite_review(filters.unconfirmed_hidden_in))
     return conditions
+
+
+def _shown_despite_review(categories: Sequence[str]) -> ColumnElement[bool]:
+    return or_(Trend.category.is_(None), Trend.category.not_in(categories),  # type: ignore[union-attr]
+               Trend.review_status == CONFIRMED)
 
 
 def _keyword_matches(keyword: str) -> ColumnElement[bool]:
@@ -154,13 +163,16 @@ def count_posts(session: Session) -> int:
     return session.execute(select(func.count()).select_from(Post)).scalar_one()
 
 
-def total_daily_volume(session: Session, start: datetime, end: datetime, zone: ZoneInfo) -> dict[date, int]:
+def total_daily_volume(session: Session, start: datetime, end: datetime, zone: ZoneInfo,
+                       unconfirmed_hidden_in: Sequence[str] = ()) -> dict[date, int]:
     """Posts per local day (in `zone`) over all trends that are not merged away (for the overview's chart)."""
     query = (select(TrendSnapshot.window_start, func.sum(TrendSnapshot.volume))
              .join(Trend, Trend.id == TrendSnapshot.trend_id)
              .where(TrendSnapshot.window != WEEK, TrendSnapshot.window_start >= start,  # type: ignore[arg-type]
                     TrendSnapshot.window_start < end, Trend.merged_into.is_(None))  # type: ignore[union-attr]
              .group_by(TrendSnapshot.window_start))
+    if unconfirmed_hidden_in:
+        query = query.where(_shown_despite_review(unconfirmed_hidden_in))
     totals: dict[date, int] = defaultdict(int)
     for window_start, volume in session.execute(query):
         totals[window_start.astimezone(zone).date()] += int(volume or 0)

@@ -1,7 +1,7 @@
 """What reviewers do with flagged trends in review categories: judge, rename, merge, annotate.
 
 Every action writes an AuditLog row. Verdicts set Trend.review_status (confirmed, dismissed, watch); a trend
-in a review category alerts subscribers only once confirmed (see api.alerts.enqueue.awaits_review).
+in a review category alerts subscribers only once confirmed (see api.visibility.awaits_review).
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from api.auth import record_audit
 from api.review.exceptions import InvalidReviewError, UnknownTrendError
+from api.visibility import review_categories
 from models.analysis import Trend, TrendLineage, TrendMembership
 from models.serving import Review, User
 from monitor_config.schema import MonitorConfig
@@ -21,14 +22,10 @@ OPEN = ("pending", "watch")
 MAX_LABEL = 300
 
 
-def review_categories(config: MonitorConfig) -> list[str]:
-    return [c.name for c in config.categories if c.review]
-
-
 def flag_for_review(session: Session, *, config: MonitorConfig, now: datetime) -> list[Trend]:
     """Put newly flagged trends of review categories in the queue (review_status 'pending')."""
     trends = list(session.exec(select(Trend).where(
-        col(Trend.category).in_(review_categories(config)), col(Trend.emerging_at).is_not(None),
+        col(Trend.category).in_(sorted(review_categories(config))), col(Trend.emerging_at).is_not(None),
         col(Trend.review_status).is_(None), col(Trend.merged_into).is_(None))))
     for trend in trends:
         trend.review_status, trend.updated_at = "pending", now
@@ -40,7 +37,7 @@ def review_queue(session: Session, *, config: MonitorConfig) -> list[Trend]:
     """Open trends to judge: not yet judged first, then those marked 'keep watching'; newest flag first."""
     unjudged = case((col(Trend.review_status) == "watch", 1), else_=0)
     return list(session.exec(select(Trend).where(
-        col(Trend.category).in_(review_categories(config)), col(Trend.emerging_at).is_not(None),
+        col(Trend.category).in_(sorted(review_categories(config))), col(Trend.emerging_at).is_not(None),
         col(Trend.merged_into).is_(None),
         (col(Trend.review_status).is_(None)) | (col(Trend.review_status).in_(OPEN)),
     ).order_by(unjudged, col(Trend.emerging_at).desc(), Trend.id)))

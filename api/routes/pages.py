@@ -16,6 +16,7 @@ from api.params import MAX_ID
 from api.queries.trends import TrendFilters, daily_volumes, get_trend, list_trends, total_daily_volume
 from api.templating import TEMPLATES
 from api.trend_views import make_trend_detail, make_trend_public
+from api.visibility import filters_for, may_see
 from monitor_config.vocabulary import TREND_STATUSES
 
 router = APIRouter(include_in_schema=False)
@@ -37,7 +38,7 @@ def render_not_found(request: Request, message: str) -> Any:
 def trends_page(request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep, user: CurrentUser,
                 category: str = "", status: str = "", platform: str = "", keyword: str = "", page: str = "1") -> Any:
     page_number = max(1, min(int(page) if page.isdigit() else 1, 10_000))  # a mistyped page is the first one
-    filters = read_page_filters(category, status, platform, keyword)
+    filters = filters_for(user, settings.watch, read_page_filters(category, status, platform, keyword))
     rows, total = list_trends(session, filters, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
     zone = settings.watch.zone
     today = clock().astimezone(zone).date()
@@ -46,7 +47,7 @@ def trends_page(request: Request, session: SessionDep, settings: SettingsDep, cl
     volumes = daily_volumes(session, [row.trend.id for row in rows if row.trend.id], start, end, zone)
     trends = [(make_trend_public(row.trend, row.growth, settings.watch),
                [volumes.get(row.trend.id or 0, {}).get(day, 0) for day in days]) for row in rows]
-    totals = total_daily_volume(session, start, end, zone)
+    totals = total_daily_volume(session, start, end, zone, filters.unconfirmed_hidden_in)
     chart = bar_chart_svg([(f"{day:%d-%m}", totals.get(day, 0)) for day in days],
                           label=f"Berichten in trends per dag, laatste {CHART_DAYS} dagen: "
                                 f"{sum(totals.values())} in totaal, hoogste dag {max(totals.values(), default=0)}")
@@ -61,10 +62,10 @@ def trends_page(request: Request, session: SessionDep, settings: SettingsDep, cl
 def trend_page(request: Request, trend_id: int, session: SessionDep, settings: SettingsDep,
                user: CurrentUser) -> Any:
     trend = get_trend(session, trend_id) if 0 < trend_id <= MAX_ID else None
-    if trend is None:
+    if trend is None or not may_see(user, trend, settings.watch):  # awaiting review: as unknown as a wrong id
         return render_not_found(request, f"Trend {trend_id} bestaat niet (meer); misschien is het adres "
                                                  "verkeerd overgenomen.")
-    detail = make_trend_detail(session, trend, settings.watch)
+    detail = make_trend_detail(session, trend, settings.watch, shown=lambda other: may_see(user, other, settings.watch))
     days = detail.timeline.windows[-90:]
     unit = ("dag", "dagen") if all(s.window == "day" for s in days) else ("tijdvak", "tijdvakken")
     chart = bar_chart_svg([(moment_label(s.window_start, settings.watch.zone), s.volume) for s in days],

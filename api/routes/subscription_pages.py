@@ -16,19 +16,22 @@ from api.alerts import (
     render_atom_feed,
     unsubscribe,
 )
-from api.alerts.subscriptions import find_by_token
-from api.deps import ClockDep, CoordinatorUser, CsrfProtected, SessionDep, SettingsDep
+from api.alerts.subscriptions import channels_for, find_by_token
+from api.deps import ClockDep, CsrfProtected, CurrentUser, SessionDep, SettingsDep
 from api.routes.subscriptions import DbId
 from api.templating import TEMPLATES
 from monitor_config.schema import MonitorConfig
-from monitor_config.vocabulary import CHANNELS, PLATFORMS, SEVERITIES
+from monitor_config.vocabulary import PLATFORMS, SEVERITIES
 
 router = APIRouter(include_in_schema=False)
 
 
-def form_context(config: MonitorConfig, values: dict[str, Any]) -> dict[str, Any]:
+SHOWN_ONCE = "shown_once"  # the session key of a new webhook's signing secret, until the list page shows it
+
+
+def form_context(config: MonitorConfig, values: dict[str, Any], role: str) -> dict[str, Any]:
     return {"categories": config.categories, "places": config.places, "platforms": PLATFORMS.codes,
-            "channels": CHANNELS.codes, "severities": SEVERITIES.codes, "values": values}
+            "channels": channels_for(role), "severities": SEVERITIES.codes, "values": values}
 
 
 def read_form_values(form: Any) -> dict[str, Any]:
@@ -43,37 +46,40 @@ def read_form_values(form: Any) -> dict[str, Any]:
 
 
 @router.get("/abonnementen", response_class=HTMLResponse)
-def subscriptions_page(request: Request, session: SessionDep, user: CoordinatorUser, settings: SettingsDep) -> Any:
+def subscriptions_page(request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> Any:
     subscriptions = list_subscriptions(session, user, everyone=request.query_params.get("alle") == "1")
     return TEMPLATES.TemplateResponse(request, "subscriptions.html", {
-        "subscriptions": subscriptions, "user": user,
+        "subscriptions": subscriptions, "user": user, "new_secret": request.session.pop(SHOWN_ONCE, None),
         "is_admin": user.role == "admin"})
 
 
 @router.get("/abonnementen/nieuw", response_class=HTMLResponse)
-def new_subscription_page(request: Request, user: CoordinatorUser, settings: SettingsDep) -> Any:
-    values = {"channel": "email", "mode": "immediate", "language": user.language, "target": user.email or ""}
-    return TEMPLATES.TemplateResponse(request, "subscription_form.html", form_context(settings.watch, values))
+def new_subscription_page(request: Request, user: CurrentUser, settings: SettingsDep) -> Any:
+    values = {"channel": channels_for(user.role)[0], "mode": "immediate", "language": user.language,
+              "target": user.email or ""}
+    return TEMPLATES.TemplateResponse(request, "subscription_form.html", form_context(settings.watch, values, user.role))
 
 
 @router.post("/abonnementen/nieuw", dependencies=[CsrfProtected])
-async def create_subscription_page(request: Request, session: SessionDep, user: CoordinatorUser,
+async def create_subscription_page(request: Request, session: SessionDep, user: CurrentUser,
                                    settings: SettingsDep, clock: ClockDep) -> Any:
     values = read_form_values(await request.form())
     filters = {k: values[k] for k in ("categories", "keywords", "places", "platforms", "min_severity") if values[k]}
     request_ = SubscriptionRequest(name=values["name"], channel=values["channel"], target=values["target"] or None,
                                    filters=filters, mode=values["mode"], language=values["language"])
     try:
-        create_subscription(session, owner=user, request=request_, config=settings.watch, actor=user.username,
-                            now=clock())
+        subscription = create_subscription(session, owner=user, request=request_, config=settings.watch,
+                                           actor=user.username, now=clock())
     except SubscriptionError as exc:
-        context = form_context(settings.watch, values) | {"error": str(exc)}
+        context = form_context(settings.watch, values, user.role) | {"error": str(exc)}
         return TEMPLATES.TemplateResponse(request, "subscription_form.html", context, status_code=422)
+    if subscription.signing_secret:
+        request.session[SHOWN_ONCE] = {"name": subscription.name, "secret": subscription.signing_secret}
     return RedirectResponse("/abonnementen", status_code=303)
 
 
 @router.post("/abonnementen/{subscription_id}/verwijderen", dependencies=[CsrfProtected])
-def delete_subscription_page(subscription_id: DbId, session: SessionDep, user: CoordinatorUser, clock: ClockDep) -> Any:
+def delete_subscription_page(subscription_id: DbId, session: SessionDep, user: CurrentUser, clock: ClockDep) -> Any:
     try:
         delete_subscription(session, subscription_id=subscription_id, user=user, now=clock())
     except UnknownSubscriptionError as exc:

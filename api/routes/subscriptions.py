@@ -1,4 +1,5 @@
-"""Subscriptions API: a safety coordinator manages their own, an admin everyone's; the delivery log per user."""
+"""Subscriptions API: everyone manages their own (a youth worker the weekly digest, a safety coordinator and up
+also alerts), an admin everyone's; the delivery log per user."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,7 +20,7 @@ from api.alerts import (
 )
 from api.auth import get_user, role_allows
 from api.auth.exceptions import UnknownUserError
-from api.deps import ClockDep, CoordinatorUser, CsrfProtected, SessionDep, SettingsDep
+from api.deps import ClockDep, CsrfProtected, CurrentUser, SessionDep, SettingsDep
 from models.serving import AlertDelivery, Subscription, User
 from monitor_config.vocabulary import Channel, DeliveryMode, Language, Severity
 
@@ -63,15 +64,16 @@ class SubscriptionPublic(BaseModel):
     language: str
     created_at: datetime
     feed_url: str | None = Field(None, description="The personal Atom feed (channel feed)")
-    signing_secret: str | None = Field(None, description="HMAC key of X-Leefwereld-Signature (channel webhook)")
+    signing_secret: str | None = Field(None, description="HMAC key of X-Leefwereld-Signature (channel webhook); "
+                                                         "only in the answer that made the subscription")
 
     @classmethod
-    def of(cls, subscription: Subscription) -> SubscriptionPublic:
+    def of(cls, subscription: Subscription, *, new: bool = False) -> SubscriptionPublic:
         public = cls.model_validate(subscription, from_attributes=True)
         if subscription.channel == "feed":
             public.feed_url = f"/feeds/{subscription.token}.atom"
-        if subscription.channel == "webhook":
-            public.signing_secret = subscription.token
+        if subscription.channel == "webhook" and new:
+            public.signing_secret = subscription.signing_secret
         return public
 
 
@@ -99,13 +101,15 @@ def owner_for(session: Session, user: User, username: str | None) -> User:
 
 
 @router.get("/subscriptions", response_model=list[SubscriptionPublic])
-def read_subscriptions(session: SessionDep, user: CoordinatorUser, all: bool = False) -> list[SubscriptionPublic]:  # noqa: A002
+def read_subscriptions(session: SessionDep, user: CurrentUser, all: bool = False) -> list[SubscriptionPublic]:  # noqa: A002
     return [SubscriptionPublic.of(s) for s in list_subscriptions(session, user, everyone=all)]
 
 
 @router.post("/subscriptions", response_model=SubscriptionPublic, status_code=201, dependencies=[CsrfProtected])
 def add_subscription(body: SubscriptionCreate, session: SessionDep, settings: SettingsDep, clock: ClockDep,
-                     user: CoordinatorUser) -> SubscriptionPublic:
+                     user: CurrentUser) -> SubscriptionPublic:
+    """A youth worker subscribes to the weekly digest (channel digest); a safety coordinator and up to alerts too.
+    A webhook's signing secret is in this answer only: keep it at the receiver."""
     owner = owner_for(session, user, body.username)
     request = SubscriptionRequest(name=body.name, channel=body.channel, target=body.target, mode=body.mode,
                                   language=body.language, filters=body.filters.model_dump(exclude_defaults=True))
@@ -114,11 +118,11 @@ def add_subscription(body: SubscriptionCreate, session: SessionDep, settings: Se
                                            actor=user.username, now=clock())
     except SubscriptionError as exc:
         raise HTTPException(422, detail=str(exc)) from None
-    return SubscriptionPublic.of(subscription)
+    return SubscriptionPublic.of(subscription, new=True)
 
 
 @router.get("/subscriptions/{subscription_id}", response_model=SubscriptionPublic)
-def read_subscription(subscription_id: DbId, session: SessionDep, user: CoordinatorUser) -> SubscriptionPublic:
+def read_subscription(subscription_id: DbId, session: SessionDep, user: CurrentUser) -> SubscriptionPublic:
     try:
         return SubscriptionPublic.of(get_subscription(session, subscription_id, user))
     except UnknownSubscriptionError as exc:
@@ -126,7 +130,7 @@ def read_subscription(subscription_id: DbId, session: SessionDep, user: Coordina
 
 
 @router.delete("/subscriptions/{subscription_id}", status_code=204, dependencies=[CsrfProtected])
-def remove_subscription(subscription_id: DbId, session: SessionDep, clock: ClockDep, user: CoordinatorUser) -> Response:
+def remove_subscription(subscription_id: DbId, session: SessionDep, clock: ClockDep, user: CurrentUser) -> Response:
     try:
         delete_subscription(session, subscription_id=subscription_id, user=user, now=clock())
     except UnknownSubscriptionError as exc:
@@ -135,7 +139,7 @@ def remove_subscription(subscription_id: DbId, session: SessionDep, clock: Clock
 
 
 @router.get("/alerts", response_model=list[DeliveryPublic], tags=["alerts"])
-def read_alerts(session: SessionDep, user: CoordinatorUser, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[DeliveryPublic]:
+def read_alerts(session: SessionDep, user: CurrentUser, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[DeliveryPublic]:
     """The latest deliveries of your subscriptions (an admin sees all)."""
     query = select(AlertDelivery).order_by(col(AlertDelivery.id).desc()).limit(limit)
     if not role_allows(user.role, "admin"):
