@@ -72,8 +72,7 @@ class SubscriptionPublic(BaseModel):
         public = cls.model_validate(subscription, from_attributes=True)
         if subscription.channel == "feed":
             public.feed_url = f"/feeds/{subscription.token}.atom"
-        if subscription.channel == "webhook" and new:
-            public.signing_secret = subscription.signing_secret
+        public.signing_secret = subscription.signing_secret if new else None
         return public
 
 
