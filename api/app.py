@@ -15,6 +15,7 @@ from api.auth.login import SESSION_LIFETIME
 from api.auth.throttle import LoginThrottle
 from api.deps import CurrentUser, LoginRequired, SessionDep, SettingsDep
 from api.metrics import install_metrics
+from api.security_headers import SecurityHeadersMiddleware
 from api.routes import (
     digests,
     login,
@@ -87,6 +88,7 @@ def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
                    subscriptions.router, subscription_pages.router, reviews.router, review_pages.router):
         app.include_router(router)
     install_metrics(app, engine)
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost of ours: every answer gets the headers
     app.add_api_route("/openapi.json", openapi_schema, methods=["GET"], include_in_schema=False)
     app.add_api_route("/docs", api_docs, methods=["GET"], include_in_schema=False)
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["health"])

@@ -96,7 +96,8 @@ def main(
         settings = load_settings(**overrides)
     except ValueError as exc:
         raise _fail(str(exc)) from None
-    configure_logging(settings.log_level, ("LEEFWERELD_PSEUDONYM_KEY", "LEEFWERELD_DATABASE_URL"))
+    configure_logging(settings.log_level, ("LEEFWERELD_PSEUDONYM_KEY", "LEEFWERELD_DATABASE_URL",
+                                           "LEEFWERELD_SECRET_KEY", "LEEFWERELD_UPLOAD_TOKEN"))
     ctx.obj = settings
 
 

@@ -9,10 +9,27 @@ import sys
 from models.privacy import HANDLE, HANDLE_MASK
 
 SECRET_PATTERN = re.compile(r"(?i)(password|passwd|token|secret|key|authorization)(\s*[=:]\s*|\"\s*:\s*\")([^\s\",&]+)")
+# Secrets that travel in a path or a header value rather than after a name: the feed and unsubscribe links'
+# token (/feeds/<token>.atom, /afmelden/<token>), bearer credentials and API tokens (lw_...).
+SECRET_IN_TEXT = (
+    (re.compile(r"(/feeds/|/afmelden/)[^/\s\"'?#.]+"), r"\1***"),
+    (re.compile(r"(?i)\b(bearer\s+)[^\s\",]+"), r"\1***"),
+    (re.compile(r"\blw_[A-Za-z0-9_-]{8,}"), "lw_***"),
+)
+
+
+def mask_secrets(message: str) -> str:
+    """The message with `password=...`-style values, token paths, bearer credentials and API tokens masked."""
+    message = SECRET_PATTERN.sub(lambda m: f"{m.group(1)}{m.group(2)}***", message)
+    for pattern, replacement in SECRET_IN_TEXT:
+        message = pattern.sub(replacement, message)
+    return message
 
 
 class RedactingFilter(logging.Filter):
-    """Masks @handles, `password=...`-style secrets and the values of known secret environment variables."""
+    """Masks @handles, secrets (`password=...`, token paths, bearer credentials; see `mask_secrets`) and the
+    values of known secret environment variables. On the root handler, so uvicorn's access log (which
+    propagates there, `leefwereld serve` leaves logging to the product) goes through it too."""
 
     def __init__(self, secret_env_names: tuple[str, ...] = ()) -> None:
         super().__init__()
@@ -20,7 +37,7 @@ class RedactingFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        message = SECRET_PATTERN.sub(lambda m: f"{m.group(1)}{m.group(2)}***", message)
+        message = mask_secrets(message)
         message = HANDLE.sub(HANDLE_MASK, message)
         for name in self.secret_env_names:
             value = os.environ.get(name)

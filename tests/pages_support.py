@@ -28,8 +28,8 @@ class Site:
     worker_token: str
 
 
-def make_site(engine: Engine, home: Path) -> Site:
-    settings = Settings(home=home, secret_key="s" * 40, cookie_secure=False, config=CONFIG)  # type: ignore[arg-type]
+def make_site(engine: Engine, home: Path, config: Path = CONFIG) -> Site:
+    settings = Settings(home=home, secret_key="s" * 40, cookie_secure=False, config=config)  # type: ignore[arg-type]
     app = create_app(settings, engine=engine)
     app.dependency_overrides[get_clock] = lambda: (lambda: NOW)
     with Session(engine) as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel
@@ -46,7 +46,7 @@ def read_digest_weeks(clock: ClockDep, settings: SettingsDep, _user: CurrentUser
             responses={200: {"content": {"text/markdown": {"schema": {"type": "string"}},
                                          "text/html": {"schema": {"type": "string"}}}}})
 def read_digest(
-    request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep, _user: CurrentUser,
+    session: SessionDep, settings: SettingsDep, clock: ClockDep, _user: CurrentUser,
     iso_week: Annotated[str, Path(description="ISO week, e.g. 2026-W47 (weeks in the configured time zone)",
                                    pattern=r"^[0-9]{4}-?[Ww][0-9]{1,2}$")],
     fmt: Annotated[Literal["json", "md", "html"], Query(alias="format")] = "json",
@@ -54,7 +54,7 @@ def read_digest(
 ) -> Any:
     """New, emerging, growing and fading trends of the week, per category, with example posts (redacted)."""
     digest = build_digest(session, week=read_week(iso_week), config=settings.watch, lang=lang, now=clock())
-    base_url = str(request.base_url)
+    base_url = str(settings.watch.alerts.public_url)  # never the request's Host header
     if fmt == "md":
         return PlainTextResponse(render_digest_markdown(digest, base_url=base_url), media_type="text/markdown")
     if fmt == "html":

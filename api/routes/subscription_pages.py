@@ -112,4 +112,4 @@ def atom_feed(token: str, session: SessionDep, settings: SettingsDep, clock: Clo
         raise HTTPException(404, detail="Onbekende feed.")
     body = render_atom_feed(session, subscription, public_url=str(settings.watch.alerts.public_url), now=clock())
     return Response(body, media_type="application/atom+xml; charset=utf-8",
-                    headers={"Cache-Control": "private, max-age=300", "X-Robots-Tag": "noindex"})
+                    headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})

@@ -75,7 +75,9 @@ Limiter = Annotated[UploadLimiter, Depends(get_limiter)]
 
 
 def _status_url(request: Request, key: str) -> str:
-    return str(request.url_for("check_query")) + f"?key={key}"
+    """Absolute, from `alerts.public_url` (never the request's Host header)."""
+    base = str(request.app.state.settings.watch.alerts.public_url).rstrip("/")
+    return f"{base}{request.app.url_path_for('check_query')}?key={key}"
 
 
 @router.post("/import-dataset/")
