@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
+from api.cli_privacy import privacy_app
 from api.cli_users import user_app
 from monitor_config import ConfigError, load_config
 from monitor_config.exceptions import SettingsError
@@ -29,6 +30,7 @@ app = typer.Typer(help="Monitor Online Leefwereld: early signals of online trend
 config_app = typer.Typer(help="Check the YAML watch configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 app.add_typer(user_app, name="user")
+app.add_typer(privacy_app, name="privacy")
 err = Console(stderr=True)
 log = logging.getLogger("leefwereld")
 
