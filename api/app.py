@@ -15,7 +15,6 @@ from api.auth.login import SESSION_LIFETIME
 from api.auth.throttle import LoginThrottle
 from api.deps import CurrentUser, LoginRequired, SessionDep, SettingsDep
 from api.metrics import install_metrics
-from api.security_headers import SecurityHeadersMiddleware
 from api.routes import (
     digests,
     login,
@@ -30,6 +29,7 @@ from api.routes import (
     users,
     zeeschuimer,
 )
+from api.security_headers import SecurityHeadersMiddleware
 from api.templating import TEMPLATES
 from models.content import Post
 from monitor_config.settings import Settings

@@ -104,8 +104,8 @@ def token(
     ctx: typer.Context,
     username: Annotated[str, typer.Argument(help="Whose token.")],
     name: Annotated[str, typer.Option(help="What the token is for, e.g. the program's name.")] = "cli",
-    revoke: Annotated[int | None, typer.Option("--revoke", metavar="ID",
-                                               help="Revoke this token of the user instead (ids: `user tokens`).")] = None,
+    revoke: Annotated[int | None, typer.Option(
+        "--revoke", metavar="ID", help="Revoke this token of the user instead (ids: `user tokens`).")] = None,
 ) -> None:
     """Make an API token and print it once; only its hash is kept. Send it as `Authorization: Bearer <token>`.
     With `--revoke ID`, revoke one of the user's tokens: programs using it get 401 from then on."""

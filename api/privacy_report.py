@@ -161,6 +161,7 @@ def register_entry(config: MonitorConfig, deployment: Deployment) -> dict[str, s
     categories = _sentence_list([f"{c.title} ({SEVERITIES.label(c.severity)})" for c in config.categories])
     roles = _sentence_list([ROLES.label(r) for r in ROLES])
     youth_channels = _sentence_list(list(channels_for("youth_worker")))
+    embedder = config.classifier.embedder
     entry = {
         "naam": "Online trends onder jongeren signaleren",
         "organisatie": config.organisation,
@@ -220,7 +221,7 @@ def register_entry(config: MonitorConfig, deployment: Deployment) -> dict[str, s
         "technische_werking": (
             f"Verzamelen: zoeklijsten met trefwoorden per bron ({len(config.watchlists)} zoeklijsten, "
             f"{len([s for s in config.sources if s.enabled])} bronnen). Verwerken: elk bericht wordt omgezet in "
-            f"een getallenreeks met het taalmodel {config.classifier.embedder.model or config.classifier.embedder.kind} "
+            f"een getallenreeks met het taalmodel {embedder.model or embedder.kind} "
             f"en ingedeeld in een risicocategorie door vergelijking met voorbeeldzinnen per categorie "
             f"(drempel gekozen op een precisie van {config.classifier.categories.target_precision:.0%}). "
             f"Berichten die op elkaar lijken worden per tijdvak van {config.classifier.window} samengevoegd tot "

@@ -17,6 +17,7 @@ from api.auth import get_user
 from crawlers.uploads import UPLOAD_SOURCE
 from models.content import CrawlRun
 from models.logs import configure_logging
+from monitor_config import MonitorConfig
 from tests.live_server import serve
 from tests.pages_support import CONFIG, NOW, bearer, make_site
 
@@ -88,7 +89,7 @@ def product_logging() -> Iterator[None]:
     root.handlers[:], root.level = handlers, level
 
 
-def test_tokens_in_paths_and_headers_never_reach_the_log(site: tuple, engine: Engine, small_config,  # type: ignore[no-untyped-def]
+def test_tokens_in_paths_and_headers_never_reach_the_log(site: tuple, engine: Engine, small_config: MonitorConfig,
                                                            product_logging: None,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     client, tokens = site
@@ -102,7 +103,8 @@ def test_tokens_in_paths_and_headers_never_reach_the_log(site: tuple, engine: En
         assert httpx.get(f"{base}/feeds/{token}.atom").status_code == 200
         assert httpx.get(f"{base}/afmelden/{token}").status_code == 200
         assert httpx.get(f"{base}/feeds/{token}").status_code == 404
-        assert httpx.get(f"{base}/api/v1/users/me?token={tokens['jan']}", headers=bearer(tokens["jan"])).status_code == 200
+        me = httpx.get(f"{base}/api/v1/users/me?token={tokens['jan']}", headers=bearer(tokens["jan"]))
+        assert me.status_code == 200
     logging.getLogger("leefwereld.test").warning("Authorization: Bearer %s, feed /feeds/%s.atom", tokens["ada"], token)
     logged = capsys.readouterr().err
     assert '"GET /feeds/***.atom HTTP/1.1" 200' in logged and '"GET /afmelden/*** HTTP/1.1" 200' in logged, logged

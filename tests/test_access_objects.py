@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -34,7 +35,7 @@ def site(engine: Engine, tmp_path: Path) -> tuple[TestClient, dict[str, str], di
             user = create_user(session, username=name, password=PASSWORD, role=role, actor="test",
                                email=f"{name}@school.example.nl")
             tokens[name] = create_api_token(session, user=user, actor="test")[1]
-        common = {"first_seen": at(date(2026, 11, 16)), "last_seen": at(date(2026, 11, 21)),
+        common: dict[str, Any] = {"first_seen": at(date(2026, 11, 16)), "last_seen": at(date(2026, 11, 21)),
                   "emerging_at": at(date(2026, 11, 18)), "daily": spread(date(2026, 11, 16), [1, 3, 9])}
         pending = make_trend(session, label="Expose-pagina Noord", category="online-shaming", status="emerging",
                              review_status="pending", posts=[EXAMPLE], **common)
@@ -88,12 +89,14 @@ def test_tokens_are_listed_made_and_revoked_by_their_owner_only(site: tuple) -> 
     assert refused.status_code == 403 and "Een token maakt geen nieuwe tokens" in refused.json()["detail"]
     browser = TestClient(client.app, follow_redirects=False)
     csrf = csrf_of(browser.get("/login/").text)
-    assert browser.post("/login/", data={"username": "jan", "password": PASSWORD, "csrf_token": csrf}).status_code == 303
+    form = {"username": "jan", "password": PASSWORD, "csrf_token": csrf}
+    assert browser.post("/login/", data=form).status_code == 303
     csrf = csrf_of(browser.get("/").text)
     made = browser.post("/api/v1/tokens", json={"name": "script"}, headers={"X-CSRF-Token": csrf})
     assert made.status_code == 201
     new = made.json()
-    assert new["token"].startswith(new["prefix"]) and client.get("/api/v1/users/me", headers=bearer(new["token"])).status_code == 200
+    assert new["token"].startswith(new["prefix"])
+    assert client.get("/api/v1/users/me", headers=bearer(new["token"])).status_code == 200
     assert client.delete(f"/api/v1/tokens/{new['id']}", headers=bearer(tokens["cora"])).status_code == 404
     assert client.get("/api/v1/users/me", headers=bearer(new["token"])).status_code == 200
     assert client.delete(f"/api/v1/tokens/{new['id']}", headers=bearer(tokens["jan"])).status_code == 204

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -101,7 +102,7 @@ def callers(shared_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> 
 
 def call(client: TestClient, method: str, path: str, values: dict[str, str]) -> int:
     url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
-    body = {"json": {}} if method in ("POST", "PUT", "PATCH") and path.startswith("/api/v1/") else {}
+    body: dict[str, Any] = {"json": {}} if method in ("POST", "PUT", "PATCH") and path.startswith("/api/v1/") else {}
     return client.request(method, url, **body).status_code
 
 

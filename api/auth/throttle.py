@@ -93,7 +93,7 @@ class LoginThrottle:
                             .where(col(LoginCounter.key).in_((pair, by_address, by_user)),
                                    col(LoginCounter.window_start) <= now - policy.window)
                             .values(failures=0, window_start=now, updated_at=now))
-            last_success = session.execute(select(LoginCounter.last_success_at)
+            last_success = session.execute(select(col(LoginCounter.last_success_at))
                                            .where(col(LoginCounter.key) == pair)).scalar_one_or_none()
             known = last_success is not None and last_success > now - policy.known_for
             limits = {pair: ("address and user name", policy.per_pair)}
@@ -104,7 +104,7 @@ class LoginThrottle:
                                         .where(col(LoginCounter.key) == key, col(LoginCounter.failures) < limit)
                                         .values(failures=LoginCounter.failures + 1, updated_at=now))
                 if taken.rowcount != 1:  # type: ignore[attr-defined]
-                    start = session.execute(select(LoginCounter.window_start)
+                    start = session.execute(select(col(LoginCounter.window_start))
                                             .where(col(LoginCounter.key) == key)).scalar_one()
                     raise LoginThrottledError(scope, max(1, int((start + policy.window - now).total_seconds())))
         return Attempt(pair=pair, reserved=tuple(limits))

@@ -57,7 +57,8 @@ def subscriptions_page(request: Request, session: SessionDep, user: CurrentUser,
 def new_subscription_page(request: Request, user: CurrentUser, settings: SettingsDep) -> Any:
     values = {"channel": channels_for(user.role)[0], "mode": "immediate", "language": user.language,
               "target": user.email or ""}
-    return TEMPLATES.TemplateResponse(request, "subscription_form.html", form_context(settings.watch, values, user.role))
+    return TEMPLATES.TemplateResponse(request, "subscription_form.html",
+                                      form_context(settings.watch, values, user.role))
 
 
 @router.post("/abonnementen/nieuw", dependencies=[CsrfProtected])

@@ -138,7 +138,8 @@ def remove_subscription(subscription_id: DbId, session: SessionDep, clock: Clock
 
 
 @router.get("/alerts", response_model=list[DeliveryPublic], tags=["alerts"])
-def read_alerts(session: SessionDep, user: CurrentUser, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[DeliveryPublic]:
+def read_alerts(session: SessionDep, user: CurrentUser,
+                limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[DeliveryPublic]:
     """The latest deliveries of your subscriptions (an admin sees all)."""
     query = select(AlertDelivery).order_by(col(AlertDelivery.id).desc()).limit(limit)
     if not role_allows(user.role, "admin"):
