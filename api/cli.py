@@ -82,7 +82,9 @@ def _key(settings: Settings) -> bytes:
 @app.callback()
 def main(
     ctx: typer.Context,
-    config: Annotated[Path | None, typer.Option("--config", "-c", help="Watch configuration (YAML); default: LEEFWERELD_CONFIG or the shipped default.")] = None,
+    config: Annotated[Path | None, typer.Option(
+        "--config", "-c",
+        help="Watch configuration (YAML); default: LEEFWERELD_CONFIG or the shipped default.")] = None,
     demo: Annotated[bool | None, typer.Option("--demo/--no-demo", help="Demo mode (local key, demo log-in).")] = None,
 ) -> None:
     from models.logs import configure_logging
@@ -135,7 +137,8 @@ def init(ctx: typer.Context, as_json: JsonOption = False) -> None:
     engine = _engine(settings)
     with session_scope(engine) as session:
         counts = sync_configuration(session, watch)
-    result = {"database": engine.url.render_as_string(hide_password=True), "revision": current_revision(engine), **counts}
+    result = {"database": engine.url.render_as_string(hide_password=True), "revision": current_revision(engine),
+              **counts}
     _emit(result, as_json, f"database ready at revision {result['revision']}: "
                            f"{counts['sources']} sources, {counts['watchlists']} watchlists")
 
@@ -144,7 +147,8 @@ def init(ctx: typer.Context, as_json: JsonOption = False) -> None:
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="The file to import.")],
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="jsonl, csv or 4cat; default: from the file name.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f",
+                                            help="jsonl, csv or 4cat; default: from the file name.")] = None,
     platform: Annotated[str, typer.Option(help="Platform for 4CAT rows that do not name one.")] = "4cat",
     as_json: JsonOption = False,
 ) -> None:
@@ -221,7 +225,8 @@ def demo(
     report = import_file(DEMO_CORPUS, engine=engine, key=key, fmt="jsonl", matcher=WatchlistMatcher(watch.watchlists))
     with session_scope(engine) as session:
         username, password = ensure_demo_user(session, settings.home)
-    result = {**report.as_dict(), "login": {"username": username, "password_file": str(settings.home / DEMO_LOGIN_FILE)}}
+    login = {"username": username, "password_file": str(settings.home / DEMO_LOGIN_FILE)}
+    result = {**report.as_dict(), "login": login}
     text = (f"demo corpus (synthetic): {report.stored} new posts, {report.duplicates} already present\n"
             f"log in as '{username}' with password '{password}' (kept in {settings.home / DEMO_LOGIN_FILE})")
     if run_process:
@@ -352,7 +357,8 @@ def redact(
 def replay(
     ctx: typer.Context,
     in_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
-                                            help="JSON Lines with {\"id\", \"text\", \"created_at\"[, \"platform\", \"author\"]}.")],
+                                            help="JSON Lines with {\"id\", \"text\", \"created_at\"[, "
+                                                 "\"platform\", \"author\"]}.")],
     out: Annotated[Path, typer.Option("--out", help="TRENDS.json: every trend with its posts.")],
     window: Annotated[str, typer.Option("--window", help="Window length such as 1h, 6h, 1d.")] = "1d",
     embedder: EmbedderOption = None,
@@ -373,7 +379,8 @@ def replay(
 @app.command()
 def trends(
     ctx: typer.Context,
-    status: Annotated[list[str] | None, typer.Option(help="new, emerging, active, fading or dormant; repeatable.")] = None,
+    status: Annotated[list[str] | None, typer.Option(
+        help="new, emerging, active, fading or dormant; repeatable.")] = None,
     category: Annotated[list[str] | None, typer.Option(help="Category name; repeatable.")] = None,
     keyword: Annotated[str | None, typer.Option(help="Part of the label, a keyword or a hashtag.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="How many to list.")] = 50,

@@ -62,7 +62,8 @@ def _categorise(engine: Engine, embedder: Embedder, config: MonitorConfig, posts
     model = train_category_model(embedder, list(config.categories), verdicts,
                                  target_precision=config.classifier.categories.target_precision)
     rows = [{"post_id": post.id, "category": category, "probability": probability, "model": model.name}
-            for post, assigned in zip(posts, model.assign(vectors), strict=True) for category, probability in assigned.items()]
+            for post, assigned in zip(posts, model.assign(vectors), strict=True)
+            for category, probability in assigned.items()]
     with session_scope(engine) as session:
         for i in range(0, len(rows), 500):
             insert_ignoring_duplicates(session, CategoryAssignment, rows[i:i + 500])

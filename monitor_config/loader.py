@@ -58,7 +58,8 @@ def _parse(text: str, path: Path) -> _Located:
             [ConfigProblem(line, "(yaml)", f"not valid YAML: {exc.problem}", "check indentation and quoting")],
         ) from None
     if node is None:
-        raise ConfigError(path, [ConfigProblem(1, "(file)", "the file is empty", "start from the shipped default.yaml")])
+        raise ConfigError(path, [ConfigProblem(1, "(file)", "the file is empty",
+                                               "start from the shipped default.yaml")])
     lines: dict[Loc, int] = {}
     try:
         value = _to_python(node, (), lines)
@@ -161,7 +162,8 @@ def _check_references(config: MonitorConfig, located: _Located) -> list[ConfigPr
         seen: dict[str, int] = {}
         for i, item in enumerate(getattr(config, section)):
             if item.name in seen:
-                add((section, i, "name"), f"name {item.name!r} is used twice in {section} (also item {seen[item.name]})",
+                add((section, i, "name"),
+                    f"name {item.name!r} is used twice in {section} (also item {seen[item.name]})",
                     "give each entry its own name")
             seen[item.name] = i
     categories = [c.name for c in config.categories]

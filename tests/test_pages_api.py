@@ -18,7 +18,8 @@ PHONE = "0612345678"
 
 
 @pytest.fixture(scope="module")
-def api(shared_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, dict[str, str], dict[str, int]]:
+def api(shared_engine: Engine,
+        tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, dict[str, str], dict[str, int]]:
     engine = shared_engine
     site = make_site(engine, tmp_path_factory.mktemp("home"))
     with Session(engine) as session:

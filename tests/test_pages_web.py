@@ -64,8 +64,10 @@ def test_overview_lists_trends_with_labelled_charts_and_escaped_labels(browser) 
     page = client.get("/trends")
     assert page.status_code == 200 and 'lang="nl"' in page.text
     assert f'<a class="trend-link" href="/trends/{trend_id}">Gelblaster &lt;b&gt;metro&lt;/b&gt;</a>' in page.text
-    assert '<svg class="bars" role="img" aria-label="Berichten in trends per dag, laatste 30 dagen: 46 in totaal' in page.text
-    assert '<svg class="sparkline" role="img" aria-label="Berichten per dag, laatste 30 dagen: 46 in totaal' in page.text
+    assert ('<svg class="bars" role="img" aria-label="Berichten in trends per dag, laatste 30 dagen: 46 in totaal'
+            in page.text)
+    assert ('<svg class="sparkline" role="img" aria-label="Berichten per dag, laatste 30 dagen: 46 in totaal'
+            in page.text)
     assert '<label for="f-category">Categorie</label>' in page.text and "Opkomend" in page.text
     assert 'aria-current="page">Trends</a>' in page.text
     assert "Geen trends gevonden met deze filters" in client.get("/trends?status=dormant").text

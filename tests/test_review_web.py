@@ -63,7 +63,8 @@ def test_reviews_api_queue_verdict_rename_and_merge(parts: tuple, engine: Engine
     with Session(engine) as session:
         assert session.get(Trend, second).merged_into == first  # type: ignore[union-attr]
         assert [x.relation for x in session.exec(select(TrendLineage).order_by(TrendLineage.id))] == ["rename", "merge"]
-        actions = [a.action for a in session.exec(select(AuditLog).where(AuditLog.actor == "rita").order_by(AuditLog.id))]
+        rows = session.exec(select(AuditLog).where(AuditLog.actor == "rita").order_by(AuditLog.id))
+        actions = [a.action for a in rows]
     assert actions == ["trend_renamed", "review_confirm", "trend_merged"]
 
 

@@ -77,7 +77,8 @@ def enqueue_alerts(session: Session, now: datetime, *, config: MonitorConfig) ->
         Subscription.active == True, col(Subscription.channel).in_(ALERT_CHANNELS))))  # noqa: E712
     if not subscriptions:
         return []
-    trends = list(session.exec(select(Trend).where(col(Trend.status).in_(FLAGGED_STATUSES), col(Trend.emerging_at).is_not(None),
+    trends = list(session.exec(select(Trend).where(col(Trend.status).in_(FLAGGED_STATUSES),
+                                                   col(Trend.emerging_at).is_not(None),
                                                    col(Trend.merged_into).is_(None)).order_by(Trend.id)))
     trends = [t for t in trends if not awaits_review(t, config)]
     alerted = alerted_levels(session, [t.id for t in trends if t.id is not None])
@@ -93,7 +94,8 @@ def enqueue_alerts(session: Session, now: datetime, *, config: MonitorConfig) ->
                 continue
             row = add_delivery(session, subscription=subscription, trend_id=trend.id,
                                dedupe_key=f"trend:{trend.id}:s{level[0]}:v{level[1]}", now=now,
-                               payload={"kind": "alert", "items": [build_item(facts, config, level, before is not None)]})
+                               payload={"kind": "alert",
+                                        "items": [build_item(facts, config, level, before is not None)]})
             if row is not None:
                 added.append(row)
     return added

@@ -33,10 +33,13 @@ Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=1000)]
 class SubscriptionFilters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    categories: list[Text] = Field(default_factory=list, max_length=50, description="Category names from the configuration")
-    keywords: list[Text] = Field(default_factory=list, max_length=50, description="Words or phrases in the trend's posts")
+    categories: list[Text] = Field(default_factory=list, max_length=50,
+                                   description="Category names from the configuration")
+    keywords: list[Text] = Field(default_factory=list, max_length=50,
+                                 description="Words or phrases in the trend's posts")
     min_severity: Severity | None = None
-    places: list[Text] = Field(default_factory=list, max_length=200, description="Place names from the configuration (aliases match too)")
+    places: list[Text] = Field(default_factory=list, max_length=200,
+                               description="Place names from the configuration (aliases match too)")
     platforms: list[Text] = Field(default_factory=list, max_length=50)
 
 
@@ -135,7 +138,8 @@ def remove_subscription(subscription_id: DbId, session: SessionDep, clock: Clock
 
 
 @router.get("/alerts", response_model=list[DeliveryPublic], tags=["alerts"])
-def read_alerts(session: SessionDep, user: CoordinatorUser, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[DeliveryPublic]:
+def read_alerts(session: SessionDep, user: CoordinatorUser,
+                limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[DeliveryPublic]:
     """The latest deliveries of your subscriptions (an admin sees all)."""
     query = select(AlertDelivery).order_by(col(AlertDelivery.id).desc()).limit(limit)
     if not role_allows(user.role, "admin"):
