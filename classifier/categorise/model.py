@@ -1,26 +1,34 @@
-"""Risk categories learned with scikit-learn from the configuration's seed posts plus reviewers' verdicts.
+"""Risk categories learned from the configuration's seed posts, ordinary posts and reviewers' verdicts.
 
-A calibrated logistic regression over the embeddings, with an extra class for ordinary posts. A post gets
-every category whose calibrated probability reaches the abstain threshold, or none. The threshold is chosen
-from cross-validated probabilities for the model in use (the lowest that keeps precision at the target),
-never a fixed cosine: embedding models differ widely in how their similarities are spread.
+A multinomial logistic regression over the embeddings, with an extra class for ordinary posts (the background
+file plus every dismissed verdict). A post gets every category whose probability reaches that category's
+threshold, or none. Each threshold is chosen from cross-validated probabilities for the model in use (the lowest
+that keeps the category's precision at the target, never below `min_probability`), never a fixed cosine:
+embedding models differ widely in how their similarities are spread.
+
+The fitted model is a handful of arrays (`weights`, `bias`, thresholds), so it is stored and loaded without pickle
+(see `classifier.categorise.cache`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold
 
 from classifier.base import Embedder
+from classifier.categorise.evidence import Evidence
 from classifier.exceptions import ClassifierError
-from monitor_config.schema import Category
+from monitor_config.schema import Category, CategorySettings
 
 NONE = "(none)"
 BACKGROUND = Path(__file__).with_name("background.txt")
+VERSION = 2  # bump when training changes, so cached models are retrained
 
 
 @dataclass(frozen=True)
@@ -34,55 +42,91 @@ class LabelledText:
 @dataclass
 class CategoryModel:
     classes: list[str]
-    classifier: CalibratedClassifierCV
-    threshold: float
+    weights: np.ndarray  # (classes, dim)
+    bias: np.ndarray  # (classes,)
+    thresholds: dict[str, float]
     embedder_name: str
+    fingerprint: str = ""
+    evidence: Evidence = field(default_factory=Evidence)
 
     @property
     def name(self) -> str:
-        return f"categories:{self.embedder_name}:t={self.threshold:.3f}"
+        return f"categories:{self.embedder_name}:{self.fingerprint[:12]}"
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
-        return self.classifier.predict_proba(vectors)
+        logits = np.asarray(vectors, dtype=np.float64) @ self.weights.T + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return exp / exp.sum(axis=1, keepdims=True)
 
-    def assign(self, vectors: np.ndarray) -> list[dict[str, float]]:
-        """Per row, the categories at or above the threshold with their probabilities (empty: abstain)."""
+    def assign(self, vectors: np.ndarray, texts: Sequence[str] | None = None) -> list[dict[str, float]]:
+        """Per row, the categories at or above their threshold with their probabilities (empty: abstain).
+
+        With `texts`, a category whose watchlists exclude a term in the text is dropped (a dog's "grooming")."""
         if len(vectors) == 0:
             return []
-        probabilities = self.probabilities(vectors)
-        return [
-            {c: float(p) for c, p in zip(self.classes, row) if c != NONE and p >= self.threshold}
-            for row in probabilities
-        ]
+        out = []
+        for i, row in enumerate(self.probabilities(vectors)):
+            chosen = {c: float(p) for c, p in zip(self.classes, row) if c != NONE and p >= self.thresholds[c]}
+            if texts is not None:
+                chosen = self.evidence.filter(texts[i], chosen)
+            out.append(chosen)
+        return out
 
 
-def seed_texts(categories: list[Category]) -> list[LabelledText]:
-    texts = [LabelledText(t, c.name) for c in categories for t in (*c.examples.nl, *c.examples.en)]
+def background_texts() -> list[str]:
     lines = BACKGROUND.read_text(encoding="utf-8").splitlines()
-    texts += [LabelledText(line, NONE) for line in lines if line.strip() and not line.startswith("#")]
-    return texts
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
-def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, classes: list[str],
-                     target_precision: float) -> float:
-    """The lowest threshold whose category assignments on held-out texts keep precision >= target."""
+def seed_texts(categories: Sequence[Category]) -> list[LabelledText]:
+    texts = [LabelledText(t, c.name) for c in categories for t in (*c.examples.nl, *c.examples.en)]
+    return texts + [LabelledText(line, NONE) for line in background_texts()]
+
+
+def fingerprint(embedder_name: str, categories: Sequence[Category], verdicts: Sequence[LabelledText],
+                settings: CategorySettings, evidence: Evidence) -> str:
+    """What the trained model depends on: a change in any of it trains a new model."""
+    data = {"version": VERSION, "embedder": embedder_name, "settings": settings.model_dump(mode="json"),
+            "categories": [[c.name, list(c.examples.nl), list(c.examples.en)] for c in categories],
+            "background": background_texts(), "evidence": evidence.as_data(),
+            "verdicts": sorted([v.text, v.category] for v in verdicts)}
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def choose_thresholds(probabilities: np.ndarray, labels: np.ndarray, classes: list[str], target_precision: float,
+                      *, per_category: bool = True, floor: float = 0.0) -> dict[str, float]:
+    """Per category, the lowest threshold whose assignments on held-out texts keep precision >= target.
+
+    With `per_category=False` one threshold for every category, judged on all assignments together."""
     none = classes.index(NONE) if NONE in classes else -1
-    candidates = sorted({float(p) for row in probabilities for i, p in enumerate(row) if i != none})
-    for threshold in candidates:
-        hits = total = 0
-        for row, label in zip(probabilities, labels):
-            for i, p in enumerate(row):
-                if i != none and p >= threshold:
-                    total += 1
-                    hits += classes[i] == label
-        if total and hits / total >= target_precision:
-            return threshold
-    return 1.0
+    columns = [i for i in range(len(classes)) if i != none]
+    if not per_category:
+        return dict.fromkeys((classes[i] for i in columns),
+                             max(floor, _lowest_precise(probabilities, labels, classes, columns, target_precision)))
+    return {classes[i]: max(floor, _lowest_precise(probabilities, labels, classes, [i], target_precision))
+            for i in columns}
 
 
-def train_category_model(embedder: Embedder, categories: list[Category], verdicts: list[LabelledText] = (),
-                         *, target_precision: float = 0.8, seed: int = 0) -> CategoryModel:
-    """Fit on seed examples, ordinary posts and reviewers' verdicts; calibrate the abstain threshold."""
+def _lowest_precise(probabilities: np.ndarray, labels: np.ndarray, classes: list[str], columns: list[int],
+                    target: float) -> float:
+    scored = sorted(((float(probabilities[r, i]), classes[i] == labels[r]) for r in range(len(labels))
+                     for i in columns), reverse=True)
+    # Walk from the highest probability down; keep the lowest cut whose precision still holds.
+    best, hits = 1.0, 0
+    for n, (p, hit) in enumerate(scored, 1):
+        hits += hit
+        if hits / n >= target:
+            best = p
+    return best
+
+
+def train_category_model(embedder: Embedder, categories: Sequence[Category], verdicts: Sequence[LabelledText] = (),
+                         *, settings: CategorySettings | None = None, evidence: Evidence | None = None,
+                         seed: int = 0) -> CategoryModel:
+    """Fit on seed examples, ordinary posts and reviewers' verdicts; choose each category's threshold."""
+    settings = settings or CategorySettings()
+    evidence = evidence or Evidence()
     texts = seed_texts(categories) + list(verdicts)
     labels = np.array([t.category for t in texts])
     counts = {label: int((labels == label).sum()) for label in set(labels)}
@@ -90,14 +134,19 @@ def train_category_model(embedder: Embedder, categories: list[Category], verdict
     if too_few:
         raise ClassifierError(f"categories {too_few} have fewer than 3 examples; fix: add seed examples in the "
                               "configuration (examples.nl / examples.en)")
-    vectors = embedder.embed([t.text for t in texts])
-    folds = min(3, min(counts.values()))
-    base = LogisticRegression(C=10.0, max_iter=2000, random_state=seed)
-    held_out = cross_val_predict(
-        CalibratedClassifierCV(base, method="sigmoid", cv=folds), vectors, labels,
-        cv=StratifiedKFold(folds, shuffle=True, random_state=seed), method="predict_proba",
-    )
-    classes = sorted(set(labels))
-    threshold = choose_threshold(held_out, labels, classes, target_precision)
-    classifier = CalibratedClassifierCV(base, method="sigmoid", cv=folds).fit(vectors, labels)
-    return CategoryModel([str(c) for c in classifier.classes_], classifier, threshold, embedder.name)
+    vectors = np.asarray(embedder.embed([t.text for t in texts]), dtype=np.float64)
+    folds = min(5, min(counts.values()))
+    held_out = np.zeros((len(texts), len(counts)))
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(vectors, labels):
+        held_out[test] = _fit(vectors[train], labels[train], settings, seed).predict_proba(vectors[test])
+    classes = sorted(counts)
+    thresholds = choose_thresholds(held_out, labels, classes, settings.target_precision,
+                                   floor=settings.min_probability)
+    thresholds.update({k: v for k, v in settings.thresholds.items() if k in thresholds})
+    fitted = _fit(vectors, labels, settings, seed)
+    return CategoryModel([str(c) for c in fitted.classes_], fitted.coef_.copy(), fitted.intercept_.copy(), thresholds,
+                         embedder.name, fingerprint(embedder.name, categories, verdicts, settings, evidence), evidence)
+
+
+def _fit(vectors: np.ndarray, labels: np.ndarray, settings: CategorySettings, seed: int) -> LogisticRegression:
+    return LogisticRegression(C=settings.regularisation, max_iter=5000, random_state=seed).fit(vectors, labels)
