@@ -64,6 +64,8 @@ class Examples(StrictModel):
 
     nl: list[str] = Field(default_factory=list)
     en: list[str] = Field(default_factory=list)
+    ordinary: list[str] = Field(default_factory=list,
+                                description="Posts that share words with the category but belong to no category")
 
     @model_validator(mode="after")
     def _at_least_two(self) -> Examples:

@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
 
 from classifier.base import Embedder
 from classifier.categorise.evidence import Evidence
@@ -81,6 +83,7 @@ def background_texts() -> list[str]:
 
 def seed_texts(categories: Sequence[Category]) -> list[LabelledText]:
     texts = [LabelledText(t, c.name) for c in categories for t in (*c.examples.nl, *c.examples.en)]
+    texts += [LabelledText(t, NONE) for c in categories for t in c.examples.ordinary]
     return texts + [LabelledText(line, NONE) for line in background_texts()]
 
 
@@ -88,7 +91,8 @@ def fingerprint(embedder_name: str, categories: Sequence[Category], verdicts: Se
                 settings: CategorySettings, evidence: Evidence) -> str:
     """What the trained model depends on: a change in any of it trains a new model."""
     data = {"version": VERSION, "embedder": embedder_name, "settings": settings.model_dump(mode="json"),
-            "categories": [[c.name, list(c.examples.nl), list(c.examples.en)] for c in categories],
+            "categories": [[c.name, list(c.examples.nl), list(c.examples.en), list(c.examples.ordinary)]
+                           for c in categories],
             "background": background_texts(), "evidence": evidence.as_data(),
             "verdicts": sorted([v.text, v.category] for v in verdicts)}
     return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
@@ -144,9 +148,15 @@ def train_category_model(embedder: Embedder, categories: Sequence[Category], ver
                                    floor=settings.min_probability)
     thresholds.update({k: v for k, v in settings.thresholds.items() if k in thresholds})
     fitted = _fit(vectors, labels, settings, seed)
-    return CategoryModel([str(c) for c in fitted.classes_], fitted.coef_.copy(), fitted.intercept_.copy(), thresholds,
-                         embedder.name, fingerprint(embedder.name, categories, verdicts, settings, evidence), evidence)
+    scaler, regression = fitted.named_steps["scale"], fitted.named_steps["regression"]
+    # Fold the standardisation into the linear layer: w.(x - m)/s + b == (w/s).x + (b - (w/s).m)
+    weights = regression.coef_ / scaler.scale_
+    bias = regression.intercept_ - weights @ scaler.mean_
+    return CategoryModel([str(c) for c in regression.classes_], weights, bias, thresholds, embedder.name,
+                         fingerprint(embedder.name, categories, verdicts, settings, evidence), evidence)
 
 
-def _fit(vectors: np.ndarray, labels: np.ndarray, settings: CategorySettings, seed: int) -> LogisticRegression:
-    return LogisticRegression(C=settings.regularisation, max_iter=5000, random_state=seed).fit(vectors, labels)
+def _fit(vectors: np.ndarray, labels: np.ndarray, settings: CategorySettings, seed: int) -> Pipeline:
+    """Standardised dimensions first: models whose cosines sit in a narrow band (e5) get the same footing."""
+    regression = LogisticRegression(C=settings.regularisation, max_iter=5000, random_state=seed)
+    return Pipeline([("scale", StandardScaler()), ("regression", regression)]).fit(vectors, labels)
