@@ -326,6 +326,10 @@ def cluster(
     typer.echo(f"{found} clusters written to {out}", err=True)
 
 
+from api.cli_categorise import categorise  # noqa: E402 - `categorise IN --out OUT`, next to `cluster`
+app.command()(categorise)
+
+
 @app.command()
 def replay(
     ctx: typer.Context,

@@ -382,7 +382,7 @@ class CategorySettings(StrictModel):
     min_probability: float = Field(0.5, ge=0.0, lt=1.0, description="No category's threshold is set below this")
     thresholds: dict[str, float] = Field(default_factory=dict,
                                          description="A fixed threshold per category name, instead of the chosen one")
-    regularisation: float = Field(10.0, gt=0.0, description="Inverse regularisation strength C of the classifier")
+    regularisation: float = Field(0.1, gt=0.0, description="Inverse regularisation strength C of the classifier")
     min_trend_share: float = Field(0.25, gt=0.0, le=1.0,
                                    description="Share of a trend's categorised posts needed to name its category")
     min_trend_authors: int = Field(3, ge=1, description="Distinct authors of those posts a trend's category needs")
