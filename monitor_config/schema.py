@@ -383,6 +383,8 @@ class CategorySettings(StrictModel):
     thresholds: dict[str, float] = Field(default_factory=dict,
                                          description="A fixed threshold per category name, instead of the chosen one")
     regularisation: float = Field(0.1, gt=0.0, description="Inverse regularisation strength C of the classifier")
+    support_quantile: float = Field(0.1, ge=0.0, lt=0.5,
+                                    description="How close to a category's own seed posts a post must be (0: off)")
     min_trend_share: float = Field(0.25, gt=0.0, le=1.0,
                                    description="Share of a trend's categorised posts needed to name its category")
     min_trend_authors: int = Field(3, ge=1, description="Distinct authors of those posts a trend's category needs")

@@ -59,12 +59,16 @@ class CategoryModelCache:
             meta = json.loads(paths[1].read_text(encoding="utf-8"))
             with np.load(paths[0], allow_pickle=False) as arrays:
                 weights, bias = arrays["weights"], arrays["bias"]
-            model = CategoryModel(list(meta["classes"]), weights, bias, {str(k): float(v) for k, v in
-                                  meta["thresholds"].items()}, str(meta["embedder"]), key, evidence)
+                seeds, seed_classes = arrays["seeds"], arrays["seed_classes"]
+            model = CategoryModel(list(meta["classes"]), weights, bias,
+                                  {str(k): float(v) for k, v in meta["thresholds"].items()}, str(meta["embedder"]),
+                                  key, evidence, seeds, seed_classes,
+                                  {str(k): float(v) for k, v in meta["support"].items()})
         except (OSError, ValueError, KeyError, TypeError) as exc:  # a damaged file is retrained, not trusted
             log.warning("ignoring the cached category model %s (%s); training it again", paths[0], exc)
             return None
-        if weights.shape != (len(model.classes), weights.shape[1]) or bias.shape != (len(model.classes),):
+        if bias.shape != (len(model.classes),) or weights.shape[0] != len(model.classes) \
+                or seeds.shape[1:] != weights.shape[1:] or len(seeds) != len(seed_classes):
             log.warning("ignoring the cached category model %s (shapes do not match)", paths[0])
             return None
         return model
@@ -75,10 +79,13 @@ class CategoryModelCache:
             return
         assert self.folder is not None
         self.folder.mkdir(parents=True, exist_ok=True)
-        meta = {"classes": model.classes, "thresholds": model.thresholds, "embedder": model.embedder_name}
+        meta = {"classes": model.classes, "thresholds": model.thresholds, "support": model.support,
+                "embedder": model.embedder_name}
         # Write to temporary names first, so a reader never sees half a model.
         tmp_npz, tmp_json = paths[0].with_suffix(".tmp.npz"), paths[1].with_suffix(".tmp.json")
-        np.savez(tmp_npz, weights=model.weights, bias=model.bias)
+        seeds = model.seeds if model.seeds is not None else np.zeros((0, model.weights.shape[1]), np.float32)
+        seed_classes = model.seed_classes if model.seed_classes is not None else np.zeros(0, np.int64)
+        np.savez(tmp_npz, weights=model.weights, bias=model.bias, seeds=seeds, seed_classes=seed_classes)
         tmp_json.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp_npz, paths[0])
         os.replace(tmp_json, paths[1])

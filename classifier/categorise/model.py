@@ -30,7 +30,7 @@ from monitor_config.schema import Category, CategorySettings
 
 NONE = "(none)"
 BACKGROUND = Path(__file__).with_name("background.txt")
-VERSION = 2  # bump when training changes, so cached models are retrained
+VERSION = 3  # bump when training changes, so cached models are retrained
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,9 @@ class CategoryModel:
     embedder_name: str
     fingerprint: str = ""
     evidence: Evidence = field(default_factory=Evidence)
+    seeds: np.ndarray | None = None  # (n, dim) the categories' own training posts
+    seed_classes: np.ndarray | None = None  # (n,) index into `classes` per seed
+    support: dict[str, float] = field(default_factory=dict)  # least similarity to a seed of the category
 
     @property
     def name(self) -> str:
@@ -67,13 +70,42 @@ class CategoryModel:
         With `texts`, a category whose watchlists exclude a term in the text is dropped (a dog's "grooming")."""
         if len(vectors) == 0:
             return []
+        near = self.nearest_seed(vectors)
         out = []
         for i, row in enumerate(self.probabilities(vectors)):
-            chosen = {c: float(p) for c, p in zip(self.classes, row) if c != NONE and p >= self.thresholds[c]}
+            chosen = {c: float(p) for k, (c, p) in enumerate(zip(self.classes, row))
+                      if c != NONE and p >= self.thresholds[c] and near[i, k] >= self.support.get(c, -1.0)}
             if texts is not None:
                 chosen = self.evidence.filter(texts[i], chosen)
             out.append(chosen)
         return out
+
+
+    def nearest_seed(self, vectors: np.ndarray) -> np.ndarray:
+        """(rows, classes): each row's highest cosine to a seed post of each class (-1 where none is kept)."""
+        near = np.full((len(vectors), len(self.classes)), -1.0)
+        if self.seeds is None or self.seed_classes is None or not len(self.seeds):
+            return near
+        sims = np.asarray(vectors, dtype=np.float32) @ self.seeds.T
+        for k in np.unique(self.seed_classes):
+            near[:, k] = sims[:, self.seed_classes == k].max(axis=1)
+        return near
+
+
+def support_floors(vectors: np.ndarray, labels: np.ndarray, quantile: float) -> dict[str, float]:
+    """Per category, the `quantile` of its seeds' similarity to their nearest other seed of the same category.
+
+    A post must be at least that close to one of the category's own posts: text unlike anything the category was
+    taught (a politician's tweet) is not put in it by extrapolation."""
+    floors: dict[str, float] = {}
+    if quantile <= 0:
+        return floors
+    for label in sorted(set(labels) - {NONE}):
+        own = vectors[labels == label]
+        sims = own @ own.T
+        np.fill_diagonal(sims, -np.inf)
+        floors[str(label)] = float(np.quantile(sims.max(axis=1), quantile))
+    return floors
 
 
 def background_texts() -> list[str]:
@@ -152,8 +184,13 @@ def train_category_model(embedder: Embedder, categories: Sequence[Category], ver
     # Fold the standardisation into the linear layer: w.(x - m)/s + b == (w/s).x + (b - (w/s).m)
     weights = regression.coef_ / scaler.scale_
     bias = regression.intercept_ - weights @ scaler.mean_
-    return CategoryModel([str(c) for c in regression.classes_], weights, bias, thresholds, embedder.name,
-                         fingerprint(embedder.name, categories, verdicts, settings, evidence), evidence)
+    names = [str(c) for c in regression.classes_]
+    own = labels != NONE
+    return CategoryModel(names, weights, bias, thresholds, embedder.name,
+                         fingerprint(embedder.name, categories, verdicts, settings, evidence), evidence,
+                         seeds=vectors[own].astype(np.float32),
+                         seed_classes=np.array([names.index(str(label)) for label in labels[own]]),
+                         support=support_floors(vectors, labels, settings.support_quantile))
 
 
 def _fit(vectors: np.ndarray, labels: np.ndarray, settings: CategorySettings, seed: int) -> Pipeline:
