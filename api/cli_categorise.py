@@ -5,7 +5,7 @@ Registered in api.cli next to `cluster` with `app.command()(categorise)`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,7 +14,7 @@ def categorise(
     ctx: typer.Context,
     in_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON Lines with {\"id\", \"text\"}.")],
     out: Annotated[Path, typer.Option("--out", help="JSON Lines with {\"id\", \"categories\"} for every input line.")],
-    embedder: Annotated[Optional[str], typer.Option(
+    embedder: Annotated[str | None, typer.Option(
         "--embedder", help="Embedder kind (e5-small, use-m3, minilm-test); default: the configuration's.")] = None,
 ) -> None:
     """Sort a file of posts into the configured risk categories (stateless); {} means no category."""
