@@ -22,8 +22,8 @@ from models.db import make_engine, upgrade_database
 from monitor_config.settings import load_settings
 
 CONFIG = str(Path(__file__).with_name("fixtures") / "config" / "small.yaml")
-COMMANDS = ["config", "init", "import", "crawl", "process", "cluster", "replay", "trends", "digest", "serve",
-            "demo", "purge"]
+COMMANDS = ["config", "init", "import", "crawl", "process", "cluster", "categorise", "replay", "trends", "digest",
+            "serve", "demo", "purge"]
 
 
 @pytest.fixture
