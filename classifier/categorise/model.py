@@ -138,9 +138,9 @@ def choose_thresholds(probabilities: np.ndarray, labels: np.ndarray, classes: li
     none = classes.index(NONE) if NONE in classes else -1
     columns = [i for i in range(len(classes)) if i != none]
     if not per_category:
-        return dict.fromkeys((classes[i] for i in columns),
+        return dict.fromkeys((str(classes[i]) for i in columns),
                              max(floor, _lowest_precise(probabilities, labels, classes, columns, target_precision)))
-    return {classes[i]: max(floor, _lowest_precise(probabilities, labels, classes, [i], target_precision))
+    return {str(classes[i]): max(floor, _lowest_precise(probabilities, labels, classes, [i], target_precision))
             for i in columns}
 
 
@@ -175,7 +175,7 @@ def train_category_model(embedder: Embedder, categories: Sequence[Category], ver
     held_out = np.zeros((len(texts), len(counts)))
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(vectors, labels):
         held_out[test] = _fit(vectors[train], labels[train], settings, seed).predict_proba(vectors[test])
-    classes = sorted(counts)
+    classes = [str(c) for c in sorted(counts)]
     thresholds = choose_thresholds(held_out, labels, classes, settings.target_precision,
                                    floor=settings.min_probability)
     thresholds.update({k: v for k, v in settings.thresholds.items() if k in thresholds})
