@@ -15,6 +15,7 @@ from classifier.categorise.model import NONE
 from classifier.process import process_pending
 from crawlers.importers import import_file
 from monitor_config import load_config
+from monitor_config.schema import CategorySettings
 from tests.categorise_helpers import TrigramEmbedder
 
 TEXTS = ["wie heeft er nog cobra's te koop voor oud en nieuw", "ik ga vanavond pizza eten met mijn moeder"]
@@ -53,6 +54,8 @@ def test_a_changed_seed_example_a_new_verdict_or_another_embedder_trains_again(t
     assert cache.trained == 3
     cache.model(embedder, categories, verdict)
     cache.model(TrigramEmbedder(name="another-model"), categories, verdict)
+    assert cache.trained == 4
+    cache.model(embedder, categories, verdict, settings=CategorySettings(min_trend_authors=5))  # a trend-level setting
     assert cache.trained == 4
 
 

@@ -122,7 +122,8 @@ def seed_texts(categories: Sequence[Category]) -> list[LabelledText]:
 def fingerprint(embedder_name: str, categories: Sequence[Category], verdicts: Sequence[LabelledText],
                 settings: CategorySettings, evidence: Evidence) -> str:
     """What the trained model depends on: a change in any of it trains a new model."""
-    data = {"version": VERSION, "embedder": embedder_name, "settings": settings.model_dump(mode="json"),
+    trained_with = settings.model_dump(mode="json", exclude={"min_trend_share", "min_trend_authors"})
+    data = {"version": VERSION, "embedder": embedder_name, "settings": trained_with,
             "categories": [[c.name, list(c.examples.nl), list(c.examples.en), list(c.examples.ordinary)]
                            for c in categories],
             "background": background_texts(), "evidence": evidence.as_data(),
