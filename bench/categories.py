@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> None:
                              f"{dev_before.micro[0]:.2f} -> {dev_after.micro[0]:.2f}, recall {dev_before.micro[1]:.2f} "
                              f"-> {dev_after.micro[1]:.2f}.")]
         embedder.save()
-        lines += ["", *section, "", f"Both trained in {trained:.0f} s (embedding included, first run).",
+        lines += ["", *section, "", f"Training both took {trained:.0f} s (the vectors of earlier runs come from {a.emb_cache.name}/).",
                   "Thresholds now: " + ", ".join(f"{c} {v:.2f}" for c, v in sorted(model.thresholds.items()))]
         print("\n".join(section) + "\n", file=sys.stderr)
         if a.show:
