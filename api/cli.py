@@ -339,6 +339,28 @@ def cluster(
 
 
 @app.command()
+def categorise(
+    ctx: typer.Context,
+    in_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON Lines with {\"id\", \"text\"}.")],
+    out: Annotated[Path, typer.Option("--out", help="JSON Lines with {\"id\", \"categories\"} for every input line.")],
+    embedder: EmbedderOption = None,
+) -> None:
+    """Sort a file of posts into the configured risk categories (stateless); {} means no category."""
+    from classifier.categorise.cache import CategoryModelCache
+    from classifier.categorise.contract import categorise_file
+    from classifier.exceptions import ClassifierError
+
+    settings = _settings(ctx)
+    watch = _watch(settings)
+    try:
+        found = categorise_file(in_file, out, _embedder(settings, embedder), watch,
+                                CategoryModelCache(settings.model_cache / "categories"))
+    except ClassifierError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"{found} posts with a risk category written to {out}", err=True)
+
+
+@app.command()
 def redact(
     in_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON Lines with {\"id\", \"text\"}.")],
     out: Annotated[Path, typer.Option("--out", help="JSON Lines with {\"id\", \"text\"}, the text redacted.")],

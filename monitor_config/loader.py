@@ -178,6 +178,11 @@ def _check_references(config: MonitorConfig, located: _Located) -> list[ConfigPr
                 close = difflib.get_close_matches(source, sources, n=1)
                 add(("watchlists", i, "sources", j), f"source {source!r} is not defined under 'sources'",
                     f"did you mean {close[0]!r}?" if close else "add it under 'sources' or remove it here")
+    for name in config.classifier.categories.thresholds:
+        if name not in categories:
+            close = difflib.get_close_matches(name, categories, n=1)
+            add(("classifier", "categories", "thresholds", name), f"category {name!r} is not defined",
+                f"did you mean {close[0]!r}?" if close else f"use one of: {', '.join(categories)}")
     return problems
 
 
