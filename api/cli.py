@@ -36,7 +36,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JS
 
 
 def _settings(ctx: typer.Context) -> Settings:
-    return ctx.obj  # type: ignore[no-any-return]
+    return ctx.obj
 
 
 def _fail(message: str, code: int = EXIT_INVALID) -> typer.Exit:
@@ -286,7 +286,7 @@ def _embedder(settings: Settings, kind: str | None) -> Any:
     from monitor_config.embedder import EmbedderSpec
 
     try:
-        spec = settings.watch.classifier.embedder if kind is None else EmbedderSpec(kind=kind)  # type: ignore[arg-type]
+        spec = settings.watch.classifier.embedder if kind is None else EmbedderSpec(kind=kind)
         return load_embedder(spec, cache_dir=settings.model_cache)
     except (ClassifierError, ValueError) as exc:
         raise _fail(str(exc)) from None

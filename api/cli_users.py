@@ -57,7 +57,7 @@ def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     return typer.prompt("Wachtwoord / password", hide_input=True,
-                        confirmation_prompt="Nogmaals / repeat")  # type: ignore[no-any-return]
+                        confirmation_prompt="Nogmaals / repeat")
 
 
 @user_app.command("add")

@@ -32,7 +32,7 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 def get_clock() -> Callable[[], datetime]:

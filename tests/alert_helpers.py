@@ -27,7 +27,7 @@ def free_port() -> int:
 
 
 def alert_config(config: MonitorConfig, *, smtp_port: int = 25, allow_private: bool = False) -> MonitorConfig:
-    alerts = AlertsConfig(public_url="https://monitor.example.nl",  # type: ignore[arg-type]
+    alerts = AlertsConfig(public_url="https://monitor.example.nl",
                           smtp=SmtpSettings(host="127.0.0.1", port=smtp_port, from_address="monitor@example.nl"),
                           webhooks=WebhookPolicy(allow_private_targets=allow_private))
     return config.model_copy(update={"places": PLACES, "alerts": alerts})

@@ -36,7 +36,7 @@ alerts:
 def app_parts(engine: Engine, tmp_path: Path) -> tuple[TestClient, Settings, dict[str, str]]:
     config = tmp_path / "config.yaml"
     config.write_text((FIXTURES / "config" / "small.yaml").read_text() + EXTRA_CONFIG)
-    settings = Settings(home=tmp_path, secret_key="s" * 40, cookie_secure=False, config=config)  # type: ignore[arg-type]
+    settings = Settings(home=tmp_path, secret_key="s" * 40, cookie_secure=False, config=config)
     app = create_app(settings, engine=engine)
     app.dependency_overrides[get_clock] = lambda: lambda: NOW
     tokens = {}

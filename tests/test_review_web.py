@@ -22,7 +22,7 @@ from tests.conftest import FIXTURES
 
 @pytest.fixture
 def parts(engine: Engine, tmp_path: Path) -> tuple[TestClient, dict[str, str], list[int]]:
-    settings = Settings(home=tmp_path, secret_key="s" * 40, cookie_secure=False,  # type: ignore[arg-type]
+    settings = Settings(home=tmp_path, secret_key="s" * 40, cookie_secure=False,
                         config=FIXTURES / "config" / "small.yaml")
     app = create_app(settings, engine=engine)
     app.dependency_overrides[get_clock] = lambda: lambda: NOW

@@ -130,7 +130,7 @@ def build_digest(session: Session, *, week: IsoWeek, config: MonitorConfig, lang
               translate(lang, "totals.one" if len(items) == 1 else "totals", trends=len(items), posts=posts))
     if uncategorised:
         totals += " " + translate(lang, "uncategorised", count=uncategorised)
-    return Digest(week=str(week), lang=lang, title=translate(lang, "title", week=str(week)),  # type: ignore[arg-type]
+    return Digest(week=str(week), lang=lang, title=translate(lang, "title", week=str(week)),
                   period=translate(lang, "period", start=format_day(week.monday, lang),
                                    end=format_day(week.monday + timedelta(days=6), lang)),
                   start=week.start(zone), end=week.end(zone), generated_at=now, organisation=config.organisation,
