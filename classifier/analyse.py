@@ -1,6 +1,6 @@
 """The scheduled processing job: embed, categorise and cluster the posts not yet processed.
 
-Posts are fed to the trend engine window by window in time order, as `replay` does, continuing from where the
+Posts are fed to the trend tracker window by window in time order, as `replay` does, continuing from where the
 previous run stopped; the state is kept in the database and a run writes back only what it changed, so a run
 costs what the new posts cost (see `classifier.persist`).
 """

@@ -28,7 +28,7 @@ MAX_EXAMPLE_CHARS = 500
 def status_rank(session: Session, trend: Trend) -> int:
     """1 for emerging (or active without growth), 2 for active and still growing.
 
-    Snapshot growth is the trend engine's ratio of the window's signal to its baseline: above 1 is growth."""
+    Snapshot growth is the trend tracker's ratio of the window's signal to its baseline: above 1 is growth."""
     if trend.status != "active":
         return 1
     growth = session.exec(select(TrendSnapshot.growth).where(TrendSnapshot.trend_id == trend.id,

@@ -50,7 +50,7 @@ def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datet
 
 
 def fold_trend(keep: TrackedTrend, gone: TrackedTrend) -> None:
-    """Absorb `gone` into `keep` (used by the engine's own merges and by reviewers' merges)."""
+    """Absorb `gone` into `keep` (used by the tracker's own merges and by reviewers' merges)."""
     keep.vec_sum = keep.vec_sum + gone.vec_sum
     keep.size += gone.size
     keep.post_ids += gone.post_ids

@@ -1,5 +1,5 @@
 """Mirror the tracker's state into the tables the API and alerts read: Trend, TrendMembership, TrendSnapshot and
-TrendLineage, which survive purges; and carry reviewers' merges back into the engine.
+TrendLineage, which survive purges; and carry reviewers' merges back into the tracker.
 
 Only what changed is written: the Trend rows of the trends whose state changed (`StoredState.changed`: new posts,
 a merge or split, a status that moved with time), the memberships of the posts placed in this run and of the
@@ -66,7 +66,7 @@ def mirror_state(session: Session, stored: StoredState, *, baseline_span: timede
 
 
 def apply_reviews(session: Session, state: TrendState) -> int:
-    """Carry reviewers' merges into the engine, so the next run does not undo them; returns merges applied."""
+    """Carry reviewers' merges into the tracker, so the next run does not undo them; returns merges applied."""
     known = {(line.parent, line.child) for line in state.lineage if line.kind == "merge"}
     applied = 0
     for row in session.scalars(select(TrendLineage).where(TrendLineage.relation == "merge").order_by(TrendLineage.id)):
