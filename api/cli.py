@@ -38,7 +38,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JS
 
 
 def _settings(ctx: typer.Context) -> Settings:
-    return ctx.obj  # type: ignore[no-any-return]
+    return ctx.obj
 
 
 def _fail(message: str, code: int = EXIT_INVALID) -> typer.Exit:
@@ -84,7 +84,9 @@ def _key(settings: Settings) -> bytes:
 @app.callback()
 def main(
     ctx: typer.Context,
-    config: Annotated[Path | None, typer.Option("--config", "-c", help="Watch configuration (YAML); default: LEEFWERELD_CONFIG or the shipped default.")] = None,
+    config: Annotated[Path | None, typer.Option(
+        "--config", "-c",
+        help="Watch configuration (YAML); default: LEEFWERELD_CONFIG or the shipped default.")] = None,
     demo: Annotated[bool | None, typer.Option("--demo/--no-demo", help="Demo mode (local key, demo log-in).")] = None,
 ) -> None:
     from models.logs import configure_logging
@@ -138,7 +140,8 @@ def init(ctx: typer.Context, as_json: JsonOption = False) -> None:
     engine = _engine(settings)
     with session_scope(engine) as session:
         counts = sync_configuration(session, watch)
-    result = {"database": engine.url.render_as_string(hide_password=True), "revision": current_revision(engine), **counts}
+    result = {"database": engine.url.render_as_string(hide_password=True), "revision": current_revision(engine),
+              **counts}
     _emit(result, as_json, f"database ready at revision {result['revision']}: "
                            f"{counts['sources']} sources, {counts['watchlists']} watchlists")
 
@@ -147,7 +150,8 @@ def init(ctx: typer.Context, as_json: JsonOption = False) -> None:
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="The file to import.")],
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="jsonl, csv or 4cat; default: from the file name.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f",
+                                            help="jsonl, csv or 4cat; default: from the file name.")] = None,
     platform: Annotated[str, typer.Option(help="Platform for 4CAT rows that do not name one.")] = "4cat",
     as_json: JsonOption = False,
 ) -> None:
@@ -224,7 +228,8 @@ def demo(
     report = import_file(DEMO_CORPUS, engine=engine, key=key, fmt="jsonl", matcher=WatchlistMatcher(watch.watchlists))
     with session_scope(engine) as session:
         username, password = ensure_demo_user(session, settings.home)
-    result = {**report.as_dict(), "login": {"username": username, "password_file": str(settings.home / DEMO_LOGIN_FILE)}}
+    login = {"username": username, "password_file": str(settings.home / DEMO_LOGIN_FILE)}
+    result = {**report.as_dict(), "login": login}
     text = (f"demo corpus (synthetic): {report.stored} new posts, {report.duplicates} already present\n"
             f"log in as '{username}' with password '{password}' (kept in {settings.home / DEMO_LOGIN_FILE})")
     if run_process:
@@ -284,7 +289,7 @@ def _embedder(settings: Settings, kind: str | None) -> Any:
     from monitor_config.embedder import EmbedderSpec
 
     try:
-        spec = settings.watch.classifier.embedder if kind is None else EmbedderSpec(kind=kind)  # type: ignore[arg-type]
+        spec = settings.watch.classifier.embedder if kind is None else EmbedderSpec(kind=kind)
         return load_embedder(spec, cache_dir=settings.model_cache)
     except (ClassifierError, ValueError) as exc:
         raise _fail(str(exc)) from None
@@ -337,6 +342,28 @@ def cluster(
 
 
 @app.command()
+def categorise(
+    ctx: typer.Context,
+    in_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON Lines with {\"id\", \"text\"}.")],
+    out: Annotated[Path, typer.Option("--out", help="JSON Lines with {\"id\", \"categories\"} for every input line.")],
+    embedder: EmbedderOption = None,
+) -> None:
+    """Sort a file of posts into the configured risk categories (stateless); {} means no category."""
+    from classifier.categorise.cache import CategoryModelCache
+    from classifier.categorise.contract import categorise_file
+    from classifier.exceptions import ClassifierError
+
+    settings = _settings(ctx)
+    watch = _watch(settings)
+    try:
+        found = categorise_file(in_file, out, _embedder(settings, embedder), watch,
+                                CategoryModelCache(settings.model_cache / "categories"))
+    except ClassifierError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"{found} posts with a risk category written to {out}", err=True)
+
+
+@app.command()
 def redact(
     in_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON Lines with {\"id\", \"text\"}.")],
     out: Annotated[Path, typer.Option("--out", help="JSON Lines with {\"id\", \"text\"}, the text redacted.")],
@@ -355,7 +382,8 @@ def redact(
 def replay(
     ctx: typer.Context,
     in_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
-                                            help="JSON Lines with {\"id\", \"text\", \"created_at\"[, \"platform\", \"author\"]}.")],
+                                            help="JSON Lines with {\"id\", \"text\", \"created_at\"[, "
+                                                 "\"platform\", \"author\"]}.")],
     out: Annotated[Path, typer.Option("--out", help="TRENDS.json: every trend with its posts.")],
     window: Annotated[str, typer.Option("--window", help="Window length such as 1h, 6h, 1d.")] = "1d",
     embedder: EmbedderOption = None,
@@ -376,7 +404,8 @@ def replay(
 @app.command()
 def trends(
     ctx: typer.Context,
-    status: Annotated[list[str] | None, typer.Option(help="new, emerging, active, fading or dormant; repeatable.")] = None,
+    status: Annotated[list[str] | None, typer.Option(
+        help="new, emerging, active, fading or dormant; repeatable.")] = None,
     category: Annotated[list[str] | None, typer.Option(help="Category name; repeatable.")] = None,
     keyword: Annotated[str | None, typer.Option(help="Part of the label, a keyword or a hashtag.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="How many to list.")] = 50,

@@ -35,7 +35,8 @@ def write_trends(engine: Engine, config: MonitorConfig, *, filters: TrendFilters
         return "no trends (yet): run `leefwereld process` after collecting posts"
     lines = [f"{'id':>5}  {'status':<9}  {'posts':>5}  {'emerged':<26}  {'category':<28}  label"]
     for t in trends:
-        lines.append(f"{t.id:>5}  {TREND_STATUSES.label(t.status):<9}  {t.size:>5}  {moment_label(t.emerging_at, config.zone):<26}  "
+        emerged = moment_label(t.emerging_at, config.zone)
+        lines.append(f"{t.id:>5}  {TREND_STATUSES.label(t.status):<9}  {t.size:>5}  {emerged:<26}  "
                      f"{(t.category_title or '-')[:28]:<28}  {t.label}")
     lines.append(f"{len(trends)} of {total} trends, emerging first")
     return "\n".join(lines)

@@ -58,7 +58,7 @@ def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     return typer.prompt("Wachtwoord / password", hide_input=True,
-                        confirmation_prompt="Nogmaals / repeat")  # type: ignore[no-any-return]
+                        confirmation_prompt="Nogmaals / repeat")
 
 
 @user_app.command("add")
@@ -135,7 +135,8 @@ def tokens(ctx: typer.Context, username: Annotated[str, typer.Argument(help="Who
         with _session_scope(ctx) as session:
             rows = [{"id": t.id, "name": t.name, "prefix": t.prefix, "created_at": t.created_at.isoformat(),
                      "last_used_at": t.last_used_at and t.last_used_at.isoformat(),
-                     "revoked": t.revoked_at is not None} for t in list_api_tokens(session, get_user(session, username))]
+                     "revoked": t.revoked_at is not None}
+                    for t in list_api_tokens(session, get_user(session, username))]
     except AuthError as exc:
         raise _fail(exc) from None
     _emit(rows, as_json, "\n".join(f"{r['id']}\t{r['name']}\t{r['prefix']}…\t{'revoked' if r['revoked'] else 'active'}"

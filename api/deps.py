@@ -33,7 +33,7 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 def get_clock() -> Callable[[], datetime]:
@@ -41,7 +41,7 @@ def get_clock() -> Callable[[], datetime]:
 
 
 def get_login_throttle(request: Request) -> LoginThrottle:
-    return request.app.state.login_throttle  # type: ignore[no-any-return]
+    return request.app.state.login_throttle
 
 
 def get_client_address(request: Request) -> str:

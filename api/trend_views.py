@@ -31,7 +31,8 @@ def _summary_part(trend: Trend, key: str, kind: type) -> Any:
 
 def make_trend_public(trend: Trend, growth: float | None, config: MonitorConfig) -> TrendPublic:
     title, severity = describe_category(config, trend.category)
-    platforms = {str(k): int(v) for k, v in _summary_part(trend, "platforms", dict).items() if isinstance(v, (int, float))}
+    platforms = {str(k): int(v) for k, v in _summary_part(trend, "platforms", dict).items()
+                 if isinstance(v, (int, float))}
     return TrendPublic(
         id=trend.id or 0, label=trend.label or f"Trend {trend.id}", keywords=[str(k) for k in trend.keywords or []],
         category=trend.category, category_title=title, severity=severity, status=trend.status,

@@ -26,7 +26,8 @@ PROFILE_MASK = "[profiel-link]"
 
 
 def _mask_phones(text: str) -> str:
-    spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, "NL", leniency=phonenumbers.Leniency.VALID)]
+    matcher = phonenumbers.PhoneNumberMatcher(text, "NL", leniency=phonenumbers.Leniency.VALID)
+    spans = [(m.start, m.end) for m in matcher]
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + PHONE_MASK + text[end:]
     return PHONE_FALLBACK.sub(PHONE_MASK, text)

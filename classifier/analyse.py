@@ -1,6 +1,6 @@
 """The scheduled processing job: embed, categorise and cluster the posts not yet processed.
 
-Posts are fed to the trend engine window by window in time order, as `replay` does, continuing from where the
+Posts are fed to the trend tracker window by window in time order, as `replay` does, continuing from where the
 previous run stopped; the state is kept in the database and a run writes back only what it changed, so a run
 costs what the new posts cost (see `classifier.persist`).
 """
@@ -15,7 +15,9 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from classifier.base import Embedder
-from classifier.categorise import LabelledText, train_category_model
+from classifier.categorise import LabelledText
+from classifier.categorise.cache import CategoryModelCache
+from classifier.categorise.evidence import Evidence
 from classifier.embed.stored import StoredEmbedder
 from classifier.exceptions import ClassifierError
 from classifier.persist import StoredState, apply_reviews, load_state, mirror_state, reset_state, save_state
@@ -58,11 +60,13 @@ def _check_state(state: TrendState, model: str, window: timedelta) -> None:
 
 
 def _categorise(engine: Engine, embedder: Embedder, config: MonitorConfig, posts: list[Post],
-                vectors: np.ndarray, verdicts: list[LabelledText]) -> int:
-    model = train_category_model(embedder, list(config.categories), verdicts,
-                                 target_precision=config.classifier.categories.target_precision)
+                vectors: np.ndarray, verdicts: list[LabelledText], models: CategoryModelCache) -> int:
+    """Assign categories with the model for these categories, verdicts and embedder (trained once, then cached)."""
+    model = models.model(embedder, list(config.categories), verdicts, settings=config.classifier.categories,
+                         evidence=Evidence.from_watchlists(config.watchlists))
+    assigned = model.assign(vectors, [p.text for p in posts])
     rows = [{"post_id": post.id, "category": category, "probability": probability, "model": model.name}
-            for post, assigned in zip(posts, model.assign(vectors), strict=True) for category, probability in assigned.items()]
+            for post, chosen in zip(posts, assigned, strict=True) for category, probability in chosen.items()]
     with session_scope(engine) as session:
         for i in range(0, len(rows), 500):
             insert_ignoring_duplicates(session, CategoryAssignment, rows[i:i + 500])
@@ -70,8 +74,12 @@ def _categorise(engine: Engine, embedder: Embedder, config: MonitorConfig, posts
 
 
 def analyse_pending(engine: Engine, config: MonitorConfig, embedder: Embedder, *, now: datetime,
-                    verdicts: list[LabelledText] | None = None, rebuild: bool = False) -> AnalysisReport:
-    """Embed, categorise and cluster every post created before `now` that no run has processed yet."""
+                    verdicts: list[LabelledText] | None = None, rebuild: bool = False,
+                    category_models: CategoryModelCache | None = None) -> AnalysisReport:
+    """Embed, categorise and cluster every post created before `now` that no run has processed yet.
+
+    `category_models` keeps the trained category model between runs (the worker keeps one for its lifetime, in
+    memory and in the model folder); without it the model is trained for this run alone."""
     cached = StoredEmbedder(embedder, engine)
     window = parse_duration(config.classifier.window)
     with session_scope(engine) as session:
@@ -91,7 +99,8 @@ def analyse_pending(engine: Engine, config: MonitorConfig, embedder: Embedder, *
     if not posts:
         return report
     vectors = cached.embed([p.text for p in posts])
-    report.categorised = _categorise(engine, cached, config, posts, vectors, verdicts or [])
+    models = category_models or CategoryModelCache()
+    report.categorised = _categorise(engine, cached, config, posts, vectors, verdicts or [], models)
     report.embedded = cached.embedded  # posts and, on the first run, the categories' seed examples
     fed = feed_windows(stored.state, [_stream_post(p) for p in posts], vectors, until=stored.until, now=now,
                        settings=config.classifier.trends)
@@ -101,7 +110,8 @@ def analyse_pending(engine: Engine, config: MonitorConfig, embedder: Embedder, *
             apply_reviews(session, stored.state)
         report.trends = mirror_state(session, stored,
                                      baseline_span=parse_duration(config.classifier.trends.baseline_span),
-                                     min_category_share=config.classifier.categories.min_trend_share)
+                                     min_category_share=config.classifier.categories.min_trend_share,
+                                     min_category_authors=config.classifier.categories.min_trend_authors)
         save_state(session, stored, until=now)
         ids = [p.id for p in posts]
         for i in range(0, len(ids), 500):

@@ -95,7 +95,7 @@ class TrendLineage(SQLModel, table=True):
 
 
 class ClassifierState(SQLModel, table=True):
-    """State of an incremental stage in its own safe encoding (never a pickle); the trend engine keeps its buffer,
+    """State of an incremental stage in its own safe encoding (never a pickle); the trend tracker keeps its buffer,
     samples and lineage here, under the name 'trend-engine'."""
 
     __tablename__ = "classifier_state"
@@ -106,7 +106,7 @@ class ClassifierState(SQLModel, table=True):
 
 
 class TrackedTrendRow(SQLModel, table=True):
-    """The trend engine's state of one trend (centroid sum, counts per window, exemplars), in the encoding of
+    """The trend tracker's state of one trend (centroid sum, counts per window, exemplars), in the encoding of
     `classifier.persist.codec`; a processing run rewrites only the rows of the trends it changed."""
 
     __tablename__ = "trend_state"

@@ -1,6 +1,7 @@
 """The one owner of the database: engine creation, sessions, and schema upgrades through Alembic."""
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,10 +36,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 def make_private(database: Path) -> None:
     """Create the SQLite file readable by its owner only (0600), or tighten an existing one; SQLite gives its
     -wal and -shm files the mode of the database file, and those that already exist are tightened too."""
-    try:
+    with contextlib.suppress(FileExistsError):
         os.close(os.open(database, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE_MODE))
-    except FileExistsError:
-        pass
     for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm"), Path(f"{database}-journal")):
         if path.exists() and path.stat().st_mode & 0o077 and path.stat().st_uid == os.geteuid():
             os.chmod(path, PRIVATE_FILE_MODE)

@@ -14,7 +14,8 @@ def sync_configuration(session: Session, config: MonitorConfig) -> dict[str, int
     sources = {row.name: row for row in session.scalars(select(SourceRow))}
     for source in config.sources:
         row = sources.pop(source.name, None) or SourceRow(name=source.name, kind=source.kind, base_url="")
-        row.kind, row.base_url, row.enabled, row.updated_at = source.kind, str(source.base_url), source.enabled, utcnow()
+        row.kind, row.base_url, row.enabled = source.kind, str(source.base_url), source.enabled
+        row.updated_at = utcnow()
         session.add(row)
     for stale in sources.values():
         stale.enabled = False

@@ -58,7 +58,8 @@ def _parse(text: str, path: Path) -> _Located:
             [ConfigProblem(line, "(yaml)", f"not valid YAML: {exc.problem}", "check indentation and quoting")],
         ) from None
     if node is None:
-        raise ConfigError(path, [ConfigProblem(1, "(file)", "the file is empty", "start from the shipped default.yaml")])
+        raise ConfigError(path, [ConfigProblem(1, "(file)", "the file is empty",
+                                               "start from the shipped default.yaml")])
     lines: dict[Loc, int] = {}
     try:
         value = _to_python(node, (), lines)
@@ -161,7 +162,8 @@ def _check_references(config: MonitorConfig, located: _Located) -> list[ConfigPr
         seen: dict[str, int] = {}
         for i, item in enumerate(getattr(config, section)):
             if item.name in seen:
-                add((section, i, "name"), f"name {item.name!r} is used twice in {section} (also item {seen[item.name]})",
+                add((section, i, "name"),
+                    f"name {item.name!r} is used twice in {section} (also item {seen[item.name]})",
                     "give each entry its own name")
             seen[item.name] = i
     categories = [c.name for c in config.categories]
@@ -176,6 +178,11 @@ def _check_references(config: MonitorConfig, located: _Located) -> list[ConfigPr
                 close = difflib.get_close_matches(source, sources, n=1)
                 add(("watchlists", i, "sources", j), f"source {source!r} is not defined under 'sources'",
                     f"did you mean {close[0]!r}?" if close else "add it under 'sources' or remove it here")
+    for name in config.classifier.categories.thresholds:
+        if name not in categories:
+            close = difflib.get_close_matches(name, categories, n=1)
+            add(("classifier", "categories", "thresholds", name), f"category {name!r} is not defined",
+                f"did you mean {close[0]!r}?" if close else f"use one of: {', '.join(categories)}")
     return problems
 
 

@@ -65,6 +65,8 @@ class Examples(StrictModel):
 
     nl: list[str] = Field(default_factory=list)
     en: list[str] = Field(default_factory=list)
+    ordinary: list[str] = Field(default_factory=list,
+                                description="Posts that share words with the category but belong to no category")
 
     @model_validator(mode="after")
     def _at_least_two(self) -> Examples:
@@ -392,9 +394,26 @@ class AlertsConfig(StrictModel):
 
 
 class CategorySettings(StrictModel):
-    target_precision: float = Field(0.8, gt=0.5, lt=1.0, description="Precision the abstain threshold keeps")
+    target_precision: float = Field(0.8, gt=0.5, lt=1.0,
+                                    description="Precision each category's threshold keeps on held-out seed posts")
+    min_probability: float = Field(0.5, ge=0.0, lt=1.0, description="No category's threshold is set below this")
+    thresholds: dict[str, float] = Field(default_factory=dict,
+                                         description="A fixed threshold per category name, instead of the chosen one")
+    regularisation: float = Field(0.1, gt=0.0, description="Inverse regularisation strength C of the classifier")
+    support_quantile: float = Field(0.1, ge=0.0, lt=0.5,
+                                    description="How close to a category's own seed posts a post must be (0: off)")
     min_trend_share: float = Field(0.25, gt=0.0, le=1.0,
                                    description="Share of a trend's categorised posts needed to name its category")
+    min_trend_authors: int = Field(3, ge=1, description="Distinct authors of those posts a trend's category needs")
+
+    @field_validator("thresholds")
+    @classmethod
+    def _thresholds(cls, values: dict[str, float]) -> dict[str, float]:
+        for name, value in values.items():
+            if not 0.0 < value <= 1.0:
+                raise ValueError(f"threshold {value!r} for category {name!r} is not a probability; "
+                                 "fix: a number above 0 and at most 1, such as 0.6")
+        return values
 
 
 class ClassifierConfig(StrictModel):

@@ -34,7 +34,8 @@ class Settings(BaseSettings):
         None, description="Distributed crawling: Redis URL (e.g. redis://127.0.0.1:6379/0) shared by crawler processes")
     crawl_timeout: int = Field(3600, ge=60, description="Seconds a crawl process may run before it is stopped")
     upload_token: str | None = Field(
-        None, description="Zeeschuimer uploads without an account (cookie or Authorization: Bearer); logged-in users need none")
+        None, description="Zeeschuimer uploads without an account (cookie or Authorization: Bearer); "
+                          "logged-in users need none")
 
     @field_validator("log_level")
     @classmethod

@@ -60,7 +60,8 @@ class TrendSettings(BaseModel):
         try:
             parse_duration(value)
         except ValueError:
-            raise ValueError(f"{info.field_name}={value!r} is not a duration; write it like '6h', '1d' or '1w'") from None
+            raise ValueError(
+                f"{info.field_name}={value!r} is not a duration; write it like '6h', '1d' or '1w'") from None
         return value
 
     @field_validator("calibration_sample", "buffer_max", "exemplars", "recent_sample")

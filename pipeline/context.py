@@ -16,6 +16,7 @@ from api.alerts.email import EmailNotifier
 from api.alerts.webhook import WebhookNotifier
 from api.digest.mail import DigestRenderer, make_digest_email_renderer
 from classifier.base import Embedder
+from classifier.categorise.cache import CategoryModelCache
 from models.db import session_scope
 from models.types import utcnow
 from monitor_config.schema import MonitorConfig
@@ -32,6 +33,7 @@ class Pipeline:
     engine: Engine
     notifiers: Mapping[str, Notifier]
     render_digest: DigestRenderer
+    category_models: CategoryModelCache
     clock: Clock = utcnow
     _embedder: Embedder | None = None
     _embedder_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -65,6 +67,7 @@ def build_pipeline(settings: Settings, engine: Engine, *, config: MonitorConfig 
     config = config or settings.watch
     return Pipeline(
         settings=settings, config=config, engine=engine, clock=clock,
+        category_models=CategoryModelCache(settings.model_cache / "categories"),
         notifiers=notifiers if notifiers is not None else build_notifiers(config),
         render_digest=render_digest or make_digest_email_renderer(config, base_url=str(config.alerts.public_url),
                                                                   clock=clock),

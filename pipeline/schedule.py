@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from apscheduler.triggers.base import BaseTrigger
@@ -50,7 +51,7 @@ def trigger_for(schedule: Schedule, config: MonitorConfig) -> BaseTrigger:
 
 def crawl_jobs(config: MonitorConfig) -> list[ScheduledJob]:
     return [ScheduledJob(f"{CRAWL_PREFIX}{w.name}", f"crawl {w.name}", trigger_for(w.schedule, config),
-                         lambda p, name=w.name: stages.collect(p, name), timedelta(hours=1))
+                         partial(stages.collect, watchlist=w.name), timedelta(hours=1))
             for w in config.watchlists]
 
 

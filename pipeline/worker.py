@@ -136,7 +136,8 @@ def run_now(pipeline: Pipeline, job_id: str, run: Any, *args: Any, **kwargs: Any
         with renewing(pipeline.engine, job_id, holder, pipeline.clock):
             result = run(pipeline, *args, **kwargs)
     except BaseException as exc:
-        finish(pipeline.engine, job_id, holder, pipeline.clock(), ok=False, result={"error": f"{type(exc).__name__}: {exc}"})
+        failure = {"error": f"{type(exc).__name__}: {exc}"}
+        finish(pipeline.engine, job_id, holder, pipeline.clock(), ok=False, result=failure)
         raise
     finish(pipeline.engine, job_id, holder, pipeline.clock(), ok=True, result=figures(result))
     return result

@@ -20,7 +20,8 @@ NAMES = ["rivierkind", "grachtvos", "pleinmeeuw", "dijkspreeuw", "molenmus", "ka
 
 def invented(value: str, mapping: dict[str, str]) -> str:
     if value not in mapping:
-        mapping[value] = NAMES[len(mapping) % len(NAMES)] + (str(len(mapping) // len(NAMES)) if len(mapping) >= len(NAMES) else "")
+        round_ = len(mapping) // len(NAMES)
+        mapping[value] = NAMES[len(mapping) % len(NAMES)] + (str(round_) if round_ else "")
     return mapping[value]
 
 

@@ -27,7 +27,7 @@ def free_port() -> int:
 
 
 def alert_config(config: MonitorConfig, *, smtp_port: int = 25, allow_private: bool = False) -> MonitorConfig:
-    alerts = AlertsConfig(public_url="https://monitor.example.nl",  # type: ignore[arg-type]
+    alerts = AlertsConfig(public_url="https://monitor.example.nl",
                           smtp=SmtpSettings(host="127.0.0.1", port=smtp_port, from_address="monitor@example.nl"),
                           webhooks=WebhookPolicy(allow_private_targets=allow_private))
     return config.model_copy(update={"places": PLACES, "alerts": alerts})
@@ -40,16 +40,19 @@ def make_user(session: Session, username: str = "coordinator", role: str = "safe
     return user
 
 
-def make_trend(session: Session, *, category: str = "gelblasters", status: str = "emerging", label: str = "Gelblaster-challenge",
+def make_trend(session: Session, *, category: str = "gelblasters", status: str = "emerging",
+               label: str = "Gelblaster-challenge",
                posts: list[tuple[str, str]] | None = None, growth: float | None = None, **fields: Any) -> Trend:
     """A flagged trend with member posts given as (platform, text)."""
-    trend = Trend(label=label, keywords=["gelblaster"], category=category, status=status, first_seen=NOW - timedelta(days=3),
+    trend = Trend(label=label, keywords=["gelblaster"], category=category, status=status,
+                  first_seen=NOW - timedelta(days=3),
                   last_seen=NOW, emerging_at=NOW - timedelta(days=1) if status != "new" else None, size=0, authors=0,
                   **fields)
     session.add(trend)
     session.flush()
     for index, (platform, text) in enumerate(posts or [("mastodon", "gelblaster bij de metro")]):
-        post = Post(platform=platform, external_id=f"t{trend.id}-{index}", text=text, created_at=NOW - timedelta(hours=index),
+        post = Post(platform=platform, external_id=f"t{trend.id}-{index}", text=text,
+                    created_at=NOW - timedelta(hours=index),
                     author_key=f"author{index}", content_hash=content_hash(text))
         session.add(post)
         session.flush()

@@ -29,7 +29,7 @@ class Site:
 
 
 def make_site(engine: Engine, home: Path, config: Path = CONFIG) -> Site:
-    settings = Settings(home=home, secret_key="s" * 40, cookie_secure=False, config=config)  # type: ignore[arg-type]
+    settings = Settings(home=home, secret_key="s" * 40, cookie_secure=False, config=config)
     app = create_app(settings, engine=engine)
     app.dependency_overrides[get_clock] = lambda: (lambda: NOW)
     with Session(engine) as session:

@@ -62,7 +62,8 @@ class Replay:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self.mastodon = [json.loads((SOURCES / f"mastodon/tag-timeline-page-{n}.json").read_text()) for n in (1, 2, 3, 4)]
+        self.mastodon = [json.loads((SOURCES / f"mastodon/tag-timeline-page-{n}.json").read_text())
+                         for n in (1, 2, 3, 4)]
         self.telegram = _telegram_pages()
 
     def answer(self, method: str, kind: str, path: str, query: dict[str, str], headers: dict[str, str],
@@ -83,8 +84,9 @@ class Replay:
         page = statuses[: min(int(q.get("limit", 20)), 10)]  # the recording paged by 10
         headers = {}
         if page:
-            headers["Link"] = (f'<http://localhost:3000/api/v1/timelines/tag/{MASTODON_TAG}?limit=10&max_id={page[-1]["id"]}>; '
-                               f'rel="next", <http://localhost:3000/api/v1/timelines/tag/{MASTODON_TAG}?limit=10&min_id={page[0]["id"]}>; rel="prev"')
+            timeline = f"http://localhost:3000/api/v1/timelines/tag/{MASTODON_TAG}?limit=10"
+            headers["Link"] = (f'<{timeline}&max_id={page[-1]["id"]}>; rel="next", '
+                               f'<{timeline}&min_id={page[0]["id"]}>; rel="prev"')
         return _json(page, **headers)
 
     def _bluesky(self, method: str, path: str, q: dict[str, str], h: dict[str, str], body: bytes, base: str) -> Reply:
@@ -92,7 +94,8 @@ class Replay:
             login = json.loads(body or b"{}")
             if (login.get("identifier"), login.get("password")) != BLUESKY_LOGIN:
                 return _json({"error": "AuthenticationRequired", "message": "Invalid identifier or password"}, 401)
-            return _json({"accessJwt": ACCESS_JWT, "refreshJwt": "r", "handle": BLUESKY_LOGIN[0], "did": "did:plc:monitor"})
+            return _json({"accessJwt": ACCESS_JWT, "refreshJwt": "r", "handle": BLUESKY_LOGIN[0],
+                          "did": "did:plc:monitor"})
         if path == "xrpc/app.bsky.feed.searchPosts":
             if h.get("authorization") != f"Bearer {ACCESS_JWT}":
                 return _json({"error": "Forbidden", "message": "Request forbidden by administrative rules."}, 403)
@@ -121,7 +124,8 @@ class Replay:
 
     def _youtube(self, method: str, path: str, q: dict[str, str], h: dict[str, str], body: bytes, base: str) -> Reply:
         if path == "feeds/videos.xml" and q.get("channel_id") == "UCsXVk37bltHxD1rDPwtNM8Q":
-            return _file("youtube/videos-xml-channel.xml", "text/xml; charset=UTF-8", **{"cache-control": "public, max-age=900"})
+            return _file("youtube/videos-xml-channel.xml", "text/xml; charset=UTF-8",
+                         **{"cache-control": "public, max-age=900"})
         return _file("youtube/videos-xml-channel-404.html", "text/html; charset=UTF-8", 404)
 
     def _telegram(self, method: str, path: str, q: dict[str, str], h: dict[str, str], body: bytes, base: str) -> Reply:
@@ -129,9 +133,11 @@ class Replay:
             return 404, {}, b""
         before = int(q.get("before", 10**9))
         pages = [p for p in self.telegram if p[0] < before]
-        lowest, body = pages[0] if pages else (0, b'<main class="tgme_main"><section class="tgme_channel_history">'
-                                                    b'<div class="tme_no_messages_found">No posts found</div></section></main>')
-        more = f'<a href="{base}s/buurtkanaal?before={lowest}" class="tme_messages_more js-messages_more" data-before="{lowest}"></a>'
+        empty = (b'<main class="tgme_main"><section class="tgme_channel_history">'
+                 b'<div class="tme_no_messages_found">No posts found</div></section></main>')
+        lowest, body = pages[0] if pages else (0, empty)
+        more = (f'<a href="{base}s/buurtkanaal?before={lowest}" class="tme_messages_more js-messages_more" '
+                f'data-before="{lowest}"></a>')
         if pages and lowest > self.telegram[-1][0]:
             body = body.replace(b'<section class="tgme_channel_history js-message_history">',
                                 b'<section class="tgme_channel_history js-message_history">' + more.encode())
@@ -160,7 +166,8 @@ class Handler(BaseHTTPRequestHandler):
         with self.replay.lock:
             self.replay.hits.append(Hit(method, host, parts.path, parts.query, headers, time.monotonic()))
         if parts.path == "/robots.txt":
-            robots = (SOURCES / "robots/www.reddit.com.robots.2024-06.txt").read_bytes() if host.startswith("localhost") else ROBOTS
+            recorded = SOURCES / "robots/www.reddit.com.robots.2024-06.txt"
+            robots = recorded.read_bytes() if host.startswith("localhost") else ROBOTS
             return self.send(200, {"Content-Type": "text/plain"}, robots)
         mode, _, rest = parts.path.lstrip("/").partition("/")
         behaviour = mode.split("-")[0]  # 'slow-2' behaves as 'slow' under a prefix of its own

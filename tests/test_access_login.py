@@ -6,6 +6,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -27,7 +28,7 @@ ATTACKER, OFFICE, HOME = "198.51.100.66", "203.0.113.10", "192.0.2.44"
 
 
 def make_app(engine: Engine, home: Path) -> FastAPI:
-    settings = Settings(home=home, secret_key="s" * 40, cookie_secure=False, config=CONFIG)  # type: ignore[arg-type]
+    settings = Settings(home=home, secret_key="s" * 40, cookie_secure=False, config=CONFIG)
     return create_app(settings, engine=engine)
 
 
@@ -45,7 +46,7 @@ def browser(app: FastAPI, address: str) -> TestClient:
     return TestClient(app, follow_redirects=False, client=(address, 40000))
 
 
-def log_in(client: TestClient | httpx.Client, username: str, password: str = PASSWORD) -> httpx.Response:
+def log_in(client: TestClient, username: str, password: str = PASSWORD) -> Any:
     token = csrf_of(client.get("/login/").text)
     return client.post("/login/", data={"username": username, "password": password, "next": "/",
                                         "csrf_token": token})

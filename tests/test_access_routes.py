@@ -42,7 +42,7 @@ def application_routes(app: FastAPI) -> list[tuple[str, str]]:
 
 
 def _route_list() -> list[tuple[str, str]]:
-    settings = Settings(home=Path("var"), secret_key="r" * 40, config=CONFIG)  # type: ignore[arg-type]
+    settings = Settings(home=Path("var"), secret_key="r" * 40, config=CONFIG)
     return application_routes(create_app(settings, engine=create_engine("sqlite://")))
 
 
@@ -63,7 +63,7 @@ class Callers:
 @pytest.fixture(scope="module")
 def callers(shared_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callers]:
     home = tmp_path_factory.mktemp("routes")
-    settings = Settings(home=home, secret_key="r" * 40, cookie_secure=False, config=CONFIG)  # type: ignore[arg-type]
+    settings = Settings(home=home, secret_key="r" * 40, cookie_secure=False, config=CONFIG)
     app = create_app(settings, engine=shared_engine)
     samples: dict[str, dict[str, str]] = {}
     clients: dict[str, TestClient] = {}

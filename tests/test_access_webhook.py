@@ -14,6 +14,7 @@ import pytest
 import trustme
 
 from api.alerts import Alert, DeliveryError, WebhookNotifier
+from api.alerts.webhook import Resolver
 from monitor_config.schema import WebhookPolicy
 from tests.alert_helpers import NOW
 
@@ -74,10 +75,10 @@ def alert(url: str, secret: str | None = "geheime-ondertekensleutel") -> Alert:
                  signing_secret=secret)
 
 
-def notifier_trusting(ca: trustme.CA, policy: WebhookPolicy, resolve: object) -> WebhookNotifier:
+def notifier_trusting(ca: trustme.CA, policy: WebhookPolicy, resolve: Resolver) -> WebhookNotifier:
     context = ssl.create_default_context()
     ca.configure_trust(context)
-    return WebhookNotifier(policy, client=httpx.Client(verify=context, timeout=10), resolve=resolve)  # type: ignore[arg-type]
+    return WebhookNotifier(policy, client=httpx.Client(verify=context, timeout=10), resolve=resolve)
 
 
 def test_the_request_goes_to_the_checked_address_with_the_host_name_kept(receiver: tuple, ca: trustme.CA) -> None:

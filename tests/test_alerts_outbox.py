@@ -62,7 +62,8 @@ def test_filters_by_category_severity_place_platform_and_keyword(engine: Engine,
             "tiktok": subscribe(session, config, "tiktok", filters={"platforms": ["tiktok"]}),
             "keyword": subscribe(session, config, "keyword", filters={"keywords": ["metro"]}),
         }
-        make_trend(session, posts=[("mastodon", "Gelblasters bij de métro in SLOTERVAART"), ("youtube", "weer een filmpje")])
+        make_trend(session, posts=[("mastodon", "Gelblasters bij de métro in SLOTERVAART"),
+                                   ("youtube", "weer een filmpje")])
         added = enqueue_alerts(session, NOW, config=config)
         session.commit()
         alerted = {name for name, sid in subs.items() if any(r.subscription_id == sid for r in added)}
@@ -128,7 +129,8 @@ def test_failed_send_backs_off_and_is_delivered_once_later(engine: Engine, small
         [row] = deliveries(session)
         assert (row.status, row.attempts, row.next_attempt_at) == ("pending", 1, NOW + timedelta(minutes=1))
         session.commit()
-        assert deliver_due(engine, {"feed": recorder}, NOW + timedelta(seconds=30)) == {"sent": 0, "pending": 0, "failed": 0}
+        nothing = {"sent": 0, "pending": 0, "failed": 0}
+        assert deliver_due(engine, {"feed": recorder}, NOW + timedelta(seconds=30)) == nothing
         deliver_due(engine, {"feed": recorder}, NOW + timedelta(minutes=1))
         session.refresh(row)
         assert (row.attempts, row.next_attempt_at) == (2, NOW + timedelta(minutes=3))

@@ -36,7 +36,7 @@ alerts:
 def app_parts(engine: Engine, tmp_path: Path) -> tuple[TestClient, Settings, dict[str, str]]:
     config = tmp_path / "config.yaml"
     config.write_text((FIXTURES / "config" / "small.yaml").read_text() + EXTRA_CONFIG)
-    settings = Settings(home=tmp_path, secret_key="s" * 40, cookie_secure=False, config=config)  # type: ignore[arg-type]
+    settings = Settings(home=tmp_path, secret_key="s" * 40, cookie_secure=False, config=config)
     app = create_app(settings, engine=engine)
     app.dependency_overrides[get_clock] = lambda: lambda: NOW
     tokens = {}
@@ -54,7 +54,8 @@ def bearer(token: str) -> dict[str, str]:
 
 def log_in(client: TestClient, username: str) -> str:
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login/").text).group(1)  # type: ignore[union-attr]
-    assert client.post("/login/", data={"username": username, "password": PASSWORD, "csrf_token": csrf}).status_code == 303
+    form = {"username": username, "password": PASSWORD, "csrf_token": csrf}
+    assert client.post("/login/", data=form).status_code == 303
     return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/abonnementen/nieuw").text).group(1)  # type: ignore[union-attr]
 
 
@@ -141,7 +142,8 @@ def test_atom_feed_is_valid_and_needs_only_the_token(app_parts: tuple, engine: E
 
 def test_unsubscribe_link_confirms_then_unsubscribes_without_log_in(app_parts: tuple, engine: Engine) -> None:
     client, _, tokens = app_parts
-    client.post("/api/v1/subscriptions", json={"name": "Maandagmail", "channel": "digest"}, headers=bearer(tokens["cora"]))
+    client.post("/api/v1/subscriptions", json={"name": "Maandagmail", "channel": "digest"},
+                headers=bearer(tokens["cora"]))
     client.post("/api/v1/subscriptions", json={"name": "tweede", "channel": "email"}, headers=bearer(tokens["cora"]))
     with Session(engine) as session:
         first, second = session.exec(select(Subscription).order_by(Subscription.id)).all()
@@ -159,7 +161,8 @@ def test_unsubscribe_link_confirms_then_unsubscribes_without_log_in(app_parts: t
 
 def test_odd_input_is_refused_not_a_server_error(app_parts: tuple) -> None:
     client, _, tokens = app_parts
-    for body in ({"name": "a\x00b", "channel": "feed"}, {"name": "x", "channel": "feed", "filters": {"keywords": ["\x00"]}}):
+    for body in ({"name": "a\x00b", "channel": "feed"},
+                 {"name": "x", "channel": "feed", "filters": {"keywords": ["\x00"]}}):
         assert client.post("/api/v1/subscriptions", json=body, headers=bearer(tokens["cora"])).status_code == 422
     assert client.get(f"/api/v1/subscriptions/{2**40}", headers=bearer(tokens["cora"])).status_code == 422
     assert client.get("/feeds/a%00b.atom").status_code == 404

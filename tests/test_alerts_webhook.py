@@ -36,7 +36,8 @@ class Receiver(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         body = self.rfile.read(int(self.headers["Content-Length"]))
         timestamp = self.headers["X-Leefwereld-Timestamp"]
-        expected = "sha256=" + hmac.new(self.secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+        digest = hmac.new(self.secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+        expected = "sha256=" + digest
         valid = hmac.compare_digest(expected, self.headers["X-Leefwereld-Signature"])
         self.calls.append({"valid": valid, "timestamp": int(timestamp), "body": json.loads(body)})
         self.send_response(500 if len(self.calls) == 1 else 204)
@@ -76,7 +77,8 @@ def test_signed_webhook_is_retried_after_500_and_sent_once(engine: Engine, small
         row = session.exec(select(AlertDelivery)).one()
         assert (row.status, row.attempts, row.sent_at) == ("sent", 2, NOW + timedelta(minutes=1))
     assert [c["valid"] for c in handler.calls] == [True, True]
-    assert [c["timestamp"] for c in handler.calls] == [int(NOW.timestamp()), int((NOW + timedelta(minutes=1)).timestamp())]
+    retried = NOW + timedelta(minutes=1)
+    assert [c["timestamp"] for c in handler.calls] == [int(NOW.timestamp()), int(retried.timestamp())]
     trend = handler.calls[1]["body"]["trends"][0]
     assert trend["label"] == "Gelblaster-challenge" and "0612345678" not in json.dumps(handler.calls[1]["body"])
 
@@ -99,7 +101,8 @@ def test_internal_targets_are_refused_unless_allowed(url: str) -> None:
 
 def test_a_public_name_resolving_to_a_private_address_is_refused() -> None:
     with pytest.raises(UnsafeTargetError, match="10.0.0.5"):
-        check_webhook_target("https://hooks.example.org/x", allow_private=False, resolve=lambda host, port: ["10.0.0.5"])
+        check_webhook_target("https://hooks.example.org/x", allow_private=False,
+                             resolve=lambda host, port: ["10.0.0.5"])
     assert check_webhook_target("https://hooks.example.org/x", allow_private=False,
                                 resolve=lambda host, port: ["93.184.215.14"]) == "https://hooks.example.org/x"
 

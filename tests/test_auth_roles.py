@@ -41,14 +41,14 @@ def test_short_passwords_are_refused_in_dutch_and_english() -> None:
 
 def test_secret_key_is_required_outside_demo_mode(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="LEEFWERELD_SECRET_KEY is not set"):
-        Settings(home=tmp_path).session_secret()  # type: ignore[call-arg]
+        Settings(home=tmp_path).session_secret()
     with pytest.raises(SettingsError, match="at least 32"):
-        Settings(home=tmp_path, secret_key="kort").session_secret()  # type: ignore[arg-type]
-    assert Settings(home=tmp_path).secure_cookies is True  # type: ignore[call-arg]
+        Settings(home=tmp_path, secret_key="kort").session_secret()
+    assert Settings(home=tmp_path).secure_cookies is True
 
 
 def test_demo_mode_keeps_a_local_secret(tmp_path: Path) -> None:
-    first = Settings(home=tmp_path, demo=True).session_secret()  # type: ignore[call-arg]
-    assert Settings(home=tmp_path, demo=True).session_secret() == first  # type: ignore[call-arg]
+    first = Settings(home=tmp_path, demo=True).session_secret()
+    assert Settings(home=tmp_path, demo=True).session_secret() == first
     assert (tmp_path / "demo-secret.key").stat().st_mode & 0o777 == 0o600
-    assert Settings(home=tmp_path, demo=True).secure_cookies is False  # type: ignore[call-arg]
+    assert Settings(home=tmp_path, demo=True).secure_cookies is False

@@ -30,7 +30,7 @@ def add_page(app: FastAPI) -> None:
 
 @pytest.fixture
 def client(engine: Engine, tmp_path: Path) -> TestClient:
-    settings = Settings(home=tmp_path, secret_key="s" * 40, cookie_secure=False,  # type: ignore[arg-type]
+    settings = Settings(home=tmp_path, secret_key="s" * 40, cookie_secure=False,
                         config=Path(__file__).with_name("fixtures") / "config" / "small.yaml")
     app = create_app(settings, engine=engine)
     add_page(app)

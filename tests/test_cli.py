@@ -20,8 +20,8 @@ from models.db import make_engine, session_scope, upgrade_database
 from monitor_config.settings import load_settings
 
 CONFIG = str(Path(__file__).with_name("fixtures") / "config" / "small.yaml")
-COMMANDS = ["config", "init", "import", "crawl", "process", "cluster", "replay", "trends", "digest", "serve",
-            "worker", "demo", "purge"]
+COMMANDS = ["config", "init", "import", "crawl", "process", "cluster", "categorise", "redact", "replay", "trends",
+            "digest", "serve", "worker", "demo", "purge"]
 
 
 def head_revision() -> str | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from monitor_config.schema import ClassifierConfig
+from monitor_config.schema import CategorySettings, ClassifierConfig
 from monitor_config.trends import TrendSettings
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "CONFIGURATION.md").read_text(encoding="utf-8")
@@ -30,3 +30,13 @@ def test_the_documented_classifier_example_loads() -> None:
     example = re.search(r"```yaml\n(classifier:.*?)```", SECTION, re.S).group(1)
     config = ClassifierConfig.model_validate(yaml.safe_load(example)["classifier"])
     assert config.embedder.kind == "use-m3" and config.trends.new_theme_authors is None
+
+
+def test_every_category_setting_is_documented_with_its_default() -> None:
+    rows = [line for line in SECTION.splitlines() if line.startswith("| `categories.")]
+    for name, field in CategorySettings.model_fields.items():
+        row = next((line for line in rows if line.split("|")[1].strip() == f"`categories.{name}`"), None)
+        assert row is not None, f"categories.{name} is missing from docs/CONFIGURATION.md"
+        default = field.default if field.default_factory is None else field.default_factory()
+        assert row.split("|")[3].strip() == f"`{default}`", f"categories.{name}: documented {row.split('|')[3]}"
+    assert len(rows) == len(CategorySettings.model_fields), "a documented category setting does not exist"

@@ -94,7 +94,7 @@ def collect_everything(engine: Engine, tmp_path: Path, key: bytes, monkeypatch: 
     for path, fmt in write_imports(tmp_path / "imports").values():
         report = import_file(path, engine=engine, key=key, fmt=fmt)  # type: ignore[arg-type]
         assert report.error_count == 0, report.errors
-    settings = Settings(home=tmp_path, secret_key="s" * 40, cookie_secure=False, config=CONFIG,  # type: ignore[arg-type]
+    settings = Settings(home=tmp_path, secret_key="s" * 40, cookie_secure=False, config=CONFIG,
                         upload_token="upload-token-for-tests-0123456789")
     client = TestClient(create_app(settings, engine=engine))
     client.cookies.set("leefwereld_upload", "upload-token-for-tests-0123456789")

@@ -18,7 +18,8 @@ PHONE = "0612345678"
 
 
 @pytest.fixture(scope="module")
-def api(shared_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, dict[str, str], dict[str, int]]:
+def api(shared_engine: Engine,
+        tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, dict[str, str], dict[str, int]]:
     engine = shared_engine
     site = make_site(engine, tmp_path_factory.mktemp("home"))
     with Session(engine) as session:
@@ -60,19 +61,19 @@ def labels(client: TestClient, token: str, **params: object) -> list[str]:
     return [item["label"] for item in response.json()["items"]]
 
 
-def test_trends_need_credentials(api) -> None:  # type: ignore[no-untyped-def]
+def test_trends_need_credentials(api) -> None:
     client, _, _ = api
     assert client.get("/api/v1/trends").status_code == 401
     assert client.get("/api/v1/digests/2026-W47").status_code == 401
 
 
-def test_trends_are_sorted_by_emergence_then_growth_without_merged_or_dismissed(api) -> None:  # type: ignore[no-untyped-def]
+def test_trends_are_sorted_by_emergence_then_growth_without_merged_or_dismissed(api) -> None:
     client, tokens, _ = api
     assert labels(client, tokens["worker"]) == ["Orbeez op het plein", "Drill beef Zuidoost",
                                                 "Sextortion via Snapchat", "Oude gelblaster"]
 
 
-def test_trend_filters(api) -> None:  # type: ignore[no-untyped-def]
+def test_trend_filters(api) -> None:
     client, tokens, _ = api
     token = tokens["worker"]
     assert labels(client, token, category="online-shaming") == ["Drill beef Zuidoost", "Sextortion via Snapchat"]
@@ -87,7 +88,7 @@ def test_trend_filters(api) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/api/v1/trends", params={"status": "viral"}, headers=bearer(token)).status_code == 422
 
 
-def test_trend_paging_reports_the_total(api) -> None:  # type: ignore[no-untyped-def]
+def test_trend_paging_reports_the_total(api) -> None:
     client, tokens, _ = api
     first = client.get("/api/v1/trends", params={"limit": 3}, headers=bearer(tokens["worker"])).json()
     assert (first["total"], len(first["items"]), first["next_offset"]) == (4, 3, 3)
@@ -95,7 +96,7 @@ def test_trend_paging_reports_the_total(api) -> None:  # type: ignore[no-untyped
     assert [i["label"] for i in rest["items"]] == ["Oude gelblaster"] and rest["next_offset"] is None
 
 
-def test_trend_detail_has_timeline_lineage_and_redacted_posts(api) -> None:  # type: ignore[no-untyped-def]
+def test_trend_detail_has_timeline_lineage_and_redacted_posts(api) -> None:
     client, tokens, ids = api
     response = client.get(f"/api/v1/trends/{ids['beef']}", headers=bearer(tokens["worker"]))
     assert response.status_code == 200
@@ -109,14 +110,14 @@ def test_trend_detail_has_timeline_lineage_and_redacted_posts(api) -> None:  # t
     assert "representative_post_ids" not in detail["summary"]
 
 
-def test_unknown_trend_is_404_in_dutch_and_english(api) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_trend_is_404_in_dutch_and_english(api) -> None:
     client, tokens, _ = api
     response = client.get("/api/v1/trends/999999", headers=bearer(tokens["worker"]))
     assert response.status_code == 404
     assert response.json()["detail"] == "Trend 999999 bestaat niet. / Trend 999999 does not exist."
 
 
-def test_digest_formats_and_a_bad_week(api) -> None:  # type: ignore[no-untyped-def]
+def test_digest_formats_and_a_bad_week(api) -> None:
     client, tokens, ids = api
     headers = bearer(tokens["worker"])
     data = client.get("/api/v1/digests/2026-W47", headers=headers).json()
@@ -131,7 +132,7 @@ def test_digest_formats_and_a_bad_week(api) -> None:  # type: ignore[no-untyped-
     assert weeks[0]["week"] == "2026-W47" and len(weeks) == 12
 
 
-def test_sources_watchlists_and_crawl_runs_are_for_the_admin(api) -> None:  # type: ignore[no-untyped-def]
+def test_sources_watchlists_and_crawl_runs_are_for_the_admin(api) -> None:
     client, tokens, _ = api
     for path in ("/api/v1/sources", "/api/v1/watchlists", "/api/v1/crawl-runs"):
         assert client.get(path, headers=bearer(tokens["worker"])).status_code == 403
@@ -147,7 +148,7 @@ def requests_counted(metrics: str, route: str, status: int) -> float:
     return float(match.group(1)) if match else 0.0
 
 
-def test_metrics_count_requests_and_show_product_figures(api) -> None:  # type: ignore[no-untyped-def]
+def test_metrics_count_requests_and_show_product_figures(api) -> None:
     client, tokens, ids = api
     before = requests_counted(client.get("/metrics").text, "/api/v1/trends/{trend_id}", 200)
     client.get(f"/api/v1/trends/{ids['beef']}", headers=bearer(tokens["worker"]))

@@ -52,7 +52,8 @@ def test_digest_in_english_and_as_json_or_html(home: Path) -> None:
 def test_a_bad_week_exits_1_and_names_the_fix(home: Path) -> None:
     result = CliRunner().invoke(app, ["digest", "--week", "2026-W99", "--format", "md"])
     assert result.exit_code == 1
-    assert "week '2026-W99' does not exist in 2026; fix: give an ISO week as YYYY-Www, for example 2026-W47" in result.stderr
+    assert ("week '2026-W99' does not exist in 2026; fix: give an ISO week as YYYY-Www, for example 2026-W47"
+            in result.stderr)
     assert CliRunner().invoke(app, ["digest", "--format", "pdf"]).exit_code == 2
 
 

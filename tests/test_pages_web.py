@@ -59,13 +59,15 @@ def test_pages_send_visitors_without_a_session_to_the_log_in_page(site: tuple[Fa
         assert response.status_code == 303 and response.headers["location"].startswith("/login/?next=")
 
 
-def test_overview_lists_trends_with_labelled_charts_and_escaped_labels(browser) -> None:  # type: ignore[no-untyped-def]
+def test_overview_lists_trends_with_labelled_charts_and_escaped_labels(browser) -> None:
     client, trend_id = browser
     page = client.get("/trends")
     assert page.status_code == 200 and 'lang="nl"' in page.text
     assert f'<a class="trend-link" href="/trends/{trend_id}">Gelblaster &lt;b&gt;metro&lt;/b&gt;</a>' in page.text
-    assert '<svg class="bars" role="img" aria-label="Berichten in trends per dag, laatste 30 dagen: 46 in totaal' in page.text
-    assert '<svg class="sparkline" role="img" aria-label="Berichten per dag, laatste 30 dagen: 46 in totaal' in page.text
+    assert ('<svg class="bars" role="img" aria-label="Berichten in trends per dag, laatste 30 dagen: 46 in totaal'
+            in page.text)
+    assert ('<svg class="sparkline" role="img" aria-label="Berichten per dag, laatste 30 dagen: 46 in totaal'
+            in page.text)
     assert '<label for="f-category">Categorie</label>' in page.text and "Opkomend" in page.text
     assert 'aria-current="page">Trends</a>' in page.text
     assert "Geen trends gevonden met deze filters" in client.get("/trends?status=dormant").text
@@ -73,7 +75,7 @@ def test_overview_lists_trends_with_labelled_charts_and_escaped_labels(browser) 
     assert client.get("/trends?page=twee&status=viral").status_code == 200
 
 
-def test_trend_page_escapes_and_redacts_post_text(browser) -> None:  # type: ignore[no-untyped-def]
+def test_trend_page_escapes_and_redacts_post_text(browser) -> None:
     client, trend_id = browser
     page = client.get(f"/trends/{trend_id}")
     assert page.status_code == 200
@@ -86,7 +88,7 @@ def test_trend_page_escapes_and_redacts_post_text(browser) -> None:  # type: ign
     assert 'role="img" aria-label="Berichten per dag in deze trend, 12 dagen: 46 in totaal"' in page.text
 
 
-def test_digest_page_and_unknown_pages_answer_in_dutch(browser) -> None:  # type: ignore[no-untyped-def]
+def test_digest_page_and_unknown_pages_answer_in_dutch(browser) -> None:
     client, trend_id = browser
     assert client.get("/digests").headers["location"] == "/digests/2026-W47"
     page = client.get("/digests/2026-W47")
@@ -100,7 +102,7 @@ def test_digest_page_and_unknown_pages_answer_in_dutch(browser) -> None:  # type
     assert client.get("/digests/2026-W99").status_code == 404
 
 
-def test_lineage_reads_as_what_happened(browser) -> None:  # type: ignore[no-untyped-def]
+def test_lineage_reads_as_what_happened(browser) -> None:
     client, trend_id = browser
     stays = client.get(f"/trends/{trend_id}").text
     assert f'Hierin is opgegaan: <a href="/trends/{trend_id + 1}">Orbeez-gevecht</a>' in stays

@@ -1,4 +1,4 @@
-"""The trend engine's state survives the database exactly, in an encoding that runs nothing it reads."""
+"""The trend tracker's state survives the database exactly, in an encoding that runs nothing it reads."""
 from __future__ import annotations
 
 import ast

@@ -31,7 +31,7 @@ RELABELLED = ("label", "keywords", "hashtags")  # an untouched trend keeps its l
 
 
 def _seen(engine: Engine) -> dict:
-    """What a user (memberships, snapshots, trends) and the next run (the engine's rows) would find."""
+    """What a user (memberships, snapshots, trends) and the next run (the tracker's rows) would find."""
     with Session(engine) as session:
         members = dict(session.execute(select(Post.external_id, TrendMembership.trend_id)
                                        .join(TrendMembership, TrendMembership.post_id == Post.id)).all())

@@ -40,7 +40,8 @@ def test_queue_holds_flagged_trends_of_review_categories_only(engine: Engine, sm
         assert shaming.review_status == "pending"
 
 
-def test_verdicts_update_the_trend_write_audit_rows_and_gate_alerts(engine: Engine, small_config: MonitorConfig) -> None:
+def test_verdicts_update_the_trend_write_audit_rows_and_gate_alerts(engine: Engine,
+                                                                   small_config: MonitorConfig) -> None:
     config = alert_config(small_config)
     with Session(engine) as session:
         reviewer = make_user(session, "rita", role="reviewer")
@@ -78,7 +79,8 @@ def test_rename_and_merge_keep_lineage_and_move_posts(engine: Engine, small_conf
         assert fold.merged_into == keep.id
         members = session.exec(select(TrendMembership.trend_id)).all()
         assert set(members) == {keep.id} and len(members) == 3
-        lineage = [(x.parent_id, x.child_id, x.relation) for x in session.exec(select(TrendLineage).order_by(TrendLineage.id))]
+        links = session.exec(select(TrendLineage).order_by(TrendLineage.id))
+        lineage = [(x.parent_id, x.child_id, x.relation) for x in links]
         assert lineage == [(keep.id, keep.id, "rename"), (keep.id, fold.id, "merge")]
         assert [a[1] for a in audit(session)] == ["trend_renamed", "trend_merged"]
         for source, target in ((fold.id, keep.id), (keep.id, keep.id)):

@@ -22,7 +22,7 @@ from tests.conftest import FIXTURES
 
 @pytest.fixture
 def parts(engine: Engine, tmp_path: Path) -> tuple[TestClient, dict[str, str], list[int]]:
-    settings = Settings(home=tmp_path, secret_key="s" * 40, cookie_secure=False,  # type: ignore[arg-type]
+    settings = Settings(home=tmp_path, secret_key="s" * 40, cookie_secure=False,
                         config=FIXTURES / "config" / "small.yaml")
     app = create_app(settings, engine=engine)
     app.dependency_overrides[get_clock] = lambda: lambda: NOW
@@ -63,7 +63,8 @@ def test_reviews_api_queue_verdict_rename_and_merge(parts: tuple, engine: Engine
     with Session(engine) as session:
         assert session.get(Trend, second).merged_into == first  # type: ignore[union-attr]
         assert [x.relation for x in session.exec(select(TrendLineage).order_by(TrendLineage.id))] == ["rename", "merge"]
-        actions = [a.action for a in session.exec(select(AuditLog).where(AuditLog.actor == "rita").order_by(AuditLog.id))]
+        rows = session.exec(select(AuditLog).where(AuditLog.actor == "rita").order_by(AuditLog.id))
+        actions = [a.action for a in rows]
     assert actions == ["trend_renamed", "review_confirm", "trend_merged"]
 
 

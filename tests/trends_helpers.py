@@ -45,7 +45,8 @@ def background_posts(days: int, per_day: int, start: int = 0) -> list[StreamPost
 def story_posts(story: str, day: int, author: str | None = None, prefix: str = "s") -> list[StreamPost]:
     """All summaries of one Wikipedia story, posted within day `day` (each by its own author unless given)."""
     rows = [r for r in read_tsv("wikitimes_stories.tsv") if r["story_name"] == story]
-    return [StreamPost(id=f"{prefix}{r['event_id']}", text=r["text"], created_at=DAY0 + timedelta(days=day, hours=2 + i / 3),
+    return [StreamPost(id=f"{prefix}{r['event_id']}", text=r["text"],
+                       created_at=DAY0 + timedelta(days=day, hours=2 + i / 3),
                  author=author or f"{prefix}-author{i}", platform="tiktok" if i % 2 else "instagram")
             for i, r in enumerate(rows)]
 

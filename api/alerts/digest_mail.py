@@ -42,7 +42,8 @@ def personalise(message: EmailMessage, subscription: Subscription, *, public_url
         if part.get_content_subtype() == "plain":
             part.set_content(f"{body.rstrip()}\n\n--\n{plain.format(name=subscription.name, url=url)}\n")
         elif part.get_content_subtype() == "html":
-            footer = f'<hr><p style="font-size:.9em">{html.format(name=_escape(subscription.name), url=_escape(url))}</p>'
+            note = html.format(name=_escape(subscription.name), url=_escape(url))
+            footer = f'<hr><p style="font-size:.9em">{note}</p>'
             body = body.replace("</body>", footer + "</body>", 1) if "</body>" in body else body + footer
             part.set_content(body, subtype="html")
     add_unsubscribe_headers(mine, url)

@@ -86,7 +86,7 @@ class EmailNotifier:
             message = Parser(_class=EmailMessage, policy=default_policy).parsestr(alert.message)
             del message["To"]
             message["To"] = alert.target or ""
-            return message  # type: ignore[return-value]
+            return message
         return compose_alert_email(alert, public_url=str(self.config.public_url),
                                    from_address=self.config.smtp.from_address)
 

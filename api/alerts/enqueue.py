@@ -29,7 +29,7 @@ MAX_EXAMPLE_CHARS = 500
 def status_rank(session: Session, trend: Trend) -> int:
     """1 for emerging (or active without growth), 2 for active and still growing.
 
-    Snapshot growth is the trend engine's ratio of the window's signal to its baseline: above 1 is growth."""
+    Snapshot growth is the trend tracker's ratio of the window's signal to its baseline: above 1 is growth."""
     if trend.status != "active":
         return 1
     growth = session.exec(select(TrendSnapshot.growth).where(TrendSnapshot.trend_id == trend.id,
@@ -73,7 +73,8 @@ def enqueue_alerts(session: Session, now: datetime, *, config: MonitorConfig) ->
         Subscription.active == True, col(Subscription.channel).in_(ALERT_CHANNELS))))  # noqa: E712
     if not subscriptions:
         return []
-    trends = list(session.exec(select(Trend).where(col(Trend.status).in_(FLAGGED_STATUSES), col(Trend.emerging_at).is_not(None),
+    trends = list(session.exec(select(Trend).where(col(Trend.status).in_(FLAGGED_STATUSES),
+                                                   col(Trend.emerging_at).is_not(None),
                                                    col(Trend.merged_into).is_(None)).order_by(Trend.id)))
     trends = [t for t in trends if not awaits_review(t, config)]
     alerted = alerted_levels(session, [t.id for t in trends if t.id is not None])
@@ -89,7 +90,8 @@ def enqueue_alerts(session: Session, now: datetime, *, config: MonitorConfig) ->
                 continue
             row = add_delivery(session, subscription=subscription, trend_id=trend.id,
                                dedupe_key=f"trend:{trend.id}:s{level[0]}:v{level[1]}", now=now,
-                               payload={"kind": "alert", "items": [build_item(facts, config, level, before is not None)]})
+                               payload={"kind": "alert",
+                                        "items": [build_item(facts, config, level, before is not None)]})
             if row is not None:
                 added.append(row)
     return added

@@ -59,7 +59,8 @@ def _examples(session: Session, trend: Trend, week: IsoWeek, zone: ZoneInfo) -> 
     """Posts of this week (representative ones first); the trend's representative posts when none are left."""
     ids = (trend.summary or {}).get("representative_post_ids") or []
     ids = [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
-    posts = find_week_posts(session, trend.id or 0, week.start(zone), week.end(zone), prefer=ids, limit=EXAMPLES_PER_TREND)
+    posts = find_week_posts(session, trend.id or 0, week.start(zone), week.end(zone), prefer=ids,
+                            limit=EXAMPLES_PER_TREND)
     posts = posts or get_posts(session, ids)[:EXAMPLES_PER_TREND]
     return [DigestPost(platform=p.platform, created_at=p.created_at, text=shorten(p.text)) for p in posts]
 
@@ -85,7 +86,11 @@ def _group(items: list[tuple[Trend, DigestItem]], config: MonitorConfig, lang: s
         members.sort(key=lambda i: (-i.volume, i.trend_id))
         categories.append(DigestCategory(name=name, title=title or translate(lang, "other_category"),
                                          severity=severity, items=members))
-    return sorted(categories, key=lambda c: (-(SEVERITIES.rank(c.severity) if c.severity in SEVERITIES else -1), c.title))
+    def most_severe_first(category: DigestCategory) -> tuple[int, str]:
+        rank = SEVERITIES.rank(category.severity) if category.severity in SEVERITIES else -1
+        return -rank, category.title
+
+    return sorted(categories, key=most_severe_first)
 
 
 def build_digest(session: Session, *, week: IsoWeek, config: MonitorConfig, lang: str = "nl",
@@ -121,7 +126,7 @@ def build_digest(session: Session, *, week: IsoWeek, config: MonitorConfig, lang
               translate(lang, "totals.one" if len(items) == 1 else "totals", trends=len(items), posts=posts))
     if uncategorised:
         totals += " " + translate(lang, "uncategorised", count=uncategorised)
-    return Digest(week=str(week), lang=lang, title=translate(lang, "title", week=str(week)),  # type: ignore[arg-type]
+    return Digest(week=str(week), lang=lang, title=translate(lang, "title", week=str(week)),
                   period=translate(lang, "period", start=format_day(week.monday, lang),
                                    end=format_day(week.monday + timedelta(days=6), lang)),
                   start=week.start(zone), end=week.end(zone), generated_at=now, organisation=config.organisation,

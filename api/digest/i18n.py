@@ -7,7 +7,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "nl": {
         "title": "Weekoverzicht {week}",
         "period": "{start} tot en met {end}",
-        "intro": "Trends in de online leefwereld van jongeren die deze week nieuw, opkomend, groeiend of afnemend waren.",
+        "intro": ("Trends in de online leefwereld van jongeren die deze week nieuw, opkomend, groeiend of afnemend "
+                  "waren."),
         "totals": "{trends} trends in dit overzicht, samen {posts} berichten deze week.",
         "totals.one": "1 trend in dit overzicht, met {posts} berichten deze week.",
         "uncategorised": "Trends zonder risicocategorie die deze week bewogen: {count} (zie het trendoverzicht).",

@@ -52,7 +52,7 @@ def _conditions(filters: TrendFilters) -> list[ColumnElement[bool]]:
     if filters.until is not None:
         conditions.append(Trend.first_seen < filters.until)  # type: ignore[arg-type]
     if filters.platform:
-        conditions.append(Trend.summary[("platforms", filters.platform.lower())].as_string().is_not(None))  # type: ignore[index]
+        conditions.append(Trend.summary[("platforms", filters.platform.lower())].as_string().is_not(None))
     if filters.keyword:
         conditions.append(_keyword_matches(filters.keyword))
     if filters.unconfirmed_hidden_in:
@@ -70,11 +70,11 @@ def _keyword_matches(keyword: str) -> ColumnElement[bool]:
     (\\u00eb), so the escaped spelling of the keyword is searched too."""
     wanted = {keyword.lower(), json.dumps(keyword.lower())[1:-1]}
     haystacks = [func.lower(Trend.label), func.lower(cast(Trend.keywords, String)),
-                 func.lower(cast(Trend.summary["hashtags"], String))]  # type: ignore[index]
+                 func.lower(cast(Trend.summary["hashtags"], String))]
     return or_(*(hay.contains(word, autoescape=True) for hay in haystacks for word in wanted))
 
 
-def _latest_growth():  # type: ignore[no-untyped-def]
+def _latest_growth():
     latest = (select(TrendSnapshot.trend_id, func.max(TrendSnapshot.window_start).label("start"))
               .where(TrendSnapshot.window != WEEK).group_by(TrendSnapshot.trend_id).subquery())
     return (select(TrendSnapshot.trend_id, TrendSnapshot.growth)
@@ -122,7 +122,7 @@ def daily_volumes(session: Session, trend_ids: Iterable[int], start: datetime, e
         return {}
     query = select(TrendSnapshot.trend_id, TrendSnapshot.window_start, TrendSnapshot.volume).where(
         TrendSnapshot.trend_id.in_(ids), TrendSnapshot.window != WEEK,  # type: ignore[attr-defined]
-        TrendSnapshot.window_start >= start, TrendSnapshot.window_start < end)  # type: ignore[arg-type]
+        TrendSnapshot.window_start >= start, TrendSnapshot.window_start < end)
     for trend_id, window_start, volume in session.execute(query):
         volumes[trend_id][window_start.astimezone(zone).date()] += volume
     return {trend_id: dict(days) for trend_id, days in volumes.items()}
@@ -168,7 +168,7 @@ def total_daily_volume(session: Session, start: datetime, end: datetime, zone: Z
     """Posts per local day (in `zone`) over all trends that are not merged away (for the overview's chart)."""
     query = (select(TrendSnapshot.window_start, func.sum(TrendSnapshot.volume))
              .join(Trend, Trend.id == TrendSnapshot.trend_id)
-             .where(TrendSnapshot.window != WEEK, TrendSnapshot.window_start >= start,  # type: ignore[arg-type]
+             .where(TrendSnapshot.window != WEEK, TrendSnapshot.window_start >= start,
                     TrendSnapshot.window_start < end, Trend.merged_into.is_(None))  # type: ignore[union-attr]
              .group_by(TrendSnapshot.window_start))
     if unconfirmed_hidden_in:

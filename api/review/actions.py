@@ -96,7 +96,7 @@ def rename_trend(session: Session, *, trend_id: int, reviewer: User, label: str,
 
 def merge_trends(session: Session, *, source_id: int, target_id: int, reviewer: User, now: datetime) -> Trend:
     """Fold `source` into `target`: its posts move over, source.merged_into = target, and a lineage row in the
-    trend engine's convention for merges (parent = the trend that stays, child = the one absorbed)."""
+    trend tracker's convention for merges (parent = the trend that stays, child = the one absorbed)."""
     if source_id == target_id:
         raise InvalidReviewError("Een trend kan niet met zichzelf worden samengevoegd.")
     source, target = get_trend(session, source_id), get_trend(session, target_id)

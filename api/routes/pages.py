@@ -26,7 +26,8 @@ CHART_DAYS = 30
 
 def read_page_filters(category: str, status: str, platform: str, keyword: str) -> TrendFilters:
     """Form input as typed; empty fields are no filter and an unknown status is ignored."""
-    return TrendFilters(categories=(category,) if category else (), statuses=(status,) if status in TREND_STATUSES else (),
+    return TrendFilters(categories=(category,) if category else (),
+                        statuses=(status,) if status in TREND_STATUSES else (),
                         platform=platform.strip()[:32] or None, keyword=keyword.strip()[:100] or None)
 
 
@@ -53,7 +54,8 @@ def trends_page(request: Request, session: SessionDep, settings: SettingsDep, cl
                                 f"{sum(totals.values())} in totaal, hoogste dag {max(totals.values(), default=0)}")
     return TEMPLATES.TemplateResponse(request, "trends.html", {
         "user": user, "trends": trends, "total": total, "page": page_number, "pages": max(1, -(-total // PAGE_SIZE)),
-        "categories": settings.watch.categories, "statuses": TREND_STATUSES.codes, "chart": chart, "sparkline": sparkline_svg,
+        "categories": settings.watch.categories, "statuses": TREND_STATUSES.codes, "chart": chart,
+        "sparkline": sparkline_svg,
         "form": {"category": category, "status": status, "platform": platform, "keyword": keyword},
     })
 

@@ -31,7 +31,8 @@ EXAMPLES = 10
 
 def example_texts(session: Session, trend_id: int) -> list[str]:
     posts = session.exec(select(Post).join(TrendMembership, TrendMembership.post_id == Post.id)
-                         .where(TrendMembership.trend_id == trend_id).order_by(col(Post.created_at).desc()).limit(EXAMPLES))
+                         .where(TrendMembership.trend_id == trend_id).order_by(col(Post.created_at).desc())
+                         .limit(EXAMPLES))
     return [redact(p.text) for p in posts]
 
 
@@ -43,7 +44,8 @@ def merge_candidates(session: Session, trend: Trend) -> list[Trend]:
 def render_form(request: Request, session: SessionDep, trend: Trend, titles: dict[str, str],
                 error: str | None = None, status_code: int = 200) -> Any:
     reviews = list_reviews(session, trend.id)  # type: ignore[arg-type]
-    names = {u.id: u.username for u in session.exec(select(User).where(col(User.id).in_({r.reviewer_id for r in reviews})))}
+    reviewers = select(User).where(col(User.id).in_({r.reviewer_id for r in reviews}))
+    names = {u.id: u.username for u in session.exec(reviewers)}
     return TEMPLATES.TemplateResponse(request, "review_form.html", {
         "trend": trend, "category_title": titles.get(trend.category or "", trend.category), "error": error,
         "examples": example_texts(session, trend.id),  # type: ignore[arg-type]
@@ -59,7 +61,8 @@ def queue_page(request: Request, session: SessionDep, settings: SettingsDep, _us
 
 
 @router.get("/beoordelen/{trend_id}", response_class=HTMLResponse)
-def review_page(request: Request, trend_id: DbId, session: SessionDep, settings: SettingsDep, _user: ReviewerUser) -> Any:
+def review_page(request: Request, trend_id: DbId, session: SessionDep, settings: SettingsDep,
+                _user: ReviewerUser) -> Any:
     try:
         trend = get_trend(session, trend_id)
     except UnknownTrendError as exc:

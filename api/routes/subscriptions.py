@@ -34,10 +34,13 @@ Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=1000)]
 class SubscriptionFilters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    categories: list[Text] = Field(default_factory=list, max_length=50, description="Category names from the configuration")
-    keywords: list[Text] = Field(default_factory=list, max_length=50, description="Words or phrases in the trend's posts")
+    categories: list[Text] = Field(default_factory=list, max_length=50,
+                                   description="Category names from the configuration")
+    keywords: list[Text] = Field(default_factory=list, max_length=50,
+                                 description="Words or phrases in the trend's posts")
     min_severity: Severity | None = None
-    places: list[Text] = Field(default_factory=list, max_length=200, description="Place names from the configuration (aliases match too)")
+    places: list[Text] = Field(default_factory=list, max_length=200,
+                               description="Place names from the configuration (aliases match too)")
     platforms: list[Text] = Field(default_factory=list, max_length=50)
 
 

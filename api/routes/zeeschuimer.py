@@ -67,7 +67,7 @@ def require_uploader(request: Request, user: OptionalUser) -> str:
 
 
 def get_limiter(request: Request) -> UploadLimiter:
-    return request.app.state.upload_limiter  # type: ignore[no-any-return]
+    return request.app.state.upload_limiter
 
 
 Uploader = Annotated[str, Depends(require_uploader)]

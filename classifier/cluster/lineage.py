@@ -1,9 +1,9 @@
 """Merges and splits of trends, each recorded as a Lineage entry.
 
 Merge: two live trends whose members are, on average, as similar across the two as the stricter `merge`
-threshold (`young` when both are young) become one; the larger keeps its id (the older on a tie). Split: a trend whose recent members
-(its exemplars) fall into two groups that are, on average, less similar than both `link` and `young` gives the smaller group
-its own id. A split moves only the exemplar posts; older members stay with the parent.
+threshold (`young` when both are young) become one; the larger keeps its id (the older on a tie). Split: a trend
+whose recent members (its exemplars) fall into two groups that are, on average, less similar than both `link` and
+`young` gives the smaller group its own id. A split moves only the exemplar posts; older members stay with the parent.
 """
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datet
 
 
 def fold_trend(keep: TrackedTrend, gone: TrackedTrend) -> None:
-    """Absorb `gone` into `keep` (used by the engine's own merges and by reviewers' merges)."""
+    """Absorb `gone` into `keep` (used by the tracker's own merges and by reviewers' merges)."""
     keep.vec_sum = keep.vec_sum + gone.vec_sum
     keep.size += gone.size
     keep.post_ids += gone.post_ids
@@ -102,7 +102,8 @@ def split_apart(state: TrendState, touched: set[int], th: Thresholds, now: datet
     return out
 
 
-def _carve(state: TrendState, trend: TrackedTrend, idx: np.ndarray, now: datetime, settings: TrendSettings) -> TrackedTrend:
+def _carve(state: TrendState, trend: TrackedTrend, idx: np.ndarray, now: datetime,
+           settings: TrendSettings) -> TrackedTrend:
     posts = [trend.ex_posts[i] for i in idx]
     keys = [trend.ex_keys[i] for i in idx]
     vecs = trend.ex_vecs[idx]

@@ -53,8 +53,8 @@ def new_theme_figures(trend: TrackedTrend, state: TrendState, index: int, settin
     needed = max(settings.new_theme_authors, settings.new_theme_share * (sum(recent) / len(recent) if recent else 0))
     if voices < needed or late < settings.min_growth * max(early, 1) or growth < settings.min_growth:
         return None
-    return {"voices_since_first_post": voices, "voices_needed": round(needed, 1), "first_third": early, "last_third": late,
-            "expected_from_stream": round(expected, 2), "growth": round(growth, 2)}
+    return {"voices_since_first_post": voices, "voices_needed": round(needed, 1), "first_third": early,
+            "last_third": late, "expected_from_stream": round(expected, 2), "growth": round(growth, 2)}
 
 
 def why_flagged(m: WindowMetrics, settings: TrendSettings) -> dict:

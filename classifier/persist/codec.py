@@ -1,4 +1,4 @@
-"""A safe encoding of the trend engine's state: JSON for the structure, raw little-endian bytes for the arrays.
+"""A safe encoding of the trend tracker's state: JSON for the structure, raw little-endian bytes for the arrays.
 
     b"LWST" | format version (1 byte) | header length (4 bytes, big-endian) | header JSON | array bytes
 

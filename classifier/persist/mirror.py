@@ -1,5 +1,5 @@
 """Mirror the tracker's state into the tables the API and alerts read: Trend, TrendMembership, TrendSnapshot and
-TrendLineage, which survive purges; and carry reviewers' merges back into the engine.
+TrendLineage, which survive purges; and carry reviewers' merges back into the tracker.
 
 Only what changed is written: the Trend rows of the trends whose state changed (`StoredState.changed`: new posts,
 a merge or split, a status that moved with time), the memberships of the posts placed in this run and of the
@@ -36,7 +36,7 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
 
 
 def mirror_state(session: Session, stored: StoredState, *, baseline_span: timedelta,
-                 min_category_share: float) -> int:
+                 min_category_share: float, min_category_authors: int = 1) -> int:
     """Write what changed since the state was loaded into the serving tables; returns how many trends there are."""
     state, changed = stored.state, stored.changed()
     ids = [t.trend_id for t in changed]
@@ -55,7 +55,8 @@ def mirror_state(session: Session, stored: StoredState, *, baseline_span: timede
     new_lineage = state.lineage[stored.lineage:]
     _write_memberships(session, state, new_lineage)
     session.flush()
-    _write_categories(session, [rows[t.trend_id] for t in changed if t.alive], min_category_share)
+    _write_categories(session, [rows[t.trend_id] for t in changed if t.alive], min_category_share,
+                      min_category_authors)
     for trend in changed:
         write_snapshots(session, trend, state, baseline_span, stored.counts.get(trend.trend_id))
         stored.counts[trend.trend_id] = window_counts(trend)
@@ -65,7 +66,7 @@ def mirror_state(session: Session, stored: StoredState, *, baseline_span: timede
 
 
 def apply_reviews(session: Session, state: TrendState) -> int:
-    """Carry reviewers' merges into the engine, so the next run does not undo them; returns merges applied."""
+    """Carry reviewers' merges into the tracker, so the next run does not undo them; returns merges applied."""
     known = {(line.parent, line.child) for line in state.lineage if line.kind == "merge"}
     applied = 0
     for row in session.scalars(select(TrendLineage).where(TrendLineage.relation == "merge").order_by(TrendLineage.id)):
@@ -120,24 +121,28 @@ def _write_memberships(session: Session, state: TrendState, new_lineage: list[Li
                 session.add(TrendMembership(post_id=post_id, trend_id=placed[post_id]))
 
 
-def _write_categories(session: Session, rows: list[TrendRow], min_share: float) -> None:
-    """Each trend's category: the one most of its categorised posts share, when enough of them do (a tie goes to
-    the category assigned first)."""
+def _write_categories(session: Session, rows: list[TrendRow], min_share: float, min_authors: int) -> None:
+    """Each trend's category: the one most of its categorised posts share, when enough of them do and they come
+    from at least `min_authors` distinct authors (one loud account is not a trend of its own); a tie goes to the
+    category assigned first."""
+    authors = func.count(func.distinct(Post.author_key))
     for chunk in _chunks([row.id for row in rows]):
         members = dict(session.execute(select(TrendMembership.trend_id, func.count()).where(
             TrendMembership.trend_id.in_(chunk)).group_by(TrendMembership.trend_id)).all())
-        best: dict[int, tuple[int, int, str]] = {}  # trend id -> (-posts, first assignment id, category)
-        for trend_id, category, count, first in session.execute(
+        best: dict[int, tuple[int, int, str, int]] = {}  # trend id -> (-posts, first assignment, category, authors)
+        for trend_id, category, count, first, voices in session.execute(
                 select(TrendMembership.trend_id, CategoryAssignment.category, func.count(),
-                       func.min(CategoryAssignment.id))
+                       func.min(CategoryAssignment.id), authors)
                 .join(CategoryAssignment, CategoryAssignment.post_id == TrendMembership.post_id)
+                .join(Post, Post.id == TrendMembership.post_id)
                 .where(TrendMembership.trend_id.in_(chunk))
                 .group_by(TrendMembership.trend_id, CategoryAssignment.category)):
-            if trend_id not in best or (-count, first, category) < best[trend_id]:
-                best[trend_id] = (-count, first, category)
+            if trend_id not in best or (-count, first, category) < best[trend_id][:3]:
+                best[trend_id] = (-count, first, category, int(voices or 0))
         for row in (r for r in rows if r.id in chunk):
-            count, _, category = best.get(row.id, (0, 0, None))
-            row.category = category if -count >= max(2, min_share * members.get(row.id, 0)) else None
+            count, _, category, voices = best.get(row.id, (0, 0, None, 0))
+            enough = -count >= max(2, min_share * members.get(row.id, 0)) and voices >= min_authors
+            row.category = category if enough else None
             session.add(row)
 
 

@@ -1,4 +1,4 @@
-"""Where the trend engine's state lives: a row per trend (`trend_state`) and one row for the rest of the stream
+"""Where the trend tracker's state lives: a row per trend (`trend_state`) and one row for the rest of the stream
 (`classifier_state` named 'trend-engine'), both in the safe encoding of `codec`.
 
 A run rewrites the stream row (bounded: buffer, samples, lineage) and the rows of the trends it changed. Those are
@@ -68,7 +68,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def load_state(session: Session) -> StoredState | None:
-    """The engine's state as last saved, or None before the first run (or after `reset_state`)."""
+    """The tracker's state as last saved, or None before the first run (or after `reset_state`)."""
     row = session.get(ClassifierState, STATE_NAME)
     if row is None:
         return None

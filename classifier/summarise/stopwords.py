@@ -10,6 +10,6 @@ SOCIAL = frozenset(["rt", "amp", "via", "gt", "lt", "http", "https", "www", "com
 
 # The words of the redaction's masks ([gebruiker], [telefoonnummer], [naam], [e-mail], [profiel-link]): texts are
 # stored redacted, and a mask says nothing about what a trend is about.
-MASKS = frozenset("gebruiker telefoonnummer naam mail profiel link".split())
+MASKS = frozenset(["gebruiker", "telefoonnummer", "naam", "mail", "profiel", "link"])
 
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | DUTCH | SOCIAL | MASKS

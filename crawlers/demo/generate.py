@@ -21,7 +21,7 @@ from crawlers.demo.platforms import Identity, make_handle, make_identity
 from crawlers.demo.texts import TAGS, fill, roughen
 
 SEED = 20260928
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+STORY_ZONE = ZoneInfo("Europe/Amsterdam")  # where the synthetic story is set (not a product setting)
 START = date(2026, 9, 28)  # Monday, day 0, 00:00 Europe/Amsterdam
 DAYS = 56
 HERE = Path(__file__).resolve().parent
@@ -65,7 +65,7 @@ def local_moment(rng: random.Random, day: int) -> datetime:
     weekend = today.weekday() >= 5 or day in HOLIDAY
     hour = rng.choices(range(24), weights=WEEKEND_HOURS if weekend else WEEKDAY_HOURS)[0]
     naive = datetime(today.year, today.month, today.day, hour, rng.randrange(60), rng.randrange(60))
-    return naive.replace(tzinfo=AMSTERDAM)
+    return naive.replace(tzinfo=STORY_ZONE)
 
 
 class Corpus:

@@ -79,7 +79,7 @@ def _deduce() -> Any:
     for name, load_trie in tries.items():
         structs[name] = load_trie(raw, tokenizer)
 
-    class NamesOnly(Deduce):  # type: ignore[misc]
+    class NamesOnly(Deduce):
         def __init__(self) -> None:
             dd.DocDeid.__init__(self)
             self.config = self._initialize_config(load_base_config=False, user_config=config)

@@ -48,7 +48,8 @@ def _platform_link(host: str, parts: list[str], query: dict[str, str]) -> str | 
     if host.endswith("instagram.com"):
         for kind in ("p", "reel", "reels", "tv"):
             if kind in parts and parts.index(kind) + 1 < len(parts):
-                return f"https://www.instagram.com/{'reel' if kind == 'reels' else kind}/{parts[parts.index(kind) + 1]}/"
+                shortcode = parts[parts.index(kind) + 1]
+                return f"https://www.instagram.com/{'reel' if kind == 'reels' else kind}/{shortcode}/"
         return None
     if host in ("x.com", "twitter.com", "mobile.twitter.com"):
         if "status" in parts and parts.index("status") + 1 < len(parts):

@@ -1,4 +1,4 @@
-"""The trend engine on real text (SIB-200 Dutch as steady background, Wikipedia stories as bursts)."""
+"""The trend tracker on real text (SIB-200 Dutch as steady background, Wikipedia stories as bursts)."""
 from __future__ import annotations
 
 import json
