@@ -99,7 +99,7 @@ def test_tokens_in_paths_and_headers_never_reach_the_log(site: tuple, engine: En
                                    request=SubscriptionRequest(name="feed", channel="feed"))
         session.commit()
         token = feed.token
-    with serve(client.app, log_level="info", access_log=True) as base:
+    with serve(client.app, log_level="info") as base:
         assert httpx.get(f"{base}/feeds/{token}.atom").status_code == 200
         assert httpx.get(f"{base}/afmelden/{token}").status_code == 200
         assert httpx.get(f"{base}/feeds/{token}").status_code == 404
