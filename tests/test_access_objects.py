@@ -20,7 +20,7 @@ from models.db import alembic_config, upgrade_database
 from models.serving import Subscription
 from monitor_config import MonitorConfig
 from tests.alert_helpers import alert_config
-from tests.pages_support import NOW, PASSWORD, bearer, csrf_of, make_site
+from tests.pages_support import CONFIG, NOW, PASSWORD, bearer, csrf_of, make_site
 from tests.trend_factory import at, link_trends, make_trend, spread
 
 EXAMPLE = "wie kent haar, stuur de expose pagina door"
@@ -162,3 +162,20 @@ def test_old_webhooks_keep_signing_with_the_key_their_receiver_knows(empty_engin
         rows = {s.channel: s.signing_secret for s in session.exec(select(Subscription))}
     assert rows == {"webhook": "oude-webhook-sleutel", "feed": None}
     command.downgrade(alembic_config(empty_engine), "0005")
+
+
+def test_the_subscriptions_page_shows_a_new_webhook_secret_once(engine: Engine, tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(CONFIG.read_text() + "alerts:\n  webhooks:\n    allow_private_targets: true\n")
+    browser = TestClient(make_site(engine, tmp_path, config=config).app, follow_redirects=False)
+    form = {"username": "ada", "password": PASSWORD, "csrf_token": csrf_of(browser.get("/login/").text)}
+    assert browser.post("/login/", data=form).status_code == 303
+    csrf = csrf_of(browser.get("/abonnementen/nieuw").text)
+    made = browser.post("/abonnementen/nieuw", data={"csrf_token": csrf, "name": "hook", "channel": "webhook",
+                                                     "target": "http://127.0.0.1:9/hook", "mode": "immediate",
+                                                     "language": "nl"})
+    assert made.status_code == 303
+    with Session(engine) as session:
+        secret = session.exec(select(Subscription)).one().signing_secret
+    assert secret and secret in browser.get("/abonnementen").text
+    assert secret not in browser.get("/abonnementen").text  # shown once
