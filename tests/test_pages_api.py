@@ -125,7 +125,7 @@ def test_digest_formats_and_a_bad_week(api) -> None:
     markdown = client.get("/api/v1/digests/2026-W47", params={"format": "md", "lang": "en"}, headers=headers)
     assert markdown.headers["content-type"].startswith("text/markdown") and "## Emerging" in markdown.text
     html = client.get("/api/v1/digests/2026-W47", params={"format": "html"}, headers=headers)
-    assert "<script>alert(1)" not in html.text and f'href="http://testserver/trends/{ids["beef"]}"' in html.text
+    assert "<script>alert(1)" not in html.text and f'href="http://127.0.0.1:8000/trends/{ids["beef"]}"' in html.text
     bad = client.get("/api/v1/digests/2026-W99", headers=headers)
     assert bad.status_code == 422 and "bestaat niet" in bad.text and "for example 2026-W47" in bad.text
     weeks = client.get("/api/v1/digests", headers=headers).json()
