@@ -23,8 +23,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps deduce==3.0.6
 	touch $@
 
+# axe-core (accessibility checks in the browser tests) from the npm registry, pinned; injected into pages by the tests
+AXE_VERSION := 4.14.1
+
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
+	npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/axe axe-core@$(AXE_VERSION)
 	touch $@
 
 $(VENV)/.installed-lint: $(VENV)/.installed-test

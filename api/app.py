@@ -1,27 +1,36 @@
 """The FastAPI application: health check and the Dutch overview page of what has been collected."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import fastapi_offline
 from fastapi import FastAPI, Request
-from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
 from api.auth.login import SESSION_LIFETIME
 from api.auth.throttle import LoginThrottle
+from api.config_state import load_watch
 from api.deps import CurrentUser, LoginRequired, SessionDep, SettingsDep
+from api.errors import install_error_pages
 from api.metrics import install_metrics
 from api.routes import (
+    admin_pages,
+    admin_users,
     digests,
+    language,
     login,
     operations,
     pages,
     review_pages,
     reviews,
+    signal_pages,
     subscription_pages,
     subscriptions,
     tokens,
@@ -35,6 +44,9 @@ from models.content import Post
 from monitor_config.settings import Settings
 
 SESSION_COOKIE = "leefwereld_session"
+STATIC = Path(__file__).with_name("static")
+# Swagger UI and ReDoc as shipped by the installed fastapi-offline package: no CDN, so /docs works offline.
+API_DOCS_ASSETS = Path(fastapi_offline.__file__).with_name("static")
 
 
 def healthz(session: SessionDep) -> dict[str, str]:
@@ -57,7 +69,16 @@ def openapi_schema(request: Request, _user: CurrentUser) -> JSONResponse:
 
 
 def api_docs(_user: CurrentUser) -> HTMLResponse:
-    return get_swagger_ui_html(openapi_url="/openapi.json", title="Monitor Online Leefwereld – API")
+    return get_swagger_ui_html(openapi_url="/openapi.json", title="Monitor Online Leefwereld – API",
+                               swagger_js_url="/static/api-docs/swagger-ui-bundle.js",
+                               swagger_css_url="/static/api-docs/swagger-ui.css",
+                               swagger_favicon_url="/static/api-docs/favicon.png")
+
+
+def api_redoc(_user: CurrentUser) -> HTMLResponse:
+    return get_redoc_html(openapi_url="/openapi.json", title="Monitor Online Leefwereld – API",
+                          redoc_js_url="/static/api-docs/redoc.standalone.js",
+                          redoc_favicon_url="/static/api-docs/favicon.png", with_google_fonts=False)
 
 
 def answer_login_required(request: Request, _exc: Exception) -> Response:
@@ -81,16 +102,23 @@ def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
                        max_age=int(SESSION_LIFETIME.total_seconds()), same_site="lax",
                        https_only=settings.secure_cookies)
     app.add_exception_handler(LoginRequired, answer_login_required)
+    install_error_pages(app)
     app.include_router(login.router)
+    app.include_router(language.router)
     app.include_router(users.router)
     app.include_router(tokens.router)
-    for router in (trends.router, digests.router, operations.router, pages.router,
-                   subscriptions.router, subscription_pages.router, reviews.router, review_pages.router):
+    for router in (trends.router, digests.router, operations.router, pages.router, signal_pages.router,
+                   subscriptions.router, subscription_pages.router, reviews.router, review_pages.router,
+                   admin_users.router, admin_pages.router):
         app.include_router(router)
+    app.mount("/static/api-docs", StaticFiles(directory=API_DOCS_ASSETS), name="api-docs-assets")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    load_watch(app, engine)
     install_metrics(app, engine)
     app.add_middleware(SecurityHeadersMiddleware)  # outermost of ours: every answer gets the headers
     app.add_api_route("/openapi.json", openapi_schema, methods=["GET"], include_in_schema=False)
     app.add_api_route("/docs", api_docs, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/redoc", api_redoc, methods=["GET"], include_in_schema=False)
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["health"])
     app.add_api_route("/", overview, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
     app.state.upload_limiter = zeeschuimer.UploadLimiter()

@@ -125,8 +125,32 @@ def config_check(
         raise typer.Exit(EXIT_INVALID) from None
     summary = {"valid": True, "path": str(path), "categories": len(config.categories),
                "watchlists": len(config.watchlists), "sources": len(config.sources)}
-    _emit(summary, as_json, f"{path}: valid ({summary['categories']} categories, "
-                            f"{summary['watchlists']} watchlists, {summary['sources']} sources)")
+    lines, problems = _browser_overrides(_settings(ctx), config)
+    summary |= {"browser_overrides": lines, "valid": not problems, "problems": [p.as_dict() for p in problems]}
+    text = "\n".join([f"{path}: valid ({summary['categories']} categories, {summary['watchlists']} watchlists, "
+                      f"{summary['sources']} sources)", *(f"  on top, from the browser: {line}" for line in lines),
+                      *(p.render(Path("<browser>")) for p in problems)])
+    _emit(summary, as_json, text)
+    if problems:
+        raise typer.Exit(EXIT_INVALID)
+
+
+def _browser_overrides(settings: Settings, config: Any) -> tuple[list[str], list[Any]]:
+    """The changes made in the administration pages, kept in the database on top of the YAML (when the database
+    exists; `config check` never creates one)."""
+    from api.config_state import describe_overrides
+    from models.db import make_engine
+
+    url = settings.resolved_database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return [], []
+    engine = make_engine(url)
+    try:
+        return describe_overrides(config, engine)
+    except Exception:  # noqa: BLE001 - an unreachable database must not stop a check of the file
+        return [], []
+    finally:
+        engine.dispose()
 
 
 @app.command()
@@ -494,12 +518,14 @@ def worker(
 ) -> None:
     """Run the scheduled jobs: crawls, processing, alert delivery, daily bundles, the weekly digest and the nightly
     purge. Several workers may share one database: each scheduled run happens in exactly one of them."""
+    from models.overrides import use_stored_overrides
     from pipeline.schedule import scheduled_jobs
     from pipeline.worker import Worker, run_worker
 
     settings = _settings(ctx)
-    watch = _watch(settings)
+    _watch(settings)
     _key(settings)  # crawls pseudonymise authors
+    watch = use_stored_overrides(settings, _engine(settings))  # watchlists and sources changed in the browser
     typer.echo(f"worker for {settings.resolved_database_url.split('@')[-1]}: crawls "
                f"{'off (demo mode)' if settings.demo else 'on'}; stop with Ctrl-C", err=True)
     run_worker(Worker(_pipeline(settings), scheduled_jobs(watch, crawl=not settings.demo)), parent=parent)

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from api.auth import CSRF_FIELD, CSRF_HEADER, csrf_matches, find_user_by_session, find_user_by_token, role_allows
 from api.auth.security import check_role
 from api.auth.throttle import LoginThrottle, address_of
+from api.navigation import Viewer
 from models.db import session_scope
 from models.serving import User
 from models.types import utcnow
@@ -63,12 +64,16 @@ def bearer_token(request: Request) -> str | None:
 
 
 def get_optional_user(request: Request, session: SessionDep, clock: ClockDep) -> User | None:
-    """The user behind the bearer token or, without one, behind the session cookie."""
+    """The user behind the bearer token or, without one, behind the session cookie. Pages read the user, the
+    request's session and the moment from `request.state` (the menu of the role, the freshness of the data)."""
     if "authorization" in request.headers:
         token = bearer_token(request)
-        return find_user_by_token(session, token, now=clock()) if token else None
-    key = request.session.get("login") if "session" in request.scope else None
-    return find_user_by_session(session, key, now=clock()) if key else None
+        user = find_user_by_token(session, token, now=clock()) if token else None
+    else:
+        key = request.session.get("login") if "session" in request.scope else None
+        user = find_user_by_session(session, key, now=clock()) if key else None
+    request.state.user, request.state.db, request.state.now = Viewer.of(user), session, clock()
+    return user
 
 
 def get_current_user(user: Annotated[User | None, Depends(get_optional_user)]) -> User:
@@ -81,13 +86,21 @@ OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
+class RoleRequired(HTTPException):
+    """403: the user's role is below `role`; pages show it as an HTML page naming the role, the API as JSON."""
+
+    def __init__(self, role: str) -> None:
+        self.role = role
+        super().__init__(403, detail=f"Geen toegang: hiervoor is de rol {role} nodig.")
+
+
 def require_role(role: str) -> Callable[[User], User]:
     """A dependency that lets through `role` and every role above it (see api.auth.security.role_allows)."""
     check_role(role)  # a misspelt role fails when the routes are defined, not at request time
 
     def check(user: CurrentUser) -> User:
         if not role_allows(user.role, role):
-            raise HTTPException(403, detail=f"Geen toegang: hiervoor is de rol {role} nodig.")
+            raise RoleRequired(role)
         return user
 
     return check

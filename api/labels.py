@@ -6,7 +6,7 @@ Templates reach these through the filters of the one Jinja environment (`api.tem
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -103,6 +103,31 @@ def _moment(context: Context, moment: datetime | None) -> str:
 
 
 @pass_context
+def _day(context: Context, day: date | None) -> str:
+    return format_day(day, _lang(context)) if day is not None else "–"
+
+
+DURATION_UNITS = {"nl": ("dagen", "dag", "uur", "uur", "minuten", "minuut"),
+                  "en": ("days", "day", "hours", "hour", "minutes", "minute")}
+
+
+def duration_label(span: timedelta, lang: str = "nl") -> str:
+    """'6 uur', '1 dag', '30 minuten': the largest whole unit."""
+    units = DURATION_UNITS.get(lang, DURATION_UNITS["nl"])
+    seconds = int(span.total_seconds())
+    for size, many, one in ((86400, units[0], units[1]), (3600, units[2], units[3]), (60, units[4], units[5])):
+        if seconds >= size and seconds % size == 0 or size == 60:
+            count = max(1, round(seconds / size))
+            return f"{count} {one if count == 1 else many}"
+    return f"{seconds} s"
+
+
+@pass_context
+def _duration(context: Context, span: timedelta) -> str:
+    return duration_label(span, _lang(context))
+
+
+@pass_context
 def _growth(context: Context, growth: float | None) -> str:
     return growth_label(growth, _lang(context))
 
@@ -114,5 +139,6 @@ def _lineage(context: Context, link: Any) -> str:
 
 FILTERS: dict[str, Any] = {
     **{name: _vocabulary_filter(vocabulary) for name, vocabulary in VOCABULARIES.items()},
-    "moment": _moment, "growth": _growth, "figure": figure_label, "lineage": _lineage,
+    "moment": _moment, "day": _day, "duration": _duration, "growth": _growth, "figure": figure_label,
+    "lineage": _lineage,
 }

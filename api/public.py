@@ -130,9 +130,9 @@ def make_post_public(post: Post) -> PostPublic:
                       language=post.language, text=redact(post.text), url=url)
 
 
-def describe_category(config: MonitorConfig, name: str | None) -> tuple[str | None, str | None]:
-    """(Dutch title, severity) of a category; a name the configuration no longer has shows as itself."""
+def describe_category(config: MonitorConfig, name: str | None, lang: str = "nl") -> tuple[str | None, str | None]:
+    """(title in `lang`, severity) of a category; a name the configuration no longer has shows as itself."""
     for category in config.categories:
         if category.name == name:
-            return category.title, category.severity
+            return category.title_in(lang), category.severity
     return name, None

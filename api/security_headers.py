@@ -2,7 +2,8 @@
 
 - `Content-Security-Policy`: only this site's own resources; no scripts (the pages work without JavaScript),
   inline styles for the `<style>` blocks of the templates, no framing by any site (`frame-ancestors 'none'`),
-  forms post only here. The API description at /docs loads Swagger UI from its CDN and gets its own policy.
+  forms post only here. The API description at /docs and /redoc runs Swagger UI and ReDoc from this site's own
+  files (fastapi-offline) and gets its own policy: their start-up script is inline, ReDoc uses a blob worker.
 - `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` (feed and unsubscribe links carry a token
   in the path: it must not leak to a site a page links to), `X-Frame-Options: DENY` for old browsers.
 - `Cache-Control: no-store` unless a route set its own: pages and API answers carry post texts and must not
@@ -19,11 +20,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PAGE_POLICY = ("default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-               "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
-               "https://fastapi.tiangolo.com; object-src 'none'; base-uri 'none'; form-action 'self'; "
-               "frame-ancestors 'none'")
-DOCS_PATHS = frozenset({"/docs"})
+DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+               "img-src 'self' data:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
+               "form-action 'self'; frame-ancestors 'none'")
+DOCS_PATHS = frozenset({"/docs", "/redoc"})
 ALWAYS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
 
 

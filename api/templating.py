@@ -13,8 +13,12 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.auth import csrf_token
+from api.flash import take_flashes
+from api.i18n import GLOBALS as I18N_GLOBALS
+from api.i18n import choose_language
 from api.labels import FILTERS
 from api.markdown import escape_markdown
+from api.navigation import menu_for
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 
@@ -26,14 +30,26 @@ ENVIRONMENT = Environment(
 )
 ENVIRONMENT.filters.update(FILTERS)
 ENVIRONMENT.filters["md"] = escape_markdown
+ENVIRONMENT.globals.update(I18N_GLOBALS)
 
 
 def page_context(request: Request) -> dict[str, Any]:
-    """What every page needs: the CSRF token for its forms, whether someone is logged in, language and time zone."""
-    context: dict[str, Any] = {"lang": "nl", "zone": request.app.state.settings.watch.zone, "csrf_token": "",
-                               "logged_in": False}
-    if "session" in request.scope:
-        context |= {"csrf_token": csrf_token(request.session), "logged_in": "login" in request.session}
+    """What every page needs: the CSRF token for its forms, who is logged in and the menu of their role, the
+    language, the time zone, the messages of the last action and how fresh the data is."""
+    from api.freshness import read_freshness  # the freshness queries import the tables; keep e-mail renders light
+
+    user = getattr(request.state, "user", None)
+    has_session = "session" in request.scope
+    context: dict[str, Any] = {
+        "lang": choose_language(request, user), "zone": request.app.state.settings.watch.zone, "csrf_token": "",
+        "logged_in": user is not None, "current_user": user, "menu": menu_for(user.role if user else None),
+        "here": request.url.path, "flashes": take_flashes(request) if has_session else [], "freshness": None,
+    }
+    if has_session:
+        context["csrf_token"] = csrf_token(request.session)
+    db = getattr(request.state, "db", None)
+    if user is not None and db is not None:
+        context["freshness"] = read_freshness(db, request.app.state.settings.watch, request.state.now)
     return context
 
 

@@ -62,6 +62,18 @@ def crawl(settings: Settings, runs: list[tuple[str, int]], *, watchlist: str | N
     process.start()
 
 
+def use_browser_overrides(settings: Settings) -> None:
+    """Watchlists edited and sources switched in the browser count here too (see models.overrides)."""
+    from models.db import make_engine
+    from models.overrides import use_stored_overrides
+
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        use_stored_overrides(settings, engine)
+    finally:
+        engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> None:
     from models.logs import configure_logging
 
@@ -72,6 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     settings = load_settings()
     configure_logging(settings.log_level, (settings.watch.pseudonym_key_env, "LEEFWERELD_DATABASE_URL"))
+    use_browser_overrides(settings)
     crawl(settings, parse_runs(args.run), watchlist=args.watchlist, distributed_round=args.round)
 
 

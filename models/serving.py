@@ -35,7 +35,8 @@ class Subscription(SQLModel, table=True):
     language: str = Field(default="nl", max_length=2)
     token: str = Field(max_length=64, unique=True)  # the feed and unsubscribe links' secret
     signing_secret: str | None = Field(default=None, max_length=64)  # webhooks: the HMAC key, shown once
-    active: bool = True
+    active: bool = True  # False: deleted or unsubscribed
+    paused: bool = False  # the owner stopped it for a while; nothing is queued for it until resumed
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

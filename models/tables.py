@@ -12,6 +12,7 @@ from models.analysis import (
 )
 from models.content import CrawlCursor, CrawlRun, DailyCount, Post, PostWatchlist, SourceRow, WatchlistRow
 from models.jobs import JobClaim
+from models.overrides import ConfigOverride
 from models.serving import AlertDelivery, AuditLog, Review, Subscription, User
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "ApiToken",
     "AuditLog",
     "CategoryAssignment",
+    "ConfigOverride",
     "ClassifierState",
     "CrawlCursor",
     "CrawlRun",

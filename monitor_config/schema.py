@@ -82,11 +82,20 @@ class Category(StrictModel):
     name: str
     title: str = Field(description="Short Dutch title shown to users")
     description: str = Field(description="Dutch description for youth workers")
+    title_en: str | None = Field(None, description="English title; the Dutch one is shown when it is missing")
+    description_en: str | None = Field(None, description="English description; falls back to the Dutch one")
     severity: Severity = "medium"
     review: bool = Field(False, description="Flagged trends in this category enter the review queue")
     examples: Examples
 
     _name = field_validator("name")(lambda v: check_name(v, "category"))
+
+    def title_in(self, lang: str) -> str:
+        """The title in `lang`: English when asked and given, else the Dutch one."""
+        return (self.title_en or self.title) if lang == "en" else self.title
+
+    def description_in(self, lang: str) -> str:
+        return (self.description_en or self.description) if lang == "en" else self.description
 
 
 class Keyword(StrictModel):

@@ -86,7 +86,7 @@ def callers(shared_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> 
                                    request=SubscriptionRequest(name="feed", channel="feed"))
         session.commit()
         for values in samples.values():
-            values |= {"iso_week": "2026-W47", "token": feed.token}
+            values |= {"iso_week": "2026-W47", "token": feed.token, "name": settings.watch.watchlists[0].name}
         samples[ANONYMOUS] = samples["admin"]
     clients[ANONYMOUS] = anonymous = TestClient(app, follow_redirects=False, headers={"Accept": "application/json"})
     browsers = {}

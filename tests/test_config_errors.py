@@ -158,7 +158,7 @@ def test_config_check_accepts_a_valid_file() -> None:
     result = CliRunner().invoke(app, ["config", "check", str(path), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"valid": True, "path": str(path), "categories": 2, "watchlists": 2,
-                                         "sources": 2}
+                                         "sources": 2, "browser_overrides": [], "problems": []}
 
 
 def test_missing_file_says_which_path() -> None:

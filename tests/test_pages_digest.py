@@ -157,7 +157,8 @@ def test_json_carries_the_sections_and_the_week_boundaries_in_amsterdam_time(
 def test_an_empty_week_says_so(engine: Engine, digest_rows: dict[str, int], small_config: MonitorConfig) -> None:
     with Session(engine) as session:
         digest = build_digest(session, week=parse_week("2026-W30"), config=small_config, now=NOW)
-    assert digest.sections == [] and "geen nieuwe" in render_digest_markdown(digest)
+    markdown = render_digest_markdown(digest)  # July: before any data
+    assert digest.sections == [] and "Geen gegevens" in markdown and "geen nieuwe" not in markdown
 
 
 @pytest.mark.parametrize("value", ["2026-W99", "2026-W00", "2025-W53", "week 47", ""])

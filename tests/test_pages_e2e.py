@@ -4,6 +4,7 @@ subscribing to alerts and reviewing a flagged theme."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
@@ -79,7 +80,7 @@ def test_log_in_browse_trends_and_open_one_with_the_keyboard(site_url: tuple[str
 
             expect(page).to_have_url(f"{base}/trends")
             expect(page.get_by_role("heading", level=1)).to_have_text("Trends")
-            expect(page.get_by_role("img", name="Berichten in trends per dag, laatste 30 dagen: 53 in totaal, "
+            expect(page.get_by_role("img", name="Berichten in trends per dag, 30 dagen: 53 in totaal, "
                                                 "hoogste dag 13")).to_be_visible()
             expect(page.get_by_role("link", name="Gelblaster bij de metro")).to_be_visible()
             page.screenshot(path=str(shots / "trends.png"), full_page=True)
@@ -129,7 +130,8 @@ def test_subscribe_to_alerts_and_review_a_flagged_theme(site_url: tuple[str, int
             page.get_by_label("E-mailadres of webhook-adres (URL)").fill("veiligheid@school.example.org")
             page.get_by_label("Exposen en online shaming").check()
             page.get_by_role("button", name="Abonnement opslaan").click()
-            expect(page).to_have_url(f"{base}/abonnementen")
+            expect(page).to_have_url(re.compile(rf"{base}/abonnementen/\d+$"))
+            expect(page.get_by_role("status")).to_contain_text("Abonnement “Exposen in Noord” is opgeslagen.")
             expect(page.locator("main")).to_contain_text("Exposen in Noord")
 
             page.get_by_role("link", name="Beoordelen").first.click()

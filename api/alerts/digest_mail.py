@@ -53,7 +53,8 @@ def personalise(message: EmailMessage, subscription: Subscription, *, public_url
 def enqueue_digest(session: Session, *, week: str, render: DigestRenderer, config: MonitorConfig,
                    now: datetime) -> list[AlertDelivery]:
     subscriptions = list(session.exec(select(Subscription).where(Subscription.channel == "digest",
-                                                                 Subscription.active == True)))  # noqa: E712
+                                                                 Subscription.active == True,  # noqa: E712
+                                                                 Subscription.paused == False)))  # noqa: E712
     rendered: dict[str, EmailMessage] = {}
     added = []
     for subscription in subscriptions:

@@ -70,7 +70,8 @@ def enqueue_alerts(session: Session, now: datetime, *, config: MonitorConfig) ->
 
     Called after each processing run; commits nothing (the caller owns the transaction)."""
     subscriptions = list(session.exec(select(Subscription).where(
-        Subscription.active == True, col(Subscription.channel).in_(ALERT_CHANNELS))))  # noqa: E712
+        Subscription.active == True, Subscription.paused == False,  # noqa: E712
+        col(Subscription.channel).in_(ALERT_CHANNELS))))
     if not subscriptions:
         return []
     trends = list(session.exec(select(Trend).where(col(Trend.status).in_(FLAGGED_STATUSES),

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from api.digest.i18n import translate
 from api.digest.model import SECTION_ORDER, Digest, DigestCategory, DigestItem, DigestPost, DigestSection, SectionKind
 from api.digest.weeks import IsoWeek
-from api.labels import format_day
+from api.labels import format_day, moment_label
 from api.public import describe_category
 from api.queries.trends import daily_volumes, find_trends_active_between, find_week_posts, get_posts
 from api.visibility import awaits_review
@@ -30,6 +30,7 @@ MIN_VOLUME = 3  # fewer posts than this are noise, neither growth nor fading
 EXAMPLES_PER_TREND = 2
 EXAMPLE_LENGTH = 240
 SPARK_WEEKS = 4
+PARTIAL_AFTER = timedelta(days=1)  # data that stops more than a day before the week ends leaves it incomplete
 
 
 def classify_trend(trend: Trend, week: IsoWeek, volume: int, previous: int, zone: ZoneInfo) -> SectionKind | None:
@@ -82,7 +83,7 @@ def _group(items: list[tuple[Trend, DigestItem]], config: MonitorConfig, lang: s
         groups.setdefault(trend.category, []).append(item)
     categories = []
     for name, members in groups.items():
-        title, severity = describe_category(config, name)
+        title, severity = describe_category(config, name, lang)
         members.sort(key=lambda i: (-i.volume, i.trend_id))
         categories.append(DigestCategory(name=name, title=title or translate(lang, "other_category"),
                                          severity=severity, items=members))
@@ -93,13 +94,28 @@ def _group(items: list[tuple[Trend, DigestItem]], config: MonitorConfig, lang: s
     return sorted(categories, key=most_severe_first)
 
 
+def describe_coverage(session: Session, week: IsoWeek, zone: ZoneInfo, lang: str, now: datetime) -> tuple[str, str]:
+    """How far the data of this week reaches ('none', 'running', 'partial' or 'full') and that as a sentence: a week
+    before any data or after the data stopped says so, as do a week the data stops in and one only just started."""
+    from api.freshness import data_span  # reads the tables of every stage; only the digest's build needs it
+
+    first_day, newest = data_span(session, zone)
+    start, end = week.start(zone), week.end(zone)
+    if newest is None or newest < start or (first_day is not None and first_day >= week.monday + timedelta(days=7)):
+        return "none", translate(lang, "coverage.none")
+    until = moment_label(min(newest, now), zone, lang)
+    kind = "running" if end > now else "partial" if newest < end - PARTIAL_AFTER else "full"
+    return kind, translate(lang, f"coverage.{kind}", moment=until)
+
+
 def build_digest(session: Session, *, week: IsoWeek, config: MonitorConfig, lang: str = "nl",
                  now: datetime) -> Digest:
     zone = config.zone
+    coverage, coverage_text = describe_coverage(session, week, zone, lang, now)
     first = week.shifted(1 - SPARK_WEEKS)
     days = [first.monday + timedelta(days=n) for n in range(7 * SPARK_WEEKS)]
     trends = [t for t in find_trends_active_between(session, week.shifted(-1).start(zone), week.end(zone))
-              if not awaits_review(t, config)]
+              if not awaits_review(t, config)] if coverage != "none" else []  # no data is not "fading"
     volumes = daily_volumes(session, [t.id for t in trends if t.id is not None], first.start(zone), week.end(zone),
                             zone)
     placed: dict[SectionKind, list[tuple[Trend, DigestItem]]] = {kind: [] for kind in SECTION_ORDER}
@@ -124,10 +140,13 @@ def build_digest(session: Session, *, week: IsoWeek, config: MonitorConfig, lang
     posts = sum(i.volume for i in items)
     totals = (translate(lang, "empty") if not items else
               translate(lang, "totals.one" if len(items) == 1 else "totals", trends=len(items), posts=posts))
+    if coverage == "none":
+        totals = coverage_text
     if uncategorised:
         totals += " " + translate(lang, "uncategorised", count=uncategorised)
     return Digest(week=str(week), lang=lang, title=translate(lang, "title", week=str(week)),
                   period=translate(lang, "period", start=format_day(week.monday, lang),
                                    end=format_day(week.monday + timedelta(days=6), lang)),
                   start=week.start(zone), end=week.end(zone), generated_at=now, organisation=config.organisation,
-                  trend_count=len(items), post_count=posts, totals=totals, sections=sections)
+                  trend_count=len(items), post_count=posts, totals=totals, sections=sections,
+                  coverage=coverage_text if coverage != "none" or items else "")

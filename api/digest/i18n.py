@@ -35,6 +35,10 @@ TEXTS: dict[str, dict[str, str]] = {
                    "zijn weggelaten. Deel dit overzicht alleen met collega's."),
         "previous_week": "Vorige week", "next_week": "Volgende week",
         "subject": "Weekoverzicht online leefwereld {week}",
+        "coverage.full": "Gegevens tot en met {moment}.",
+        "coverage.partial": "Let op: de gegevens lopen tot {moment}; voor de rest van deze week is niets verzameld.",
+        "coverage.running": "Deze week is nog niet voorbij: gegevens tot en met {moment}.",
+        "coverage.none": "Geen gegevens: uit deze week zijn (nog) geen berichten verzameld.",
     },
     "en": {
         "title": "Weekly digest {week}",
@@ -66,6 +70,10 @@ TEXTS: dict[str, dict[str, str]] = {
                    "left out. Share this digest with colleagues only."),
         "previous_week": "Previous week", "next_week": "Next week",
         "subject": "Online world weekly digest {week}",
+        "coverage.full": "Data up to {moment}.",
+        "coverage.partial": "Note: the data runs up to {moment}; nothing was collected for the rest of this week.",
+        "coverage.running": "This week is not over yet: data up to {moment}.",
+        "coverage.none": "No data: no posts from this week have been collected (yet).",
     },
 }
 

@@ -60,4 +60,5 @@ class Digest(BaseModel):
     trend_count: int
     post_count: int
     totals: str = Field(description="The counts as a sentence, or that the week had nothing to report")
+    coverage: str = Field("", description="Up to when the data of this week reaches, as a sentence")
     sections: list[DigestSection]

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from api.auth import authenticate, csrf_token, end_login_session, start_login_session
 from api.auth.exceptions import LoginThrottledError
 from api.deps import ClientAddress, ClockDep, CsrfProtected, LoginThrottleDep, OptionalUser, SessionDep
+from api.flash import flash
 from api.templating import TEMPLATES
 
 router = APIRouter(include_in_schema=False)
@@ -66,5 +67,9 @@ def log_out(request: Request, session: SessionDep, user: OptionalUser) -> Any:
     key = request.session.get("login")
     if key:
         end_login_session(session, key, actor=user.username if user else "anonymous")
+    language = request.session.get("lang")
     request.session.clear()
+    if language:
+        request.session["lang"] = language  # the log-in page stays in the language that was chosen
+    flash(request, "ok", "flash.logged_out")
     return RedirectResponse("/login/", status_code=303)

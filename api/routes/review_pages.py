@@ -8,6 +8,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session, col, select
 
 from api.deps import ClockDep, CsrfProtected, ReviewerUser, SessionDep, SettingsDep
+from api.flash import flash
+from api.i18n import choose_language
 from api.review import (
     InvalidReviewError,
     UnknownTrendError,
@@ -54,20 +56,21 @@ def render_form(request: Request, session: SessionDep, trend: Trend, titles: dic
 
 
 @router.get("/beoordelen", response_class=HTMLResponse)
-def queue_page(request: Request, session: SessionDep, settings: SettingsDep, _user: ReviewerUser) -> Any:
-    titles = {c.name: c.title for c in settings.watch.categories}
+def queue_page(request: Request, session: SessionDep, settings: SettingsDep, user: ReviewerUser) -> Any:
+    titles = {c.name: c.title_in(choose_language(request, user)) for c in settings.watch.categories}
     return TEMPLATES.TemplateResponse(request, "reviews.html", {
         "trends": review_queue(session, config=settings.watch), "titles": titles})
 
 
 @router.get("/beoordelen/{trend_id}", response_class=HTMLResponse)
 def review_page(request: Request, trend_id: DbId, session: SessionDep, settings: SettingsDep,
-                _user: ReviewerUser) -> Any:
+                user: ReviewerUser) -> Any:
     try:
         trend = get_trend(session, trend_id)
     except UnknownTrendError as exc:
         raise HTTPException(404, detail=str(exc)) from None
-    return render_form(request, session, trend, {c.name: c.title for c in settings.watch.categories})
+    lang = choose_language(request, user)
+    return render_form(request, session, trend, {c.name: c.title_in(lang) for c in settings.watch.categories})
 
 
 @router.post("/beoordelen/{trend_id}", dependencies=[CsrfProtected])
@@ -81,6 +84,7 @@ def submit_review_page(request: Request, trend_id: DbId, session: SessionDep, se
         raise HTTPException(404, detail=str(exc)) from None
     except InvalidReviewError as exc:
         return _refused(request, session, settings, trend_id, exc)
+    flash(request, "ok", f"flash.review.{verdict}" if verdict else "flash.review.saved", name=trend.label or "")
     return RedirectResponse("/beoordelen" if verdict else f"/beoordelen/{trend.id}", status_code=303)
 
 
@@ -100,6 +104,7 @@ def merge_page(request: Request, trend_id: DbId, session: SessionDep, settings: 
         raise HTTPException(404, detail=str(exc)) from None
     except InvalidReviewError as exc:
         return _refused(request, session, settings, trend_id, exc)
+    flash(request, "ok", "flash.review.merged", name=target.label or "")
     return RedirectResponse(f"/beoordelen/{target.id}", status_code=303)
 
 
