@@ -66,12 +66,15 @@ def test_trends_awaiting_review_are_unknown_to_youth_workers_and_coordinators(si
         assert page.status_code == 404 and "Expose-pagina Noord" not in page.text and "expose pagina" not in page.text
         overview = client.get("/trends", headers=bearer(tokens[reader])).text
         assert "Expose-pagina Noord" not in overview and "Exposen op school" in overview
+        for sheet in ("signaal", "signaal.pdf"):  # nor the printable signal sheet
+            assert client.get(f"/trends/{ids['pending']}/{sheet}", headers=bearer(tokens[reader])).status_code == 404
     for reviewer in ("rita", "ada"):
         assert listed(client, tokens[reviewer]) == ["Expose-pagina Noord", "Exposen op school",
                                                     "Gelblaster bij de metro"]
         detail = client.get(f"/api/v1/trends/{ids['pending']}", headers=bearer(tokens[reviewer])).json()
         assert detail["representative_posts"][0]["text"] == EXAMPLE
         assert client.get(f"/trends/{ids['pending']}", headers=bearer(tokens[reviewer])).status_code == 200
+        assert client.get(f"/trends/{ids['pending']}/signaal", headers=bearer(tokens[reviewer])).status_code == 200
 
 
 def test_the_digest_leaves_out_what_awaits_review(site: tuple, engine: Engine, small_config: MonitorConfig) -> None:

@@ -17,15 +17,17 @@ from api.queries.trends import get_trend
 from api.signal_pdf import render_signal_pdf
 from api.signal_sheet import SignalSheet, build_signal_sheet
 from api.templating import TEMPLATES
+from api.visibility import may_see
 from models.serving import User
 from monitor_config.schema import MonitorConfig
 
 router = APIRouter(include_in_schema=False)
 
 
-def make_sheet(session: Session, trend_id: int, config: MonitorConfig, lang: str, now: Any) -> SignalSheet:
+def make_sheet(session: Session, trend_id: int, config: MonitorConfig, user: User, lang: str,
+               now: Any) -> SignalSheet:
     trend = get_trend(session, trend_id) if 0 < trend_id <= MAX_ID else None
-    if trend is None or trend.review_status == "dismissed":
+    if trend is None or trend.review_status == "dismissed" or not may_see(user, trend, config):
         raise HTTPException(404, detail=f"Trend {trend_id} bestaat niet (meer).")
     freshness = read_freshness(session, config, now)
     return build_signal_sheet(session, trend, config, lang=lang, now=now, data_until=freshness.newest_post)
@@ -40,7 +42,7 @@ def record_export(session: Session, user: User, trend_id: int, fmt: str, now: An
 def signal_sheet_page(request: Request, trend_id: int, session: SessionDep, settings: SettingsDep, clock: ClockDep,
                       user: CurrentUser) -> Any:
     lang, now = choose_language(request, user), clock()
-    sheet = make_sheet(session, trend_id, settings.watch, lang, now)
+    sheet = make_sheet(session, trend_id, settings.watch, user, lang, now)
     record_export(session, user, trend_id, "html", now)
     chart = day_chart_svg(sheet.days, sheet.daily, lang=lang,
                           label=translate(lang, "trend.chart.label", days=len(sheet.days),
@@ -52,7 +54,7 @@ def signal_sheet_page(request: Request, trend_id: int, session: SessionDep, sett
 def signal_sheet_pdf(request: Request, trend_id: int, session: SessionDep, settings: SettingsDep, clock: ClockDep,
                      user: CurrentUser) -> Response:
     lang, now = choose_language(request, user), clock()
-    sheet = make_sheet(session, trend_id, settings.watch, lang, now)
+    sheet = make_sheet(session, trend_id, settings.watch, user, lang, now)
     record_export(session, user, trend_id, "pdf", now)
     body = render_signal_pdf(sheet, lang=lang, zone=settings.watch.zone)
     name = f"signaal-trend-{trend_id}.pdf" if lang != "en" else f"signal-trend-{trend_id}.pdf"
