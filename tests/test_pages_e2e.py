@@ -80,7 +80,8 @@ def test_log_in_browse_trends_and_open_one_with_the_keyboard(site_url: tuple[str
 
             expect(page).to_have_url(f"{base}/trends")
             expect(page.get_by_role("heading", level=1)).to_have_text("Trends")
-            expect(page.get_by_role("img", name="Berichten in trends per dag, 30 dagen: 53 in totaal, "
+            # 46, not 53: the expose trend awaits review, so a youth worker's chart leaves its posts out
+            expect(page.get_by_role("img", name="Berichten in trends per dag, 30 dagen: 46 in totaal, "
                                                 "hoogste dag 13")).to_be_visible()
             expect(page.get_by_role("link", name="Gelblaster bij de metro")).to_be_visible()
             page.screenshot(path=str(shots / "trends.png"), full_page=True)

@@ -84,6 +84,8 @@ MESSAGES: dict[str, str] = {
     'subs.preview.none': 'In the past four weeks no flagged trend matched these filters, so you would have received nothing.',
     'subs.preview.stale': 'Note: there has been no new data since {moment}.',
     'subs.preview.waits': 'awaiting review; sent only once confirmed',
+    'subs.preview.waiting_hidden': '{count} matching trends await review; you receive them only once a reviewer confirms them.',
+    'subs.preview.waiting_hidden.one': '{count} matching trend awaits review; you receive it only once a reviewer confirms it.',
     'subs.preview.digest': 'This subscription sends the digest of the week before every Monday.',
     'subs.preview.digest_link': 'See the latest weekly digest',
     'subs.history.title': 'What was sent',

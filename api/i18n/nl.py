@@ -84,6 +84,8 @@ MESSAGES: dict[str, str] = {
     'subs.preview.none': 'In de afgelopen vier weken paste geen enkele gesignaleerde trend bij deze filters, dus u had niets ontvangen.',
     'subs.preview.stale': 'Let op: er zijn sinds {moment} geen nieuwe gegevens.',
     'subs.preview.waits': 'wacht op beoordeling; pas na bevestiging verstuurd',
+    'subs.preview.waiting_hidden': '{count} passende trends wachten op beoordeling door het meidenwerk; u krijgt ze pas als een beoordelaar ze bevestigt.',
+    'subs.preview.waiting_hidden.one': '{count} passende trend wacht op beoordeling door het meidenwerk; u krijgt die pas als een beoordelaar hem bevestigt.',
     'subs.preview.digest': 'Dit abonnement stuurt elke maandag het weekoverzicht van de week ervoor.',
     'subs.preview.digest_link': 'Bekijk het laatste weekoverzicht',
     'subs.history.title': 'Wat er is verstuurd',
