@@ -78,6 +78,7 @@ def test_review_pages_show_escaped_redacted_posts_and_take_a_verdict(parts: tupl
     page = client.get(f"/beoordelen/{first}").text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     assert "&lt;script&gt;" in page and "<script>x" not in page and "0612345678" not in page
+    assert "1 bericht van 1 afzender" in page  # not "1 berichten van 1 verschillende afzenders"
     assert '<label for="note">Notitie</label>' in page and "Samenvoegen" in page
     response = client.post(f"/beoordelen/{first}", data={"csrf_token": csrf, "verdict": "watch", "note": "volgen",
                                                           "label": "Expose-pagina"})
