@@ -38,10 +38,12 @@ def status_rank(session: Session, trend: Trend) -> int:
     return 2 if growth is not None and growth > 1.0 else 1
 
 
-def build_item(facts: TrendFacts, config: MonitorConfig, level: tuple[int, int], escalated: bool) -> dict[str, Any]:
-    """One trend as an alert shows it; post texts are redacted here, so the outbox holds no raw text."""
+def build_item(facts: TrendFacts, config: MonitorConfig, level: tuple[int, int], escalated: bool,
+               lang: str = "nl") -> dict[str, Any]:
+    """One trend as an alert shows it, in the subscriber's language; post texts are redacted here, so the outbox
+    holds no raw text."""
     trend = facts.trend
-    titles = {c.name: c.title for c in config.categories}
+    titles = {c.name: c.title_in(lang) for c in config.categories}
     return {
         "trend_id": trend.id, "label": trend.label, "category": trend.category,
         "category_title": titles.get(trend.category or "", trend.category or ""),
@@ -92,7 +94,8 @@ def enqueue_alerts(session: Session, now: datetime, *, config: MonitorConfig) ->
             row = add_delivery(session, subscription=subscription, trend_id=trend.id,
                                dedupe_key=f"trend:{trend.id}:s{level[0]}:v{level[1]}", now=now,
                                payload={"kind": "alert",
-                                        "items": [build_item(facts, config, level, before is not None)]})
+                                        "items": [build_item(facts, config, level, before is not None,
+                                                                  subscription.language)]})
             if row is not None:
                 added.append(row)
     return added
