@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.app import create_app
 from api.auth import create_api_token, create_user, revoke_api_token
@@ -55,7 +55,7 @@ def log_in(client: TestClient, username: str, password: str = PASSWORD, next_: s
 
 def audit_actions(engine: Engine) -> list[tuple[str, str, str | None]]:
     with Session(engine) as session:
-        return [(a.actor, a.action, a.target) for a in session.exec(select(AuditLog).order_by(AuditLog.id))]
+        return [(a.actor, a.action, a.target) for a in session.exec(select(AuditLog).order_by(col(AuditLog.id)))]
 
 
 def test_login_page_is_dutch_and_labelled(client: TestClient) -> None:

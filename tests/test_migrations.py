@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 import models.tables  # noqa: F401
 from models.analysis import ClassifierState
@@ -51,7 +51,7 @@ def test_upgrading_from_a_pickled_state_drops_it_unread_and_rebuilds_next_run(em
     upgrade_database(empty_engine)
     with Session(empty_engine) as session:
         assert session.get(ClassifierState, "trend-engine") is None
-        assert session.scalars(select(Post.processed_at)).all() == [None]
+        assert session.scalars(select(col(Post.processed_at))).all() == [None]
     assert "trend_state" in inspect(empty_engine).get_table_names() and not planted.exists()
 
     command.downgrade(alembic_config(empty_engine), "0003")

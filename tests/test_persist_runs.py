@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from classifier.analyse import analyse_pending
 from classifier.cluster.lineage import fold_trend
@@ -33,8 +33,8 @@ RELABELLED = ("label", "keywords", "hashtags")  # an untouched trend keeps its l
 def _seen(engine: Engine) -> dict:
     """What a user (memberships, snapshots, trends) and the next run (the tracker's rows) would find."""
     with Session(engine) as session:
-        members = dict(session.execute(select(Post.external_id, TrendMembership.trend_id)
-                                       .join(TrendMembership, TrendMembership.post_id == Post.id)).all())
+        members = dict(session.execute(select(col(Post.external_id), col(TrendMembership.trend_id))
+                                       .join(TrendMembership, col(TrendMembership.post_id) == col(Post.id))).all())
         snapshots = sorted((s.trend_id, s.window, s.window_start, s.volume, s.authors, s.platforms, s.sources,
                             s.growth, s.burst_score, s.status) for s in session.scalars(select(TrendSnapshot)))
         trends = {t.id: {**t.model_dump(exclude={"summary"}), **t.summary} for t in session.scalars(select(TrendRow))}

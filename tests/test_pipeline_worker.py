@@ -15,7 +15,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -103,7 +103,7 @@ def test_the_nightly_purge_runs_itself_and_tells_when_it_ran(engine: Engine, tmp
     assert latest_slot(purge.trigger, night) == night
     assert worker.run_job(purge)
     with Session(engine) as session:
-        assert sorted(session.scalars(select(Post.external_id))) == ["1", "29"]
+        assert sorted(session.scalars(select(col(Post.external_id)))) == ["1", "29"]
         record = session.get(JobClaim, "purge")
     assert record is not None and (record.status, record.last_ok_at) == ("ok", night)
     assert record.result is not None and record.result["posts_deleted"] == 2

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from classifier.analyse import analyse_pending
 from classifier.exceptions import ClassifierError
@@ -25,8 +25,9 @@ SECOND_RUN = datetime(2026, 10, 27, 0, tzinfo=UTC)
 def _gelblaster_trends(session: Session) -> dict[int, int]:
     truth = json.loads((DEMO / "planted_trends.json").read_text(encoding="utf-8"))
     planted = next(t for t in truth["trends"] if t["name"] == "gelblaster-challenge")["post_ids"]
-    rows = session.execute(select(TrendMembership.trend_id, func.count()).join(Post, Post.id == TrendMembership.post_id)
-                           .where(Post.external_id.in_(planted)).group_by(TrendMembership.trend_id)).all()
+    rows = session.execute(select(col(TrendMembership.trend_id), func.count())
+                           .join(Post, col(Post.id) == TrendMembership.post_id)
+                           .where(col(Post.external_id).in_(planted)).group_by(col(TrendMembership.trend_id))).all()
     return dict(rows)
 
 
@@ -36,7 +37,7 @@ def test_processing_is_incremental_and_keeps_trend_ids(engine: Engine, key: byte
     import_file(slice_file, engine=engine, key=key)
     first = analyse_pending(engine, config, use_m3, now=FIRST_RUN)
     with Session(engine) as session:
-        processed = session.scalar(select(func.count()).select_from(Post).where(Post.processed_at.is_not(None)))
+        processed = session.scalar(select(func.count()).select_from(Post).where(col(Post.processed_at).is_not(None)))
         embeddings = session.scalar(select(func.count()).select_from(Embedding))
         early = _gelblaster_trends(session)
     assert first.posts == processed > 300
@@ -48,10 +49,10 @@ def test_processing_is_incremental_and_keeps_trend_ids(engine: Engine, key: byte
     with Session(engine) as session:
         later = _gelblaster_trends(session)
         trend = session.get(Trend, main_trend)
-        snapshots = session.scalars(select(TrendSnapshot).where(TrendSnapshot.trend_id == main_trend)).all()
-        categories = session.scalars(select(CategoryAssignment.category).join(
-            TrendMembership, TrendMembership.post_id == CategoryAssignment.post_id)
-            .where(TrendMembership.trend_id == main_trend)).all()
+        snapshots = session.scalars(select(TrendSnapshot).where(col(TrendSnapshot.trend_id) == main_trend)).all()
+        categories = session.scalars(select(col(CategoryAssignment.category)).join(
+            TrendMembership, col(TrendMembership.post_id) == col(CategoryAssignment.post_id))
+            .where(col(TrendMembership.trend_id) == main_trend)).all()
     assert 0 < second.posts < first.posts and second.embedded <= second.posts
     assert max(later, key=later.__getitem__) == main_trend and later[main_trend] > early[main_trend]
     assert trend.category == "gelblasters" and "gelblaster" in trend.label
@@ -114,8 +115,9 @@ def test_reviewers_renames_and_merges_survive_the_next_run(engine: Engine, key: 
         reviewer = create_user(session, username="rita", password="een-lang-wachtwoord", role="reviewer",
                                actor="test")
         main_trend = max(_gelblaster_trends(session).items(), key=lambda kv: kv[1])[0]
-        other = session.scalars(select(Trend.id).where(Trend.id != main_trend, Trend.merged_into.is_(None))
-                                .order_by(Trend.size.desc())).first()
+        other = session.scalars(select(col(Trend.id))
+                                .where(col(Trend.id) != main_trend, col(Trend.merged_into).is_(None))
+                                .order_by(col(Trend.size).desc())).first()
         rename_trend(session, trend_id=main_trend, reviewer=reviewer, label="Gelblaster-challenge", now=FIRST_RUN)
         merge_trends(session, source_id=other, target_id=main_trend, reviewer=reviewer, now=FIRST_RUN)
     for rebuild in (False, True):  # a rebuilt state, as after upgrading from a pickled one, keeps them too
@@ -124,7 +126,7 @@ def test_reviewers_renames_and_merges_survive_the_next_run(engine: Engine, key: 
             assert session.get(Trend, main_trend).label == "Gelblaster-challenge"
             assert session.get(Trend, other).merged_into == main_trend
             assert session.scalar(select(func.count()).select_from(TrendMembership)
-                                  .where(TrendMembership.trend_id == other)) == 0
+                                  .where(col(TrendMembership.trend_id) == other)) == 0
 
 
 @pytest.mark.slow
@@ -146,13 +148,13 @@ def test_the_planted_demo_trends_are_the_ones_found_and_flagged(engine: Engine, 
     expected = {"gelblaster-challenge": "gelblasters", "exposing-accounts": "online-shaming",
                 "drill-beef": "drill-online-threats"}
     with Session(engine) as session:
-        flagged = {t.id: t for t in session.scalars(select(Trend).where(Trend.emerging_at.is_not(None)))}
+        flagged = {t.id: t for t in session.scalars(select(Trend).where(col(Trend.emerging_at).is_not(None)))}
         for planted in truth["trends"]:
             if planted["name"] not in expected:
                 continue
-            ids = session.scalars(select(Post.id).where(Post.external_id.in_(planted["post_ids"]))).all()
-            homes = dict(session.execute(select(TrendMembership.trend_id, func.count()).where(
-                TrendMembership.post_id.in_(ids)).group_by(TrendMembership.trend_id)).all())
+            ids = session.scalars(select(col(Post.id)).where(col(Post.external_id).in_(planted["post_ids"]))).all()
+            homes = dict(session.execute(select(col(TrendMembership.trend_id), func.count()).where(
+                col(TrendMembership.post_id).in_(ids)).group_by(col(TrendMembership.trend_id))).all())
             found = [flagged[t] for t in homes if t in flagged and homes[t] >= 0.25 * len(ids)]
             assert found, f"{planted['name']} was not flagged emerging"
             start = date.fromisoformat(planted["starts"][:10])
@@ -174,13 +176,13 @@ def _check_trend_categories(engine: Engine, truth: dict) -> None:
     fireworks category describes exactly that ("afsteken", "naar mensen gooien"), so that trend may be named so."""
     with Session(engine) as session:
         planted = {pid: t["name"] for t in truth["trends"] for pid in session.scalars(
-            select(Post.id).where(Post.external_id.in_(t["post_ids"])))}
+            select(col(Post.id)).where(col(Post.external_id).in_(t["post_ids"])))}
         category_of = {t["name"]: t["category"] for t in truth["trends"]}
         members: dict[int, list[int]] = {}
-        for trend_id, post_id in session.execute(select(TrendMembership.trend_id, TrendMembership.post_id)):
+        for trend_id, post_id in session.execute(select(col(TrendMembership.trend_id), col(TrendMembership.post_id))):
             members.setdefault(trend_id, []).append(post_id)
-        texts = dict(session.execute(select(Post.id, Post.text)).all())
-        trends = {t.id: t for t in session.scalars(select(Trend).where(Trend.merged_into.is_(None)))}
+        texts = dict(session.execute(select(col(Post.id), col(Post.text))).all())
+        trends = {t.id: t for t in session.scalars(select(Trend).where(col(Trend.merged_into).is_(None)))}
         for name, category in category_of.items():
             held = {tid: sum(planted.get(p) == name for p in members.get(tid, [])) for tid in trends}
             main = max(held, key=held.get)

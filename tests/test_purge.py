@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.analysis import Embedding, Trend, TrendMembership, TrendSnapshot
 from models.content import DailyCount, Post, PostWatchlist
@@ -43,7 +43,7 @@ def test_purge_removes_old_posts_and_keeps_trends(engine: Engine) -> None:
     assert (report.posts_deleted, report.embeddings_deleted, report.days_aggregated) == (3, 3, 2)
 
     with Session(engine) as session:
-        assert session.scalars(select(Post.external_id)).all() == ["new-1"]
+        assert session.scalars(select(col(Post.external_id))).all() == ["new-1"]
         assert session.scalar(select(func.count()).select_from(TrendMembership)) == 1
         assert session.scalar(select(func.count()).select_from(PostWatchlist)) == 1
         trend = session.scalars(select(Trend)).one()
