@@ -56,7 +56,9 @@ def _aggregate(session: Session, cutoff: datetime) -> int:
 def purge_posts(session: Session, *, now: datetime, retention_days: int) -> PurgeReport:
     cutoff = retention_cutoff(now, retention_days)
     days = _aggregate(session, cutoff)
-    deleted = session.execute(delete(Post).where(col(Post.created_at) < cutoff)).rowcount or 0
+    # sqlmodel types execute() as Result, not CursorResult
+    deleted = session.execute(delete(Post).where(col(Post.created_at) < cutoff)).rowcount or 0  # type: ignore[attr-defined]
     still_used = select(col(Post.content_hash)).distinct()
-    orphans = session.execute(delete(Embedding).where(col(Embedding.content_hash).not_in(still_used))).rowcount or 0
+    orphans = session.execute(  # type: ignore[attr-defined]
+        delete(Embedding).where(col(Embedding.content_hash).not_in(still_used))).rowcount or 0
     return PurgeReport(cutoff, deleted, orphans, days)

@@ -20,6 +20,7 @@ def verdict_examples(session: Session) -> list[LabelledText]:
     seen: set[tuple[str, str]] = set()
     examples = []
     for text, category, status in rows:
+        assert category is not None  # the query skips trends without one
         label = category if status == "confirmed" else NONE
         if (text, label) not in seen:
             seen.add((text, label))

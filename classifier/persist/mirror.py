@@ -128,7 +128,7 @@ def _write_categories(session: Session, rows: list[TrendRow], min_share: float, 
     from at least `min_authors` distinct authors (one loud account is not a trend of its own); a tie goes to the
     category assigned first."""
     authors = func.count(func.distinct(Post.author_key))
-    for chunk in _chunks([row.id for row in rows]):
+    for chunk in _chunks([row.id for row in rows if row.id is not None]):  # all of them: the rows are flushed
         members = dict(session.execute(select(col(TrendMembership.trend_id), func.count()).where(
             col(TrendMembership.trend_id).in_(chunk)).group_by(col(TrendMembership.trend_id))).all())
         best: dict[int, tuple[int, int, str, int]] = {}  # trend id -> (-posts, first assignment, category, authors)
@@ -142,7 +142,8 @@ def _write_categories(session: Session, rows: list[TrendRow], min_share: float, 
             if trend_id not in best or (-count, first, category) < best[trend_id][:3]:
                 best[trend_id] = (-count, first, category, int(voices or 0))
         for row in (r for r in rows if r.id in chunk):
-            count, _, category, voices = best.get(row.id, (0, 0, None, 0))
+            assert row.id is not None
+            count, _, category, voices = best.get(row.id) or (0, 0, None, 0)
             enough = -count >= max(2, min_share * members.get(row.id, 0)) and voices >= min_authors
             row.category = category if enough else None
             session.add(row)

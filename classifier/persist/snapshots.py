@@ -7,6 +7,7 @@ Every row carries the trend's current status, so a status change is one UPDATE o
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlmodel import Session, col
@@ -31,7 +32,8 @@ def _monday(start: datetime) -> datetime:
 
 def _rows(trend: TrackedTrend, state: TrendState, span: timedelta, days: set[int], weeks: set[datetime]) -> list[dict]:
     """Snapshot values of the windows `days` and of the weeks starting on `weeks`."""
-    rows = []
+    assert state.origin is not None  # set by the first batch
+    rows: list[dict[str, Any]] = []
     for index in sorted(days):
         metrics = window_metrics(trend, index, state, span)
         rows.append({"window": "day" if state.window == timedelta(days=1) else "window",
@@ -63,6 +65,7 @@ def write_snapshots(session: Session, trend: TrackedTrend, state: TrendState, sp
     if not trend.alive:
         session.execute(delete(TrendSnapshot).where(col(TrendSnapshot.trend_id) == trend.trend_id))
         return
+    assert state.origin is not None  # set by the first batch
     if before is None:
         days = moved = set(trend.windows)
     else:

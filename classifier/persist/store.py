@@ -95,9 +95,10 @@ def save_state(session: Session, stored: StoredState, *, until: datetime | None)
     data = encode_stream(stored.state, until)
     if stored.saved_at is None:
         session.add(ClassifierState(name=STATE_NAME, data=data, updated_at=now))
-    elif session.execute(update(ClassifierState).where(col(ClassifierState.name) == STATE_NAME,
-                                                       col(ClassifierState.updated_at) == stored.saved_at)
-                         .values(data=data, updated_at=now).execution_options(synchronize_session=False)).rowcount != 1:
+    elif session.execute(  # type: ignore[attr-defined]  # sqlmodel types execute() as Result, not CursorResult
+            update(ClassifierState).where(col(ClassifierState.name) == STATE_NAME,
+                                          col(ClassifierState.updated_at) == stored.saved_at)
+            .values(data=data, updated_at=now).execution_options(synchronize_session=False)).rowcount != 1:
         raise StateError("another run saved the trend-engine state after this run loaded it, so this run kept "
                          "nothing; fix: run it again (`leefwereld process`)")
     with _collector_paused():
