@@ -51,6 +51,7 @@ def _printable(username: str) -> str:
 def start_login_session(session: Session, *, user: User, now: datetime) -> str:
     """Store a new log-in session and return its key (kept only in the signed cookie)."""
     key = generate_secret()
+    assert user.id is not None  # a stored user
     session.exec(delete(LoginSession).where(col(LoginSession.expires_at) < now))
     session.add(LoginSession(user_id=user.id, key_hash=hash_secret(key), created_at=now,
                              expires_at=now + SESSION_LIFETIME))

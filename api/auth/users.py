@@ -71,6 +71,7 @@ def create_user(session: Session, *, username: str, password: str, role: str, em
 def create_api_token(session: Session, *, user: User, name: str = "cli", actor: str) -> tuple[ApiToken, str]:
     """Make a token for `user`; the plain token is returned once and only its hash is kept."""
     plain = generate_secret(TOKEN_PREFIX)
+    assert user.id is not None  # a stored user
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_secret(plain), prefix=plain[:10])
     session.add(token)
     session.flush()
