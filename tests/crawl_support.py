@@ -28,7 +28,7 @@ TERMS: dict[str, dict[str, Any]] = {
 
 
 def source(kind: str, name: str, base_url: str, server: SourcesServer | None = None) -> dict[str, Any]:
-    fields: dict[str, Any] = {
+    by_kind: dict[str, dict[str, Any]] = {
         "rss": {"feeds": ["guardian.rss"], "search_feeds": ["search?q={query}"]},
         "youtube": {"channel_ids": ["UCsXVk37bltHxD1rDPwtNM8Q"]},
         "mastodon": {},
@@ -40,7 +40,8 @@ def source(kind: str, name: str, base_url: str, server: SourcesServer | None = N
             "id": "::attr(data-post)", "url": "a.tgme_widget_message_date::attr(href)",
             "created_at": "a.tgme_widget_message_date time::attr(datetime)",
             "next_page": "a.tme_messages_more::attr(href)"}},
-    }[kind]
+    }
+    fields = by_kind[kind]
     return {"name": name, "kind": kind, "base_url": base_url,
             "politeness": {"requests_per_minute": 600, "concurrency": 4}, **fields}
 

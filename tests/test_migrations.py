@@ -9,7 +9,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col
 
@@ -45,7 +45,7 @@ def test_upgrading_from_a_pickled_state_drops_it_unread_and_rebuilds_next_run(em
     with session_scope(empty_engine) as session:
         store_posts(session, [PostIn(platform="tiktok", external_id="1", text="gelblaster", created_at=now,
                                      collected_at=now, author_key="a", content_hash="h")])
-        session.execute(Post.__table__.update().values(processed_at=now))
+        session.execute(update(Post).values(processed_at=now))
         session.add(ClassifierState(name="trend-engine", data=pickle.dumps((1, PickleTrap(planted), now))))
 
     upgrade_database(empty_engine)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select, text
@@ -119,7 +119,8 @@ def test_a_failing_job_is_recorded_and_the_next_slot_runs(engine: Engine, tmp_pa
     job = ScheduledJob("alerts-deliver", "deliver", every(timedelta(minutes=1)), broken, timedelta(minutes=5))
     assert worker.run_job(job)
     record = last_claimed(engine, "alerts-deliver")
-    assert record is not None and record.status == "failed" and "SMTP server is down" in record.result["error"]
+    assert record is not None and record.status == "failed" and record.result is not None
+    assert "SMTP server is down" in record.result["error"]
     worker.pipeline.clock = lambda: moment + timedelta(minutes=1)
     assert worker.run_job(job)
 
@@ -147,8 +148,11 @@ def test_the_worker_runs_a_watchlist_crawl_on_schedule(engine: Engine, tmp_path:
         done = threading.Event()
         scheduler = worker.start()
         try:
-            scheduler.add_listener(lambda event: event.job_id == "crawl:lijst-rss" and done.set(),
-                                   EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+            def finished(event: JobExecutionEvent) -> None:
+                if event.job_id == "crawl:lijst-rss":
+                    done.set()
+
+            scheduler.add_listener(finished, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
             scheduler.modify_job("crawl:lijst-rss", next_run_time=datetime.now(UTC))
             assert done.wait(120), "the scheduled crawl did not finish within 120 s"
         finally:

@@ -23,7 +23,7 @@ def _every_value(engine: Engine) -> str:
     """Every cell of every table, as text."""
     metadata = MetaData()
     metadata.reflect(engine)
-    cells = []
+    cells: list[str] = []
     with engine.connect() as connection:
         for table in metadata.sorted_tables:
             for row in connection.execute(table.select()):

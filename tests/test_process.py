@@ -37,7 +37,8 @@ def test_processing_is_incremental_and_keeps_trend_ids(engine: Engine, key: byte
     import_file(slice_file, engine=engine, key=key)
     first = analyse_pending(engine, config, use_m3, now=FIRST_RUN)
     with Session(engine) as session:
-        processed = session.scalar(select(func.count()).select_from(Post).where(col(Post.processed_at).is_not(None)))
+        processed = session.execute(select(func.count()).select_from(Post)
+                                    .where(col(Post.processed_at).is_not(None))).scalar_one()
         embeddings = session.scalar(select(func.count()).select_from(Embedding))
         early = _gelblaster_trends(session)
     assert first.posts == processed > 300
@@ -55,7 +56,7 @@ def test_processing_is_incremental_and_keeps_trend_ids(engine: Engine, key: byte
             .where(col(TrendMembership.trend_id) == main_trend)).all()
     assert 0 < second.posts < first.posts and second.embedded <= second.posts
     assert max(later, key=later.__getitem__) == main_trend and later[main_trend] > early[main_trend]
-    assert trend.category == "gelblasters" and "gelblaster" in trend.label
+    assert trend is not None and trend.category == "gelblasters" and "gelblaster" in trend.label
     assert {s.window for s in snapshots} == {"day", "week"}
     assert sum(s.volume for s in snapshots if s.window == "day") == trend.size
     assert categories.count("gelblasters") > len(categories) / 2
@@ -94,8 +95,10 @@ def test_purge_also_removes_old_texts_from_the_kept_state(engine: Engine, key: b
         report = purge_posts(session, now=SECOND_RUN, retention_days=10)
         forget_purged(session, report.cutoff)
     with Session(engine) as session:
-        state = load_state(session).state
-        trends_kept = session.scalar(select(func.count()).select_from(Trend))
+        stored = load_state(session)
+        assert stored is not None
+        state = stored.state
+        trends_kept = session.execute(select(func.count()).select_from(Trend)).scalar_one()
     kept_texts = [p for t in state.trends.values() for p in t.ex_posts] + state.buffer.posts
     assert report.posts_deleted > 100 and trends_kept > 0
     assert kept_texts and all(p.created_at >= report.cutoff for p in kept_texts)
@@ -118,13 +121,15 @@ def test_reviewers_renames_and_merges_survive_the_next_run(engine: Engine, key: 
         other = session.scalars(select(col(Trend.id))
                                 .where(col(Trend.id) != main_trend, col(Trend.merged_into).is_(None))
                                 .order_by(col(Trend.size).desc())).first()
+        assert other is not None
         rename_trend(session, trend_id=main_trend, reviewer=reviewer, label="Gelblaster-challenge", now=FIRST_RUN)
         merge_trends(session, source_id=other, target_id=main_trend, reviewer=reviewer, now=FIRST_RUN)
     for rebuild in (False, True):  # a rebuilt state, as after upgrading from a pickled one, keeps them too
         analyse_pending(engine, config, use_m3, now=SECOND_RUN, rebuild=rebuild)
         with Session(engine) as session:
-            assert session.get(Trend, main_trend).label == "Gelblaster-challenge"
-            assert session.get(Trend, other).merged_into == main_trend
+            renamed, merged = session.get(Trend, main_trend), session.get(Trend, other)
+            assert renamed is not None and renamed.label == "Gelblaster-challenge"
+            assert merged is not None and merged.merged_into == main_trend
             assert session.scalar(select(func.count()).select_from(TrendMembership)
                                   .where(col(TrendMembership.trend_id) == other)) == 0
 
@@ -158,8 +163,9 @@ def test_the_planted_demo_trends_are_the_ones_found_and_flagged(engine: Engine, 
             found = [flagged[t] for t in homes if t in flagged and homes[t] >= 0.25 * len(ids)]
             assert found, f"{planted['name']} was not flagged emerging"
             start = date.fromisoformat(planted["starts"][:10])
-            assert all(t.category == expected[planted["name"]] and t.emerging_at.date() >= start for t in found)
-            assert min(t.emerging_at.date() for t in found) <= start + timedelta(days=10)
+            assert all(t.category == expected[planted["name"]] and t.emerging_at is not None
+                       and t.emerging_at.date() >= start for t in found)
+            assert min(t.emerging_at.date() for t in found if t.emerging_at is not None) <= start + timedelta(days=10)
     assert all(t.category in expected.values() for t in flagged.values()), \
         [(t.label, t.category) for t in flagged.values()]
     _check_trend_categories(engine, truth)
@@ -182,13 +188,15 @@ def _check_trend_categories(engine: Engine, truth: dict) -> None:
         for trend_id, post_id in session.execute(select(col(TrendMembership.trend_id), col(TrendMembership.post_id))):
             members.setdefault(trend_id, []).append(post_id)
         texts = dict(session.execute(select(col(Post.id), col(Post.text))).all())
-        trends = {t.id: t for t in session.scalars(select(Trend).where(col(Trend.merged_into).is_(None)))}
+        trends = {t.id: t for t in session.scalars(select(Trend).where(col(Trend.merged_into).is_(None)))
+                  if t.id is not None}
         for name, category in category_of.items():
             held = {tid: sum(planted.get(p) == name for p in members.get(tid, [])) for tid in trends}
-            main = max(held, key=held.get)
+            main = max(held, key=held.__getitem__)
             if held[main] >= 10:  # a planted trend the tracker found
                 assert trends[main].category == category, (name, trends[main].label, trends[main].category)
         for trend in trends.values():
+            assert trend.id is not None
             names = [planted.get(pid) for pid in members.get(trend.id, [])]
             top = max(set(names), key=names.count) if names else None
             carried = {category_of[n] for n in set(names) if n is not None and names.count(n) >= 0.25 * len(names)}

@@ -33,7 +33,8 @@ def test_purge_removes_old_posts_and_keeps_trends(engine: Engine) -> None:
                       last_seen=NOW - timedelta(days=2), size=4, authors=3, status="active")
         session.add(trend)
         session.flush()
-        session.add_all([TrendMembership(post_id=p.id, trend_id=trend.id) for p in posts.values()])
+        assert trend.id is not None
+        session.add_all([TrendMembership(post_id=p.id, trend_id=trend.id) for p in posts.values() if p.id is not None])
         session.add(TrendSnapshot(trend_id=trend.id, window="week", window_start=NOW - timedelta(days=42), volume=3))
         session.add_all([Embedding(content_hash=p.content_hash, model="m", dim=1, vector=b"\0\0\0\0")
                          for p in posts.values()])
