@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 from starlette.middleware.sessions import SessionMiddleware
 
 from api.auth.login import SESSION_LIFETIME
@@ -56,7 +57,7 @@ def healthz(session: SessionDep) -> dict[str, str]:
 
 def overview(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser) -> Any:
     per_platform = session.execute(
-        select(Post.platform, func.count()).group_by(Post.platform).order_by(func.count().desc())
+        select(col(Post.platform), func.count()).group_by(col(Post.platform)).order_by(func.count().desc())
     ).all()
     return TEMPLATES.TemplateResponse(request, "overview.html", {
         "total": sum(count for _, count in per_platform), "per_platform": per_platform,

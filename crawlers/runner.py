@@ -89,7 +89,7 @@ def run_crawl(settings: Settings, engine: Engine, *, source: str | None = None, 
         except subprocess.TimeoutExpired:
             problem = f"the crawl took longer than {settings.crawl_timeout} s and was stopped"
     with session_scope(engine) as session:
-        fail_unfinished_runs(session, [run_id for _, run_id in runs],
+        fail_unfinished_runs(session, [run_id for _, run_id in runs if run_id is not None],
                              f"{problem or 'the crawler process wrote no run record'}; see {log_path}")
         return [run_as_dict(session.get(CrawlRun, run_id)) for _, run_id in runs]  # type: ignore[arg-type]
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.content import CrawlCursor, CrawlRun
 from models.types import utcnow
@@ -21,7 +21,7 @@ class CursorState:
 
 
 def load_cursors(session: Session, source_name: str) -> dict[str, CursorState]:
-    rows = session.scalars(select(CrawlCursor).where(CrawlCursor.source_name == source_name))
+    rows = session.scalars(select(CrawlCursor).where(col(CrawlCursor.source_name) == source_name))
     return {row.query: CursorState(row.value, row.etag, row.last_modified) for row in rows}
 
 
@@ -30,7 +30,7 @@ def advance_cursors(session: Session, *, source_name: str, marks: Iterable[tuple
     count = 0
     for query, state in marks:
         row = session.scalars(select(CrawlCursor).where(
-            CrawlCursor.source_name == source_name, CrawlCursor.query == query)).first()
+            col(CrawlCursor.source_name) == source_name, col(CrawlCursor.query) == query)).first()
         row = row or CrawlCursor(source_name=source_name, query=query)
         row.value = state.value if state.value is not None else row.value
         row.etag, row.last_modified = state.etag, state.last_modified
@@ -82,4 +82,4 @@ def run_as_dict(run: CrawlRun) -> dict[str, Any]:
 
 
 def latest_runs(session: Session, limit: int = 50) -> list[CrawlRun]:
-    return list(session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)))
+    return list(session.scalars(select(CrawlRun).order_by(col(CrawlRun.id).desc()).limit(limit)))

@@ -55,11 +55,11 @@ def build_item(facts: TrendFacts, config: MonitorConfig, level: tuple[int, int],
     }
 
 
-def alerted_levels(session: Session, trend_ids: list[int]) -> dict[tuple[int, int], tuple[int, int]]:
+def alerted_levels(session: Session, trend_ids: list[int]) -> dict[tuple[int, int | None], tuple[int, int]]:
     """The highest status and severity rank already alerted, per (subscription, trend)."""
-    best: dict[tuple[int, int], tuple[int, int]] = {}
+    best: dict[tuple[int, int | None], tuple[int, int]] = {}
     rows = session.exec(select(AlertDelivery.subscription_id, AlertDelivery.trend_id, AlertDelivery.payload)
-                        .where(col(AlertDelivery.trend_id).in_(trend_ids))) if trend_ids else []
+                        .where(col(AlertDelivery.trend_id).in_(trend_ids))).all() if trend_ids else []
     for subscription_id, trend_id, payload in rows:
         level = tuple((payload.get("items") or [{}])[0].get("level", (0, 0)))
         old = best.get((subscription_id, trend_id), (0, 0))
@@ -78,7 +78,7 @@ def enqueue_alerts(session: Session, now: datetime, *, config: MonitorConfig) ->
         return []
     trends = list(session.exec(select(Trend).where(col(Trend.status).in_(FLAGGED_STATUSES),
                                                    col(Trend.emerging_at).is_not(None),
-                                                   col(Trend.merged_into).is_(None)).order_by(Trend.id)))
+                                                   col(Trend.merged_into).is_(None)).order_by(col(Trend.id))))
     trends = [t for t in trends if not awaits_review(t, config)]
     alerted = alerted_levels(session, [t.id for t in trends if t.id is not None])
     added: list[AlertDelivery] = []
