@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 from models.analysis import Trend, TrendMembership
 from models.content import CrawlRun, Post
 from models.jobs import JobClaim
+from monitor_config.loader import DEFAULT_CONFIG
 from tests.conftest import DEMO, FIXTURES
 from tests.crawl_support import count_posts, runs, source, write_config
 from tests.sources_server import SourcesServer
@@ -119,6 +120,7 @@ def test_a_crawl_killed_mid_run_is_closed_and_the_next_crawl_stores_each_post_on
 @pytest.mark.slow  # loads the USE-m3 embedding model (numpy, shipped in its package) in each run
 def test_processing_killed_mid_run_runs_again_at_once_and_ends_as_a_clean_run(
         engine: Engine, cli_env: dict[str, str], slice_file: Path) -> None:
+    cli_env = {**cli_env, "LEEFWERELD_CONFIG": str(DEFAULT_CONFIG)}  # its categories have seed examples to learn from
     assert leefwereld(cli_env, "import", str(slice_file)).returncode == 0
     posts = count_posts(engine)
 

@@ -3,10 +3,9 @@ and a quick 503 with Retry-After (never a 30 s hang and a 500) when no connectio
 from __future__ import annotations
 
 import asyncio
-import statistics
 import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -15,26 +14,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from api.app import create_app
 from api.deps import get_clock
 from models.db import make_engine
 from monitor_config.settings import Settings
 from tests.live_server import serve
+from tests.load_support import READER_PATHS, fill, readers, summary
 from tests.pages_support import CONFIG, NOW, PASSWORD, bearer, csrf_of, make_site
-from tests.trend_factory import make_trend, spread
-
-READER_PATHS = ("/trends", "/api/v1/trends", "/", "/trends/1", "/api/v1/trends/1")  # trend 1: made by fill()
-
-
-def fill(engine: Engine) -> None:
-    with Session(engine) as session:
-        trend = make_trend(session, label="gelblasters op het schoolplein", first_seen=NOW - timedelta(days=9),
-                           last_seen=NOW - timedelta(days=1), posts=["gelblaster schieten bij school"] * 3,
-                           daily=spread((NOW - timedelta(days=9)).date(), [1, 2, 3, 5, 8, 13]), status="emerging")
-        session.commit()
-        assert trend.id == 1
 
 
 def site_with(engine: Engine, home: Path, **settings: object) -> tuple[FastAPI, str]:
@@ -77,39 +64,6 @@ def test_every_page_and_api_request_takes_one_connection(engine: Engine, tmp_pat
             checkouts.clear()
             assert client.get(path, headers=headers).status_code == 200, path
             assert len(checkouts) == 1, f"{path} took {len(checkouts)} connections"
-
-
-async def readers(base: str, *, token: str | None, count: int, rounds: int) -> tuple[list[float], list[str]]:
-    """`count` readers at once, `rounds` times over; a reader with no token logs in first (the session cookie)."""
-    latencies: list[float] = []
-    errors: list[str] = []
-    # keep-alive shorter than uvicorn's 5 s, so no request goes out on a connection the server is just closing
-    limits = httpx.Limits(max_connections=count, keepalive_expiry=1)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits, follow_redirects=False) as client:
-        headers = bearer(token) if token else {}
-        if token is None:
-            form = {"username": "jan", "password": PASSWORD, "next": "/",
-                    "csrf_token": csrf_of((await client.get("/login/")).text)}
-            assert (await client.post("/login/", data=form)).status_code == 303
-
-        async def one(path: str) -> None:
-            started = asyncio.get_running_loop().time()
-            try:
-                response = await client.get(path, headers=headers)
-                if response.status_code != 200:
-                    errors.append(f"{path}: {response.status_code}")
-            except httpx.HTTPError as exc:
-                errors.append(f"{path}: {type(exc).__name__}")
-            latencies.append(asyncio.get_running_loop().time() - started)
-
-        for _ in range(rounds):
-            await asyncio.gather(*(one(READER_PATHS[n % len(READER_PATHS)]) for n in range(count)))
-    return latencies, errors
-
-
-def summary(name: str, latencies: list[float]) -> str:
-    cuts = statistics.quantiles(latencies, n=100)
-    return f"{name}: {len(latencies)} requests, p50 {cuts[49]:.2f} s, p99 {cuts[98]:.2f} s, max {max(latencies):.2f} s"
 
 
 def test_64_readers_with_cookies_and_tokens_beyond_a_small_pool_all_get_their_page(engine: Engine,
