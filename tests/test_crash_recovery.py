@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,10 @@ from models.analysis import Trend, TrendMembership
 from models.content import CrawlRun, Post
 from models.jobs import JobClaim
 from monitor_config.loader import DEFAULT_CONFIG
+from monitor_config.settings import Settings
+from pipeline import build_pipeline
+from pipeline.claims import claim
+from pipeline.worker import Worker
 from tests.conftest import DEMO, FIXTURES
 from tests.crawl_support import count_posts, runs, source, write_config
 from tests.sources_server import SourcesServer
@@ -155,3 +160,40 @@ def test_processing_killed_mid_run_runs_again_at_once_and_ends_as_a_clean_run(
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert scalar(engine, LIVE_TRENDS) == trends
     assert scalar(engine, select(func.count()).select_from(TrendMembership)) == members
+
+
+KILLED_HOLDER = """
+import os, signal, sys
+from datetime import UTC, datetime
+from models.crawling import start_runs
+from models.db import make_engine, session_scope
+from pipeline.claims import claim, worker_name
+engine, now = make_engine(sys.argv[1]), datetime.now(UTC)
+assert claim(engine, "purge", now, worker_name(), now)
+with session_scope(engine) as session:
+    start_runs(session, source_names=["nieuws"], trigger="schedule")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_worker_starting_after_a_kill_frees_the_dead_claim_and_closes_the_run(engine: Engine,
+                                                                                tmp_path: Path) -> None:
+    """The killed process held the purge job (a lease of minutes still to go) and had a crawl run open."""
+    killed = subprocess.run([sys.executable, "-c", KILLED_HOLDER, engine.url.render_as_string(hide_password=False)],
+                            cwd=ROOT, capture_output=True, text=True, check=False)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        held = session.get(JobClaim, "purge")
+        assert held is not None and held.status == "running" and held.lease_until and held.lease_until > now
+
+    worker = Worker(build_pipeline(Settings(home=tmp_path, config=CONFIG), engine, clock=lambda: now), [])
+    worker.start()
+    worker.stop()
+
+    with Session(engine) as session:
+        freed = session.get(JobClaim, "purge")
+        assert freed is not None and freed.status == "interrupted"
+    (run,) = runs(engine)
+    assert run.status == "failed" and run.finished_at is not None and "interrupted" in run.errors[-1]
+    assert claim(engine, "purge", now + timedelta(seconds=1), "the next worker", now)  # at once, no lease to wait
