@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
@@ -28,6 +29,7 @@ from pipeline.claims import claim
 from pipeline.worker import Worker
 from tests.conftest import DEMO, FIXTURES
 from tests.crawl_support import count_posts, runs, source, write_config
+from tests.pages_support import bearer, make_site
 from tests.sources_server import SourcesServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,13 +174,15 @@ engine, now = make_engine(sys.argv[1]), datetime.now(UTC)
 assert claim(engine, "purge", now, worker_name(), now)
 with session_scope(engine) as session:
     start_runs(session, source_names=["nieuws"], trigger="schedule")
+    start_runs(session, source_names=["zeeschuimer"], trigger="upload")  # an upload the server was storing
 os.kill(os.getpid(), signal.SIGKILL)
 """
 
 
 def test_a_worker_starting_after_a_kill_frees_the_dead_claim_and_closes_the_run(engine: Engine,
                                                                                 tmp_path: Path) -> None:
-    """The killed process held the purge job (a lease of minutes still to go) and had a crawl run open."""
+    """The killed process held the purge job (a lease of minutes still to go) and had a crawl run and an upload
+    open."""
     killed = subprocess.run([sys.executable, "-c", KILLED_HOLDER, engine.url.render_as_string(hide_password=False)],
                             cwd=ROOT, capture_output=True, text=True, check=False)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
@@ -194,6 +198,11 @@ def test_a_worker_starting_after_a_kill_frees_the_dead_claim_and_closes_the_run(
     with Session(engine) as session:
         freed = session.get(JobClaim, "purge")
         assert freed is not None and freed.status == "interrupted"
-    (run,) = runs(engine)
-    assert run.status == "failed" and run.finished_at is not None and "interrupted" in run.errors[-1]
+    crawl, upload = runs(engine)
+    for run in (crawl, upload):
+        assert run.status == "failed" and run.finished_at is not None and "interrupted" in run.errors[-1]
+    site = make_site(engine, tmp_path)
+    state = TestClient(site.app).get("/api/check-query/", params={"key": str(upload.id)},
+                                     headers=bearer(site.worker_token)).json()
+    assert state["done"] and state["status"].startswith("Mislukt")  # no longer "Bezig met verwerken" forever
     assert claim(engine, "purge", now + timedelta(seconds=1), "the next worker", now)  # at once, no lease to wait
