@@ -129,9 +129,11 @@ def test_an_empty_connection_pool_is_answered_503_not_500(engine: Engine, tmp_pa
 
 
 def test_pool_settings_are_checked_with_the_fix_named() -> None:
-    with pytest.raises(ValueError, match="db_pool_size"):
+    with pytest.raises(ValueError, match="LEEFWERELD_DB_POOL_SIZE=0; fix: use 1 to 40"):
         Settings(db_pool_size=0)
-    with pytest.raises(ValueError, match="db_wait_timeout"):
+    with pytest.raises(ValueError, match="LEEFWERELD_DB_POOL_SIZE=41; fix"):
+        Settings(db_pool_size=41)
+    with pytest.raises(ValueError, match="LEEFWERELD_DB_WAIT_TIMEOUT=0.0; fix: use seconds above 0"):
         Settings(db_wait_timeout=0)
     options = Settings(db_pool_size=7, db_wait_timeout=3).pool_options
     assert options["pool_size"] == 7 and options["pool_timeout"] == 3
