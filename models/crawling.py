@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.content import CrawlCursor, CrawlRun
 from models.holders import holder_is_dead, this_process
@@ -79,8 +79,8 @@ INTERRUPTED = ("interrupted: the process recording this run stopped before it fi
 
 def close_abandoned_runs(session: Session, *, now: datetime | None = None) -> int:
     """Close the unfinished runs whose recording process on this machine has ended, so none stays `running`."""
-    open_runs = session.scalars(select(CrawlRun).where(CrawlRun.finished_at.is_(None),  # type: ignore[union-attr]
-                                                       CrawlRun.holder.is_not(None))).all()  # type: ignore[union-attr]
+    open_runs = session.scalars(select(CrawlRun).where(col(CrawlRun.finished_at).is_(None),
+                                                       col(CrawlRun.holder).is_not(None))).all()
     closed = 0
     for run in open_runs:
         if run.holder and holder_is_dead(run.holder):
