@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col
 from starlette.middleware.sessions import SessionMiddleware
 
+from api.admission import install_admission
 from api.auth.login import SESSION_LIFETIME
 from api.auth.throttle import LoginThrottle
 from api.config_state import load_watch
@@ -104,6 +105,7 @@ def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
                        https_only=settings.secure_cookies)
     app.add_exception_handler(LoginRequired, answer_login_required)
     install_error_pages(app)
+    install_admission(app, limit=settings.db_pool_size, wait_timeout=settings.db_wait_timeout)
     app.include_router(login.router)
     app.include_router(language.router)
     app.include_router(users.router)

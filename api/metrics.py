@@ -54,14 +54,17 @@ def install_metrics(app: FastAPI, engine: Engine) -> None:
 
     @app.middleware("http")
     async def count_requests(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        # The route's template (/api/v1/trends/{trend_id}), never the raw path: ids must not explode the labels.
-        name = getattr(route, "path", "unmatched")
-        requests.labels(request.method, name, str(response.status_code)).inc()
-        latency.labels(request.method, name).observe(time.perf_counter() - started)
-        return response
+        started, status = time.perf_counter(), "500"  # an exception passes through here on its way to the 500 page
+        try:
+            response = await call_next(request)
+            status = str(response.status_code)
+            return response
+        finally:
+            route = request.scope.get("route")
+            # The route's template (/api/v1/trends/{trend_id}), never the raw path: ids must not explode the labels.
+            name = getattr(route, "path", "unmatched")
+            requests.labels(request.method, name, status).inc()
+            latency.labels(request.method, name).observe(time.perf_counter() - started)
 
     def metrics() -> Response:
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from models.content import CrawlCursor, CrawlRun
+from models.holders import holder_is_dead, this_process
 from models.types import utcnow
 
 
@@ -42,7 +43,9 @@ def advance_cursors(session: Session, *, source_name: str, marks: Iterable[tuple
 
 def start_runs(session: Session, *, source_names: Iterable[str], trigger: str,
                watchlist_name: str | None = None) -> list[CrawlRun]:
-    runs = [CrawlRun(source_name=name, trigger=trigger, watchlist_name=watchlist_name) for name in source_names]
+    holder = this_process()
+    runs = [CrawlRun(source_name=name, trigger=trigger, watchlist_name=watchlist_name, holder=holder)
+            for name in source_names]
     session.add_all(runs)
     session.flush()
     return runs
@@ -68,6 +71,23 @@ def fail_unfinished_runs(session: Session, run_ids: Iterable[int], reason: str) 
         if run is not None and run.finished_at is None:
             run.status, run.finished_at, run.errors = "failed", utcnow(), [*run.errors, reason]
             session.add(run)
+
+
+INTERRUPTED = ("interrupted: the process recording this run stopped before it finished (killed or crashed); "
+               "the posts stored until then are kept, and the next run goes on from the saved cursors")
+
+
+def close_abandoned_runs(session: Session, *, now: datetime | None = None) -> int:
+    """Close the unfinished runs whose recording process on this machine has ended, so none stays `running`."""
+    open_runs = session.scalars(select(CrawlRun).where(col(CrawlRun.finished_at).is_(None),
+                                                       col(CrawlRun.holder).is_not(None))).all()
+    closed = 0
+    for run in open_runs:
+        if run.holder and holder_is_dead(run.holder):
+            run.status, run.finished_at, run.errors = "failed", now or utcnow(), [*run.errors, INTERRUPTED]
+            session.add(run)
+            closed += 1
+    return closed
 
 
 def run_as_dict(run: CrawlRun) -> dict[str, Any]:

@@ -4,16 +4,14 @@ APScheduler 3.x runs a job in every process that schedules it. So every run firs
 time it runs for, with one conditional UPDATE that only one worker can win: the slot must be later than the last
 slot claimed, and no other worker may hold a live lease on the job. Every worker computes the same slots (interval
 triggers are anchored at a fixed moment), so two workers started minutes apart still agree. The holder renews its
-lease while the job runs; a worker that dies stops renewing and the next slot can be claimed once the lease has
-run out. The same row records the outcome, for the administrator and for making up a run missed while no worker
-was up.
+lease while the job runs. A holder that died on this machine (killed, crashed) is recognised at once
+(models.holders) and its claim given up, so a restarted worker or command runs the job without waiting; a holder on
+another machine that stops renewing loses the job when its lease has run out. The same row records the outcome,
+for the administrator and for making up a run missed while no worker was up.
 """
 from __future__ import annotations
 
 import logging
-import os
-import secrets
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,11 +20,12 @@ from typing import Any
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from models.db import session_scope
+from models.holders import holder_is_dead, this_process
 from models.ingest import insert_ignoring_duplicates
 from models.jobs import JobClaim
 
@@ -41,8 +40,8 @@ LOOKBACK = timedelta(days=8)  # covers a weekly cron job
 
 
 def worker_name() -> str:
-    """Who holds a claim: host, process id and a random tag (a restarted process is a new holder)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+    """Who holds a claim: host, process id, its start and a random tag (a restarted process is a new holder)."""
+    return this_process()
 
 
 def latest_slot(trigger: BaseTrigger, now: datetime) -> datetime | None:
@@ -70,6 +69,7 @@ def claim(engine: Engine, job_id: str, slot: datetime, holder: str, now: datetim
     with session_scope(engine) as session:
         insert_ignoring_duplicates(session, JobClaim, [{"job_id": job_id, "slot": NEVER, "holder": "",
                                                         "status": "idle"}])
+    release_abandoned(engine, now, job_id=job_id)
     with session_scope(engine) as session:
         taken = session.execute(
             update(JobClaim)
@@ -105,6 +105,24 @@ def release_all(engine: Engine, holder: str, now: datetime) -> int:
                                                           col(JobClaim.status) == "running")
                                    .values(status="interrupted", finished_at=now, lease_until=None))
         return int(released.rowcount)  # type: ignore[attr-defined]
+
+
+def release_abandoned(engine: Engine, now: datetime, *, job_id: str | None = None) -> list[str]:
+    """Give up the running claims (of `job_id`, or of every job) whose holder process on this machine has ended:
+    a killed worker or command. Returns the jobs released; their next run may start at once."""
+    with session_scope(engine) as session:
+        query = select(JobClaim).where(col(JobClaim.status) == "running")
+        if job_id is not None:
+            query = query.where(col(JobClaim.job_id) == job_id)
+        dead = [(row.job_id, row.holder) for row in session.scalars(query) if holder_is_dead(row.holder)]
+        for job, holder in dead:
+            session.execute(update(JobClaim).where(col(JobClaim.job_id) == job, col(JobClaim.holder) == holder,
+                                                   col(JobClaim.status) == "running")
+                            .values(status="interrupted", finished_at=now, lease_until=None,
+                                    result={"error": f"interrupted: {holder} stopped while running this job"}))
+    for job, holder in dead:
+        log.warning("%s: its holder %s has ended (killed or crashed); the job is free again", job, holder)
+    return [job for job, _ in dead]
 
 
 @contextmanager

@@ -21,8 +21,19 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from models.crawling import close_abandoned_runs
+from models.db import session_scope
 from monitor_config.settings import Settings
-from pipeline.claims import claim, finish, last_claimed, latest_slot, release_all, renewing, worker_name
+from pipeline.claims import (
+    claim,
+    finish,
+    last_claimed,
+    latest_slot,
+    release_abandoned,
+    release_all,
+    renewing,
+    worker_name,
+)
 from pipeline.context import Pipeline
 from pipeline.schedule import ScheduledJob
 from pipeline.stages import figures
@@ -70,8 +81,19 @@ class Worker:
         claimed = last_claimed(self.pipeline.engine, job.id)
         return claimed is None or claimed.slot < slot
 
+    def recover(self, now: datetime) -> None:
+        """Clean up after a process on this machine that was killed mid-work: free its job claims (so the jobs run
+        now, not after their lease) and close its crawl runs (so none stays `running`)."""
+        released = release_abandoned(self.pipeline.engine, now)
+        with session_scope(self.pipeline.engine) as session:
+            closed = close_abandoned_runs(session, now=now)
+        if released or closed:
+            log.warning("recovered after an interrupted process: %d job claim(s) freed (%s), %d crawl run(s) "
+                        "closed as failed", len(released), ", ".join(released) or "-", closed)
+
     def start(self) -> BackgroundScheduler:
         now = self.pipeline.clock()
+        self.recover(now)
         scheduler = BackgroundScheduler(timezone="UTC")
         for job in self.jobs:
             scheduler.add_job(self.run_job, job.trigger, args=[job], id=job.id, name=job.name, max_instances=1,

@@ -37,6 +37,8 @@ MESSAGES: dict[str, str] = {
     'error.422.text': 'One or more values in the address or form are not valid. Go back and try again.',
     'error.429.title': 'Please wait',
     'error.429.text': 'Too many requests in a short time. Try again in a few minutes.',
+    'error.503.title': 'Busy',
+    'error.503.text': 'The server is busy right now. Try again in a few seconds.',
     'error.500.title': 'Something went wrong',
     'error.500.text': 'Something went wrong on our side. Try again later; if it keeps happening, tell the administrator.',
     'flash.language': 'The language has been changed.',

@@ -37,6 +37,8 @@ MESSAGES: dict[str, str] = {
     'error.422.text': 'Een of meer waarden in het adres of formulier kloppen niet. Ga terug en probeer het opnieuw.',
     'error.429.title': 'Even wachten',
     'error.429.text': 'Te veel verzoeken in korte tijd. Probeer het over een paar minuten opnieuw.',
+    'error.503.title': 'Even druk',
+    'error.503.text': 'Het is op dit moment te druk. Probeer het over een paar seconden opnieuw.',
     'error.500.title': 'Er ging iets mis',
     'error.500.text': 'Er ging iets mis aan onze kant. Probeer het later opnieuw; blijft het misgaan, meld het dan aan de beheerder.',
     'flash.language': 'De taal is gewijzigd.',
