@@ -122,5 +122,6 @@ def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["health"])
     app.add_api_route("/", overview, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
     app.state.upload_limiter = zeeschuimer.UploadLimiter()
+    app.state.upload_limit = zeeschuimer.MAX_UPLOAD_BYTES
     app.include_router(zeeschuimer.router)
     return app
