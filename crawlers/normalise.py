@@ -6,9 +6,12 @@ that names the account is hashed, before anything is stored.
 """
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import ParamSpec, TypeVar
 
 import html_text
 
@@ -19,6 +22,8 @@ from models.privacy import content_hash, pseudonymise
 from models.redaction import redact
 from models.redaction.urls import deidentify_id, deidentify_url
 
+P = ParamSpec("P")
+R = TypeVar("R")
 MAX_TEXT_LENGTH = 20_000
 MAX_PLATFORM, MAX_ID, MAX_URL, MAX_LANGUAGE = 32, 200, 1000, 8  # the columns' sizes
 MAX_COUNT = 2**31 - 1  # PostgreSQL INTEGER
@@ -48,6 +53,23 @@ class RawPost:
     views: int | None = None
     source_name: str | None = None
     watchlists: list[str] = field(default_factory=list)
+
+
+def item_mapper(mapper: Callable[P, R]) -> Callable[P, R]:
+    """A source's item mapper whose surprises (a missing key, a list where text was expected) become InvalidPost
+    naming the field, so the collector skips that item and keeps the rest of the page."""
+    @functools.wraps(mapper)
+    def mapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return mapper(*args, **kwargs)
+        except InvalidPost:
+            raise
+        except KeyError as exc:
+            raise InvalidPost(f"{exc.args[0] if exc.args else 'a field'} is missing from the item") from None
+        except (TypeError, ValueError, AttributeError, IndexError, OverflowError, RecursionError) as exc:
+            raise InvalidPost(f"the item has a field of an unexpected kind ({type(exc).__name__}: "
+                              f"{str(exc)[:120]})") from None
+    return mapped
 
 
 def html_to_text(markup: str) -> str:
