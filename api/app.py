@@ -126,4 +126,5 @@ def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
     app.state.upload_limiter = zeeschuimer.UploadLimiter()
     app.state.upload_limit = zeeschuimer.MAX_UPLOAD_BYTES
     app.include_router(zeeschuimer.router)
+    app.state.resumed_uploads = zeeschuimer.resume_uploads(settings, engine)
     return app

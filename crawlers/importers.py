@@ -98,7 +98,18 @@ def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | InvalidPost]
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | InvalidPost]]:
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
         reader = csv.DictReader(handle)
-        for row in reader:
+        last = 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # a field over the csv module's limit, for one: that row only
+                last += 1
+                yield last, InvalidPost(f"not a usable CSV row ({exc}); fix: a post's text is at most 20,000 "
+                                        "characters")
+                continue
+            last = reader.line_num
             if None in row:
                 yield reader.line_num, InvalidPost("more values than columns in the header")
                 continue

@@ -211,6 +211,8 @@ def load_json_line(line: str | bytes) -> Any:
         raise InvalidPost("not valid JSON (not UTF-8 text); fix: save the file as UTF-8") from None
     except RecursionError:
         raise InvalidPost("not usable JSON: nested too deeply") from None
+    except ValueError as exc:  # a number of more than 4300 digits, for one
+        raise InvalidPost(f"not usable JSON ({str(exc)[:80]})") from None
 
 
 class FourCatRow(BaseModel):

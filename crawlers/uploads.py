@@ -77,6 +77,11 @@ def find_upload(session: Session, key: str) -> tuple[Upload, CrawlRun] | None:
     return (row, run) if row is not None and run is not None else None
 
 
+def unfinished_upload_runs(session: Session) -> list[int]:
+    query = select(col(CrawlRun.id)).where(col(CrawlRun.source_name) == UPLOAD_SOURCE, col(CrawlRun.finished_at).is_(None))
+    return [int(run_id) for run_id in session.scalars(query) if run_id is not None]
+
+
 def file_lines(path: Path) -> Iterable[bytes]:
     """The lines of a capture on disk, read one at a time (a huge line is cut, and reported as unusable)."""
     with path.open("rb") as handle:

@@ -64,6 +64,19 @@ def test_deep_nesting_is_a_bad_line_not_a_crash(engine: Engine, key: bytes, tmp_
         (2, "not usable JSON: nested too deeply")]
 
 
+def test_a_huge_number_or_csv_field_is_a_bad_row(engine: Engine, key: bytes, tmp_path: Path) -> None:
+    jsonl = write_jsonl(tmp_path / "posts.jsonl", [GOOD, '{"id": "x", "likes": ' + "9" * 5000 + "}",
+                                                   {**GOOD, "id": "after"}])
+    report = import_file(jsonl, engine=engine, key=key)
+    assert report.stored == 2 and [e.line for e in report.errors] == [2]
+    path = tmp_path / "posts.csv"
+    path.write_text("id,text,created_at,platform\n"
+                    f"a,{'x' * 200_000},2026-10-05T14:00:00Z,forum\n"
+                    "b,gelblaster,2026-10-05T14:00:00Z,forum\n", encoding="utf-8")
+    report = import_file(path, engine=engine, key=key)
+    assert {p.external_id for p in stored(engine, "forum")} == {"b"} and [e.line for e in report.errors] == [2]
+
+
 def test_csv_counts_and_dates_out_of_range(engine: Engine, key: bytes, tmp_path: Path) -> None:
     path = tmp_path / "posts.csv"
     path.write_text("id,text,created_at,platform,likes\n"
@@ -189,3 +202,32 @@ def test_an_upload_is_stored_from_disk_and_the_file_removed(client: TestClient, 
     (run,) = runs(engine)
     assert (run.status, run.items_stored) == ("ok", 40) and run.finished_at is not None
     assert list((tmp_path / "uploads").iterdir()) == []
+
+
+def test_a_restart_finishes_what_a_stopped_server_left(engine: Engine, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch, key: bytes) -> None:
+    """The server stopped after receiving one upload and during another: on start-up the received file is stored
+    and its run finished; the run whose file is gone is marked failed; a half-received file is removed."""
+    from crawlers.uploads import start_upload
+
+    with session_scope(engine) as session:
+        received, received_key = start_upload(session, uploader="upload-token")
+        lost, lost_key = start_upload(session, uploader="upload-token")
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    (folder / f"run-{received}.tiktok.com.ndjson").write_text(json.dumps(tiktok("7500000000000000009")) + "\n")
+    (folder / "upload-half.ndjson").write_text('{"data": {"id": "75')
+    monkeypatch.setenv("LEEFWERELD_PSEUDONYM_KEY", key.decode())
+    settings = load_settings(config=CONFIG, home=tmp_path, upload_token=TOKEN, secret_key="s" * 40,
+                             cookie_secure=False)
+    app = create_app(settings, engine=engine)
+    for thread in app.state.resumed_uploads:
+        thread.join(timeout=120)
+    client = TestClient(app)
+    states = [client.get("/api/check-query/", params={"key": k}, headers={"Authorization": f"Bearer {TOKEN}"}).json()
+              for k in (received_key, lost_key)]
+    assert states[0]["done"] and states[0]["rows"] == 1 and states[0]["status"].startswith("Klaar")
+    assert states[1]["done"] and states[1]["status"].startswith("Mislukt")
+    assert "upload the file again" in states[1]["status"]
+    assert list(folder.iterdir()) == []
+    assert [p.external_id for p in stored(engine, "tiktok")] == ["7500000000000000009"]

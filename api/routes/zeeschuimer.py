@@ -25,7 +25,15 @@ from sqlalchemy.engine import Engine
 
 from api.deps import OptionalUser, SessionDep
 from crawlers.matching import WatchlistMatcher
-from crawlers.uploads import UPLOAD_SOURCE, find_upload, is_known_platform, start_upload, store_upload
+from crawlers.uploads import (
+    UPLOAD_SOURCE,
+    find_upload,
+    is_known_platform,
+    start_upload,
+    store_upload,
+    unfinished_upload_runs,
+)
+from models.crawling import fail_unfinished_runs
 from models.db import session_scope
 
 UPLOAD_COOKIE = "leefwereld_upload"
@@ -126,6 +134,37 @@ def process_upload(path: Path, *, run_id: int, platform: str, engine: Engine, ke
         path.unlink(missing_ok=True)
 
 
+def resume_uploads(settings: Any, engine: Engine) -> list[threading.Thread]:
+    """At start-up: finish the uploads a stopped server left half done. A received file is stored again (what
+    was stored already counts as known), a half-received one is removed, and a run without its file is marked
+    failed, so no status stays "Bezig met verwerken" for ever."""
+    folder = Path(settings.home) / "uploads"
+    files = {int(p.name.split(".")[0][4:]): p for p in folder.glob("run-*.ndjson")
+             if p.name.split(".")[0][4:].isdigit()} if folder.is_dir() else {}
+    for partial in folder.glob("upload-*.ndjson") if folder.is_dir() else ():
+        partial.unlink(missing_ok=True)
+    with session_scope(engine) as session:
+        open_runs = unfinished_upload_runs(session)
+        fail_unfinished_runs(session, [r for r in open_runs if r not in files],
+                             "the server stopped before this upload was stored; upload the file again")
+    threads = []
+    for run_id, path in files.items():
+        if run_id not in open_runs:
+            path.unlink(missing_ok=True)
+            continue
+        platform = path.name.split(".", 1)[1].removesuffix(".ndjson")
+        if not is_known_platform(platform):
+            path.unlink(missing_ok=True)
+            continue
+        thread = threading.Thread(target=process_upload, name=f"upload-{run_id}", daemon=True, args=(path,),
+                                  kwargs={"run_id": run_id, "platform": platform, "engine": engine,
+                                          "key": settings.pseudonym_key(),
+                                          "matcher": WatchlistMatcher(settings.watch.watchlists)})
+        thread.start()
+        threads.append(thread)
+    return threads
+
+
 @router.post("/import-dataset/")
 async def import_dataset(request: Request, uploader: Uploader, limiter: Limiter, background: BackgroundTasks,
                          platform: Annotated[str | None, Header(alias="X-Zeeschuimer-Platform")] = None) -> Any:
@@ -139,6 +178,8 @@ async def import_dataset(request: Request, uploader: Uploader, limiter: Limiter,
     try:
         with session_scope(engine) as session:
             run_id, key = start_upload(session, uploader=uploader)
+        # Named after its run from now on: a restart finds it and finishes the run (`resume_uploads`).
+        path = path.rename(path.with_name(f"run-{run_id}.{platform}.ndjson"))
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -159,5 +200,7 @@ def check_query(request: Request, uploader: Uploader, user: OptionalUser, sessio
     done = run.finished_at is not None
     status = (f"Klaar: {run.items_stored} nieuwe berichten, {run.items_duplicate} al bekend, "
               f"{run.items_dropped} overgeslagen" if done else "Bezig met verwerken")
+    if run.status == "failed":
+        status = f"Mislukt: {run.errors[-1] if run.errors else 'onbekende fout'}. {status}"
     return {"key": key, "done": done, "status": status, "rows": run.items_stored + run.items_duplicate,
             "url": _status_url(request, key), "datasource": UPLOAD_SOURCE}
