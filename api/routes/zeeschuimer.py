@@ -12,6 +12,7 @@ this API does not grant.
 from __future__ import annotations
 
 import hmac
+import logging
 import tempfile
 import threading
 import time
@@ -22,6 +23,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Query, Request
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import OptionalUser, SessionDep
 from crawlers.matching import WatchlistMatcher
@@ -36,6 +38,7 @@ from crawlers.uploads import (
 from models.crawling import fail_unfinished_runs
 from models.db import session_scope
 
+log = logging.getLogger(__name__)
 UPLOAD_COOKIE = "leefwereld_upload"
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -139,14 +142,20 @@ def resume_uploads(settings: Any, engine: Engine) -> list[threading.Thread]:
     was stored already counts as known), a half-received one is removed, and a run without its file is marked
     failed, so no status stays "Bezig met verwerken" for ever."""
     folder = Path(settings.home) / "uploads"
+    if not folder.is_dir():  # no upload was ever received here
+        return []
     files = {int(p.name.split(".")[0][4:]): p for p in folder.glob("run-*.ndjson")
-             if p.name.split(".")[0][4:].isdigit()} if folder.is_dir() else {}
-    for partial in folder.glob("upload-*.ndjson") if folder.is_dir() else ():
+             if p.name.split(".")[0][4:].isdigit()}
+    for partial in folder.glob("upload-*.ndjson"):
         partial.unlink(missing_ok=True)
-    with session_scope(engine) as session:
-        open_runs = unfinished_upload_runs(session)
-        fail_unfinished_runs(session, [r for r in open_runs if r not in files],
-                             "the server stopped before this upload was stored; upload the file again")
+    try:
+        with session_scope(engine) as session:
+            open_runs = unfinished_upload_runs(session)
+            fail_unfinished_runs(session, [r for r in open_runs if r not in files],
+                                 "the server stopped before this upload was stored; upload the file again")
+    except SQLAlchemyError as exc:  # a database not set up yet: `leefwereld init` first, nothing to resume
+        log.warning("unfinished uploads not checked: %s", type(exc).__name__)
+        return []
     threads = []
     for run_id, path in files.items():
         if run_id not in open_runs:
