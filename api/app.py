@@ -126,5 +126,6 @@ def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
     app.state.upload_limiter = zeeschuimer.UploadLimiter()
     app.state.upload_limit = zeeschuimer.MAX_UPLOAD_BYTES
     app.include_router(zeeschuimer.router)
-    app.state.resumed_uploads = zeeschuimer.resume_uploads(settings, engine)
+    app.state.upload_queue = zeeschuimer.upload_queue()
+    app.state.resumed_uploads = zeeschuimer.resume_uploads(settings, engine, app.state.upload_queue)
     return app

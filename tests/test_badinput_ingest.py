@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from api.app import create_app
 from api.auth.users import create_api_token, create_user
+from api.routes.zeeschuimer import wait_for_uploads
 from crawlers.importers import import_file
 from crawlers.storing import store_each
 from models.db import session_scope
@@ -124,9 +125,11 @@ def client(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key:
 
 
 def send(client: TestClient, body: bytes, **headers: str) -> Any:
-    return client.post("/api/import-dataset/", content=body,
-                       headers={"X-Zeeschuimer-Platform": "tiktok.com", "Authorization": f"Bearer {TOKEN}",
-                                **headers})
+    response = client.post("/api/import-dataset/", content=body,
+                           headers={"X-Zeeschuimer-Platform": "tiktok.com", "Authorization": f"Bearer {TOKEN}",
+                                    **headers})
+    wait_for_uploads(client.app)
+    return response
 
 
 UPLOAD_BAD = [
@@ -221,8 +224,8 @@ def test_a_restart_finishes_what_a_stopped_server_left(engine: Engine, tmp_path:
     settings = load_settings(config=CONFIG, home=tmp_path, upload_token=TOKEN, secret_key="s" * 40,
                              cookie_secure=False)
     app = create_app(settings, engine=engine)
-    for thread in app.state.resumed_uploads:
-        thread.join(timeout=120)
+    for job in app.state.resumed_uploads:
+        job.result(timeout=120)
     client = TestClient(app)
     states = [client.get("/api/check-query/", params={"key": k}, headers={"Authorization": f"Bearer {TOKEN}"}).json()
               for k in (received_key, lost_key)]

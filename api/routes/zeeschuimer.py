@@ -18,10 +18,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -137,7 +138,18 @@ def process_upload(path: Path, *, run_id: int, platform: str, engine: Engine, ke
         path.unlink(missing_ok=True)
 
 
-def resume_uploads(settings: Any, engine: Engine) -> list[threading.Thread]:
+def upload_queue() -> ThreadPoolExecutor:
+    """Where received uploads are stored, one at a time, beside the server's request handling (and never in a
+    request: a `BackgroundTasks` task would hold the answer back behind the app's `http` middleware)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload")
+
+
+def wait_for_uploads(app: Any) -> None:
+    """Block until every upload received so far is stored (for tests and benchmarks)."""
+    app.state.upload_queue.submit(lambda: None).result()
+
+
+def resume_uploads(settings: Any, engine: Engine, queue: ThreadPoolExecutor) -> list[Future[None]]:
     """At start-up: finish the uploads a stopped server left half done. A received file is stored again (what
     was stored already counts as known), a half-received one is removed, and a run without its file is marked
     failed, so no status stays "Bezig met verwerken" for ever."""
@@ -156,7 +168,7 @@ def resume_uploads(settings: Any, engine: Engine) -> list[threading.Thread]:
     except SQLAlchemyError as exc:  # a database not set up yet: `leefwereld init` first, nothing to resume
         log.warning("unfinished uploads not checked: %s", type(exc).__name__)
         return []
-    threads = []
+    jobs: list[Future[None]] = []
     for run_id, path in files.items():
         if run_id not in open_runs:
             path.unlink(missing_ok=True)
@@ -165,17 +177,13 @@ def resume_uploads(settings: Any, engine: Engine) -> list[threading.Thread]:
         if not is_known_platform(platform):
             path.unlink(missing_ok=True)
             continue
-        thread = threading.Thread(target=process_upload, name=f"upload-{run_id}", daemon=True, args=(path,),
-                                  kwargs={"run_id": run_id, "platform": platform, "engine": engine,
-                                          "key": settings.pseudonym_key(),
-                                          "matcher": WatchlistMatcher(settings.watch.watchlists)})
-        thread.start()
-        threads.append(thread)
-    return threads
+        jobs.append(queue.submit(process_upload, path, run_id=run_id, platform=platform, engine=engine,
+                                 key=settings.pseudonym_key(), matcher=WatchlistMatcher(settings.watch.watchlists)))
+    return jobs
 
 
 @router.post("/import-dataset/")
-async def import_dataset(request: Request, uploader: Uploader, limiter: Limiter, background: BackgroundTasks,
+async def import_dataset(request: Request, uploader: Uploader, limiter: Limiter,
                          platform: Annotated[str | None, Header(alias="X-Zeeschuimer-Platform")] = None) -> Any:
     """Receive a capture and answer at once with a status key; the lines are stored in the background."""
     if not platform or not is_known_platform(platform):
@@ -192,9 +200,9 @@ async def import_dataset(request: Request, uploader: Uploader, limiter: Limiter,
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    # Starlette runs a plain function in its thread pool after the answer is sent: other requests go on.
-    background.add_task(process_upload, path, run_id=run_id, platform=platform, engine=engine,
-                        key=settings.pseudonym_key(), matcher=WatchlistMatcher(settings.watch.watchlists))
+    request.app.state.upload_queue.submit(process_upload, path, run_id=run_id, platform=platform, engine=engine,
+                                          key=settings.pseudonym_key(),
+                                          matcher=WatchlistMatcher(settings.watch.watchlists))
     return {"status": "queued", "key": key, "url": _status_url(request, key)}
 
 
