@@ -14,6 +14,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -38,7 +39,7 @@ def capture(items: int) -> bytes:
     return "\n".join(lines).encode()
 
 
-def timed(call) -> float:  # type: ignore[no-untyped-def]
+def timed(call: Callable[[], object]) -> float:
     start = time.perf_counter()
     call()
     return time.perf_counter() - start

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -27,7 +28,7 @@ def client(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key:
     return TestClient(create_app(settings, engine=engine))
 
 
-def upload(client: TestClient, name: str, platform: str, **headers: str) -> object:
+def upload(client: TestClient, name: str, platform: str, **headers: str) -> Any:
     response = client.post("/api/import-dataset/", content=(CAPTURES / name).read_bytes(),
                            headers={"X-Zeeschuimer-Platform": platform, "Content-Type": "application/x-ndjson",
                                     **headers})
@@ -91,8 +92,8 @@ def test_refusals_the_extension_understands(client: TestClient) -> None:
 
 def test_too_fast_uploads_get_429(client: TestClient) -> None:
     now = [0.0]
-    client.app.dependency_overrides[get_limiter] = lambda: limiter  # type: ignore[attr-defined]
     limiter = UploadLimiter(limit=2, window=60, clock=lambda: now[0])
+    client.app.dependency_overrides[get_limiter] = lambda: limiter  # type: ignore[attr-defined]
     client.cookies.set("leefwereld_upload", TOKEN)
     assert [upload(client, "instagram.ndjson", "instagram.com").status_code for _ in range(3)] == [200, 200, 429]
     now[0] = 61.0
