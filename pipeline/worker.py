@@ -21,6 +21,7 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from crawlers.uploads import UPLOAD_SOURCE
 from models.crawling import close_abandoned_runs
 from models.db import session_scope
 from monitor_config.settings import Settings
@@ -86,7 +87,7 @@ class Worker:
         now, not after their lease) and close its crawl runs (so none stays `running`)."""
         released = release_abandoned(self.pipeline.engine, now)
         with session_scope(self.pipeline.engine) as session:
-            closed = close_abandoned_runs(session, now=now)
+            closed = close_abandoned_runs(session, now=now, keep_sources=(UPLOAD_SOURCE,))
         if released or closed:
             log.warning("recovered after an interrupted process: %d job claim(s) freed (%s), %d crawl run(s) "
                         "closed as failed", len(released), ", ".join(released) or "-", closed)
