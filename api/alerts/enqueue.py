@@ -50,6 +50,7 @@ def build_item(facts: TrendFacts, config: MonitorConfig, level: tuple[int, int],
         "emerging_at": trend.emerging_at.isoformat() if trend.emerging_at else None,
         "examples": [redact(p.text)[:MAX_EXAMPLE_CHARS] for p in facts.posts[:MAX_EXAMPLES]],
         "url": f"/trends/{trend.id}", "level": list(level), "escalated": escalated,
+        "why_flagged": (trend.summary or {}).get("why_flagged") or None,
     }
 
 
