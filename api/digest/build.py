@@ -12,7 +12,7 @@ from difflib import SequenceMatcher
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from api.digest.i18n import translate
 from api.digest.model import SECTION_ORDER, Digest, DigestCategory, DigestItem, DigestPost, DigestSection, SectionKind
@@ -94,8 +94,9 @@ def _examples(session: Session, trend: Trend, week: IsoWeek, zone: ZoneInfo) -> 
 def _week_authors(session: Session, trend_id: int, start: datetime, end: datetime) -> int:
     """Distinct authors of the week from the week snapshots (they outlive purged posts)."""
     return int(session.execute(select(func.max(TrendSnapshot.authors)).where(
-        TrendSnapshot.trend_id == trend_id, TrendSnapshot.window == WEEK,
-        TrendSnapshot.window_start >= start - timedelta(days=1), TrendSnapshot.window_start < end)).scalar_one() or 0)
+        col(TrendSnapshot.trend_id) == trend_id, col(TrendSnapshot.window) == WEEK,
+        col(TrendSnapshot.window_start) >= start - timedelta(days=1), col(TrendSnapshot.window_start) < end)
+    ).scalar_one() or 0)
 
 
 def _item(session: Session, trend: Trend, week: IsoWeek, days: list[date], volumes: dict[date, int],

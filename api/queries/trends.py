@@ -205,11 +205,11 @@ def member_figures(session: Session, trend_id: int, start: datetime | None = Non
         conditions.append(Post.created_at >= start)  # type: ignore[arg-type]
     if end is not None:
         conditions.append(Post.created_at < end)  # type: ignore[arg-type]
-    joined = select(Post.platform, func.count()).join(TrendMembership, TrendMembership.post_id == Post.id) \
-        .where(*conditions).group_by(Post.platform)
+    joined = select(Post.platform, func.count()).join(  # type: ignore[call-overload]
+        TrendMembership, TrendMembership.post_id == Post.id).where(*conditions).group_by(Post.platform)
     platforms = {str(name): int(count) for name, count in session.execute(joined)}
     authors = session.execute(select(func.count(func.distinct(Post.author_key)))
-                              .join(TrendMembership, TrendMembership.post_id == Post.id)
+                              .join(TrendMembership, TrendMembership.post_id == Post.id)  # type: ignore[arg-type]
                               .where(*conditions)).scalar_one()
     return PostFigures(posts=sum(platforms.values()), authors=int(authors or 0),
                        platforms=dict(sorted(platforms.items())))
