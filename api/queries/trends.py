@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from models.analysis import Trend, TrendLineage, TrendMembership, TrendSnapshot
 from models.content import Post
+from models.trend_figures import PostFigures, member_figures  # noqa: F401 - the pages and digest use them
 
 WEEK = "week"  # the classifier's other windows are "day" (the default 1d) or "window" (any other length)
 HIDDEN_REVIEW = "dismissed"  # a reviewer judged it not a risk: out of lists and digests
@@ -188,28 +189,3 @@ def find_week_posts(session: Session, trend_id: int, start: datetime, end: datet
              .limit(limit))
     return list(session.execute(query).scalars())
 
-
-@dataclass(frozen=True)
-class PostFigures:
-    """A trend's figures counted from its stored member posts: they always agree with one another."""
-    posts: int
-    authors: int
-    platforms: dict[str, int]
-
-
-def member_figures(session: Session, trend_id: int, start: datetime | None = None,
-                   end: datetime | None = None) -> PostFigures:
-    """Posts, distinct authors and posts per platform among the trend's stored members, written in [start, end)."""
-    conditions: list[ColumnElement[bool]] = [TrendMembership.trend_id == trend_id]  # type: ignore[list-item]
-    if start is not None:
-        conditions.append(Post.created_at >= start)  # type: ignore[arg-type]
-    if end is not None:
-        conditions.append(Post.created_at < end)  # type: ignore[arg-type]
-    joined = select(Post.platform, func.count()).join(  # type: ignore[call-overload]
-        TrendMembership, TrendMembership.post_id == Post.id).where(*conditions).group_by(Post.platform)
-    platforms = {str(name): int(count) for name, count in session.execute(joined)}
-    authors = session.execute(select(func.count(func.distinct(Post.author_key)))
-                              .join(TrendMembership, TrendMembership.post_id == Post.id)  # type: ignore[arg-type]
-                              .where(*conditions)).scalar_one()
-    return PostFigures(posts=sum(platforms.values()), authors=int(authors or 0),
-                       platforms=dict(sorted(platforms.items())))
