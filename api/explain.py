@@ -44,7 +44,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "nl": {
         "intro.window": "Gesignaleerd omdat het onderwerp in het venster vanaf {start} plotseling veel meer "
                         "afzenders had dan gewoonlijk.",
-        "intro.theme": "Gesignaleerd als nieuw onderwerp: sinds het eerste bericht ({start}) schreven steeds meer "
+        "intro.theme": "Gesignaleerd op {start} als nieuw onderwerp: sinds het eerste bericht schreven steeds meer "
                        "verschillende afzenders erover.",
         "voices": "{value} verschillende afzenders in dat venster; nodig zijn er minstens {threshold}.",
         "burst": "Dat is ver boven het gewone niveau van gemiddeld {baseline} afzenders per venster in de {span} "
@@ -76,7 +76,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "intro.window": "Flagged because in the window from {start} the topic suddenly had far more authors than "
                         "usual.",
-        "intro.theme": "Flagged as a new topic: since its first post ({start}) more and more different authors "
+        "intro.theme": "Flagged on {start} as a new topic: since its first post more and more different authors "
                        "wrote about it.",
         "voices": "{value} different authors in that window; at least {threshold} are needed.",
         "burst": "That is far above the usual level of {baseline} authors per window on average in the {span} "
@@ -89,9 +89,9 @@ TEXTS: dict[str, dict[str, str]] = {
                         "times is needed.",
         "met": "met", "not_met": "not met",
         "unknown": "Flagged; the figures of that moment were not kept.",
-        "summary.since": "Since {day} {authors} {verb} about {topic}",
+        "summary.since": "{authors} {verb} about {topic} since {day}",
         "summary.verb.one": "has written", "summary.verb.many": "have written",
-        "summary.accounts.one": "1 account", "summary.accounts.many": "{n} accounts",
+        "summary.accounts.one": "One account", "summary.accounts.many": "{n} accounts",
         "summary.mostly": ", mostly on {platform}", "summary.on": ", on {platforms}",
         "summary.and": " and ",
         "summary.week": "; {period} {posts}",

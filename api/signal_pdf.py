@@ -51,6 +51,8 @@ def render_signal_pdf(sheet: SignalSheet, *, lang: str, zone: Any) -> bytes:
     pdf.para(_facts(sheet, lang, zone))
     pdf.ln(2)
     _section(pdf, translate(lang, "trend.summary"))
+    if sheet.summary_text:
+        pdf.para(sheet.summary_text)
     pdf.para(f"{translate(lang, 'trend.keywords')}: {', '.join(sheet.keywords) or '–'}")
     pdf.para(f"Hashtags: {', '.join(sheet.hashtags) or '–'}")
     if sheet.platforms:

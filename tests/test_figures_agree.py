@@ -31,6 +31,7 @@ from crawlers.importers import import_file
 from models.analysis import Trend
 from models.db import make_engine, session_scope, upgrade_database
 from models.purge import purge_posts
+from models.serving import User
 from monitor_config import load_config
 from tests.categorise_helpers import TrigramEmbedder
 from tests.conftest import DEMO, TEST_KEY, throwaway_postgres
@@ -109,7 +110,8 @@ def test_figures_agree_after_any_imports_runs_reviews_merges_and_purges(backend:
                     with session_scope(engine) as session:
                         live = list(session.exec(select(Trend.id).where(col(Trend.merged_into).is_(None))
                                                  .order_by(col(Trend.id))))
-                        user = session.get(type(reviewer), reviewer_id)
+                        user = session.get(User, reviewer_id)
+                        assert user is not None
                         if step[0] == "merge" and len(live) >= 2:
                             source, target = live[step[1] % len(live)], live[step[2] % len(live)]
                             if source != target:

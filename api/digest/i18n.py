@@ -40,6 +40,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "coverage.partial": "Let op: de gegevens lopen tot {moment}; voor de rest van deze week is niets verzameld.",
         "coverage.running": "Deze week is nog niet voorbij: gegevens tot en met {moment}.",
         "coverage.none": "Geen gegevens: uit deze week zijn (nog) geen berichten verzameld.",
+        "sent": "Verzonden op {day}; zo ziet u het overzicht zoals het is verstuurd.",
+        "notes": "Gewijzigd na verzending",
+        "note.review": "{day}: een beoordelaar heeft “{label}” beoordeeld als {verdict}.",
+        "note.merge": "{day}: “{label}” is samengevoegd met “{other}”.",
+        "note.rename": "{day}: “{label}” heet nu “{new}”.",
     },
     "en": {
         "title": "Weekly digest {week}",
@@ -76,6 +81,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "coverage.partial": "Note: the data runs up to {moment}; nothing was collected for the rest of this week.",
         "coverage.running": "This week is not over yet: data up to {moment}.",
         "coverage.none": "No data: no posts from this week have been collected (yet).",
+        "sent": "Sent on {day}; this is the digest as it went out.",
+        "notes": "Changed after sending",
+        "note.review": "{day}: a reviewer judged “{label}” as {verdict}.",
+        "note.merge": "{day}: “{label}” was merged into “{other}”.",
+        "note.rename": "{day}: “{label}” is now called “{new}”.",
     },
 }
 

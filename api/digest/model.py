@@ -66,3 +66,5 @@ class Digest(BaseModel):
     totals: str = Field(description="The counts as a sentence, or that the week had nothing to report")
     coverage: str = Field("", description="Up to when the data of this week reaches, as a sentence")
     sections: list[DigestSection]
+    sent_at: datetime | None = Field(None, description="When this digest was sent; it is kept as sent from then on")
+    notes: list[str] = Field(default_factory=list, description="Changes made after sending, as dated sentences")

@@ -21,17 +21,24 @@ MAX_WORDS = 3
 TITLE_WORDS = 7  # a representative post used as a title is cut after this many words
 WORD_BONUS = 0.35  # per extra word in a phrase
 MIN_SHARE = 0.08  # a phrase must occur in at least this share of a trend's distinct posts (and in two of them)
+EXTEND = 0.3  # a longer phrase holding a chosen one replaces it when it scores at least this share of it
+# Stop words that may sit inside a phrase ("uitgeleend voor doekoe", "docent is ziek"); others ("serie ik verveel")
+# make a fragment, not a name.
+INSIDE = frozenset(["van", "voor", "bij", "op", "in", "met", "uit", "aan", "naar", "om", "tegen", "over", "de", "het",
+                    "een", "en", "is", "te", "the", "of", "on", "at", "for", "and", "to", "a"])
 
 
 def _analyzer() -> Callable[[str], list[str]]:
     base = CountVectorizer(ngram_range=(1, MAX_WORDS), lowercase=True,
-                           token_pattern=r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b").build_analyzer()
+                           token_pattern=r"(?u)\b[^\W\d_][\w']*[^\W_]\b").build_analyzer()
 
     def phrases(text: str) -> list[str]:
         out = []
         for gram in base(text):
             words = gram.split()
             if words[0] in STOP_WORDS or words[-1] in STOP_WORDS or len(set(words)) < len(words):
+                continue
+            if any(w in STOP_WORDS and w not in INSIDE for w in words[1:-1]):
                 continue
             out.append(gram)
         return out
@@ -79,11 +86,17 @@ def key_phrases(docs: list[list[str]], vectors: list[np.ndarray | None], centres
             closeness = np.array([float(_unit(vecs[row.astype(bool)].mean(axis=0)) @ unit_centre) for row in rows])
             score = score * np.clip(closeness, 0.05, None)
         order = np.lexsort((vocab[candidates], -score))
+        scores = {str(vocab[candidates[j]]): float(score[j]) for j in order}
         chosen: list[str] = []
-        for j in order:
-            phrase = str(vocab[candidates[j]])
-            # a phrase inside a chosen one (or holding one) says the same thing
-            if any(phrase in c or c in phrase for c in chosen):
+        for phrase in scores:
+            if any(_variant(phrase, c) for c in chosen):  # "gelblasters" says what "gelblaster" said
+                continue
+            inside = [c for c in chosen if f" {c} " in f" {phrase} "]
+            if inside:  # a longer way of saying a chosen phrase: it replaces it when the posts say it often enough
+                if len(inside) == 1 and scores[phrase] >= EXTEND * scores[inside[0]]:
+                    chosen[chosen.index(inside[0])] = phrase
+                continue
+            if any(f" {phrase} " in f" {c} " for c in chosen):
                 continue
             chosen.append(phrase)
             if len(chosen) == top:
@@ -92,15 +105,26 @@ def key_phrases(docs: list[list[str]], vectors: list[np.ndarray | None], centres
     return out
 
 
+def _variant(a: str, b: str) -> bool:
+    """'gelblasters' and 'gelblaster', 'pagina's' and 'pagina': the same word with an ending."""
+    short, long = sorted((a, b), key=len)
+    return short != long and long.startswith(short) and len(long) - len(short) <= 2 and " " not in long[len(short):]
+
+
 def title_of(phrases: list[str], central_text: str | None) -> str:
-    """A title of a few words: the best key phrase when it has more than one word, the two best joined when
-    both are single words, else the start of the most central post."""
+    """A title of a few words: the best key phrase when it has more than one word; two single words as the
+    compound the posts use ("gelblaster" and "challenge" with #gelblasterchallenge: "Gelblaster-challenge"), or
+    joined with "en"; else the start of the most central post."""
     if phrases and len(phrases[0].split()) > 1:
         return _capital(phrases[0])
     if len(phrases) >= 2 and len(phrases[1].split()) > 1:
         return _capital(phrases[1])
     if len(phrases) >= 2:
-        return _capital(f"{phrases[0]} en {phrases[1]}")
+        first, second = phrases[0], phrases[1]
+        for a, b in ((first, second), (second, first)):
+            if a + b in phrases:
+                return _capital(f"{a}-{b}")
+        return _capital(f"{first} en {second}")
     if central_text:
         words = central_text.split()
         cut = " ".join(words[:TITLE_WORDS]).rstrip(".,;:!?")
