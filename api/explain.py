@@ -65,7 +65,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "summary.and": " en ",
         "summary.week": "; {period} {posts}",
         "summary.period.week": "deze week", "summary.period.last7": "in de 7 dagen tot {day}",
-        "summary.posts.one": "1 bericht", "summary.posts.many": "{n} berichten",
+        "summary.posts.one": "1 bericht", "summary.posts.many": "{n} berichten", "summary.posts.none": "geen berichten",
         "summary.times": ", {times} zoveel als de week ervoor",
         "summary.same": ", ongeveer evenveel als de week ervoor",
         "summary.more": ", meer dan de week ervoor ({previous})",
@@ -96,7 +96,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "summary.and": " and ",
         "summary.week": "; {period} {posts}",
         "summary.period.week": "this week", "summary.period.last7": "in the 7 days up to {day}",
-        "summary.posts.one": "1 post", "summary.posts.many": "{n} posts",
+        "summary.posts.one": "1 post", "summary.posts.many": "{n} posts", "summary.posts.none": "no posts",
         "summary.times": ", {times} as many as the week before",
         "summary.same": ", about as many as the week before",
         "summary.more": ", more than the week before ({previous})",
@@ -127,7 +127,7 @@ def _moment(text: object, lang: str) -> str:
         moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     except ValueError:
         return str(text)
-    return format_date(moment.date(), "d MMMM y", locale=_locale(lang)) + f", {moment:%H:%M}"
+    return format_date(moment.date(), "d MMMM y", locale=_locale(lang))  # windows are days: the hour says nothing
 
 
 def _span(text: object, lang: str) -> str:
@@ -167,7 +167,8 @@ def explain_flag(why: dict[str, Any] | None, lang: str = "nl") -> Explanation | 
                                          threshold=n(minimum)), late >= minimum * max(early, 1)))
         expected = _num(theme.get("expected_from_stream"))
         if growth is not None and minimum is not None:
-            criteria.append(Criterion(_t(lang, "theme_growth", value=n(growth), expected=n(expected or 0),
+            criteria.append(Criterion(_t(lang, "theme_growth", value=n(growth),
+                                         expected=n(expected or 0, 1 if (expected or 0) >= 1 else 2),
                                          threshold=n(minimum)), growth >= minimum))
     else:
         intro = _t(lang, "intro.window", start=_moment(window.get("start"), lang))
@@ -243,7 +244,8 @@ def summary_sentence(*, topic: str, first_seen: datetime | date, authors: int, p
     text += platform_phrase(platforms, lang)
     period = (_t(lang, "summary.period.last7", day=format_date(period_end, "d MMMM", locale=_locale(lang)))
               if period_end is not None else _t(lang, "summary.period.week"))
-    count = _t(lang, "summary.posts.one") if posts == 1 else _t(lang, "summary.posts.many", n=number(posts, lang, 0))
+    count = (_t(lang, "summary.posts.none") if posts == 0 else _t(lang, "summary.posts.one") if posts == 1
+             else _t(lang, "summary.posts.many", n=number(posts, lang, 0)))
     text += _t(lang, "summary.week", period=period, posts=count) + compare_weeks(posts, previous, lang)
     return text + "."
 

@@ -87,7 +87,7 @@ def test_trend_page_escapes_and_redacts_post_text(browser) -> None:
     for heading in ("Tijdlijn", "Samenvatting", "Platforms", "Waarom gesignaleerd", "Voorbeeldberichten", "Herkomst"):
         assert f">{heading}</h2>" in page.text
     why = page.text.split('id="kop-waarom"')[1].split("</section>")[0]
-    assert "in het venster vanaf 19 november 2026, 00:00 plotseling veel meer afzenders had dan gewoonlijk" in why
+    assert "in het venster vanaf 19 november 2026 plotseling veel meer afzenders had dan gewoonlijk" in why
     assert "9 verschillende afzenders in dat venster; nodig zijn er minstens 5. <strong>(voldaan)</strong>" in why
     assert "piekscore 12,2, nodig is minstens 8. <strong>(voldaan)</strong>" in why
     assert "1,4 keer zoveel afzenders als gewoonlijk; nodig is minstens 3 keer. <strong>(niet voldaan)</strong>" in why

@@ -102,6 +102,8 @@ def test_week_comparisons_read_as_words() -> None:
         "this week 10 posts, about as many as the week before.")
     assert summary_sentence(**{**common, "platforms": {"tiktok": 5, "instagram": 5}}, posts=3, previous=0).endswith(
         ", op TikTok en Instagram; deze week 3 berichten, de week ervoor nog geen.")
+    assert summary_sentence(**common, posts=0, previous=13).endswith(
+        "; deze week geen berichten, minder dan de week ervoor (13).")
 
 
 def test_a_trend_is_titled_by_a_phrase_from_its_own_posts() -> None:
@@ -126,7 +128,7 @@ def test_a_sent_digest_stays_as_sent_and_a_later_review_is_a_dated_note(site) ->
         mail = render(session, str(week), "nl").get_body(("plain",)).get_content()  # type: ignore[union-attr]
         session.commit()
     assert "deze week 40 berichten, 6,7 keer zoveel als de week ervoor." in mail
-    assert "Waarom gesignaleerd: Gesignaleerd op 21 oktober 2026, 00:00 als nieuw onderwerp" in mail
+    assert "Waarom gesignaleerd: Gesignaleerd op 21 oktober 2026 als nieuw onderwerp" in mail
     with Session(engine) as session:
         rita = create_user(session, username="rita", password="een-lang-wachtwoord", role="reviewer", actor="test")
         record_verdict(session, trend_id=trend_id, reviewer=rita, verdict="dismiss", note=None,
