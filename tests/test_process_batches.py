@@ -1,0 +1,62 @@
+"""A backlog larger than one batch: processing reads it batch by batch and ends where one pass would."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from classifier.analyse import analyse_pending
+from classifier.categorise.cache import CategoryModelCache
+from crawlers.importers import import_file
+from models.analysis import Trend, TrendMembership
+from models.content import Post
+from models.db import make_engine, upgrade_database
+from monitor_config import load_config
+from tests.categorise_helpers import TrigramEmbedder
+
+NOW = datetime(2026, 10, 27, tzinfo=UTC)
+
+
+def _trends(engine: Engine) -> set[frozenset[str]]:
+    """The trends as sets of the posts' own ids, so two databases compare by content, not row ids."""
+    with Session(engine) as session:
+        rows = session.execute(select(TrendMembership.trend_id, Post.external_id)
+                               .join(Post, Post.id == TrendMembership.post_id)).all()
+    members: dict[int, set[str]] = {}
+    for trend_id, external_id in rows:
+        members.setdefault(trend_id, set()).add(external_id)
+    return {frozenset(m) for m in members.values()}
+
+
+def test_a_backlog_larger_than_a_batch_is_processed_completely_and_as_in_one_pass(
+        engine: Engine, key: bytes, slice_file: Path, tmp_path: Path) -> None:
+    config, embedder, models = load_config(), TrigramEmbedder(), CategoryModelCache()
+    import_file(slice_file, engine=engine, key=key)
+    batched = analyse_pending(engine, config, embedder, now=NOW, category_models=models, batch_posts=60)
+
+    whole = make_engine(f"sqlite:///{tmp_path / 'whole.db'}")
+    upgrade_database(whole)
+    import_file(slice_file, engine=whole, key=key)
+    once = analyse_pending(whole, config, embedder, now=NOW, category_models=models)
+
+    with Session(engine) as session:
+        stored = session.scalar(select(func.count()).select_from(Post))
+        pending = session.scalar(select(func.count()).select_from(Post).where(Post.processed_at.is_(None)))
+        trends = session.scalar(select(func.count()).select_from(Trend))
+    assert stored is not None and stored > 60 * 5, "the backlog must span several batches"
+    assert pending == 0 and batched.posts == once.posts == stored
+    assert batched.windows >= once.windows and trends == once.trends > 0
+    assert _trends(engine) == _trends(whole)
+    whole.dispose()
+
+
+def test_a_second_run_after_a_batched_backlog_finds_nothing_pending(engine: Engine, key: bytes,
+                                                                    slice_file: Path) -> None:
+    config, embedder, models = load_config(), TrigramEmbedder(), CategoryModelCache()
+    import_file(slice_file, engine=engine, key=key)
+    analyse_pending(engine, config, embedder, now=NOW, category_models=models, batch_posts=100)
+    again = analyse_pending(engine, config, embedder, now=NOW, category_models=models, batch_posts=100)
+    assert again.posts == 0
