@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from classifier.analyse import analyse_pending
 from classifier.categorise.cache import CategoryModelCache
@@ -23,8 +23,8 @@ NOW = datetime(2026, 10, 27, tzinfo=UTC)
 def _trends(engine: Engine) -> set[frozenset[str]]:
     """The trends as sets of the posts' own ids, so two databases compare by content, not row ids."""
     with Session(engine) as session:
-        rows = session.execute(select(TrendMembership.trend_id, Post.external_id)
-                               .join(Post, Post.id == TrendMembership.post_id)).all()
+        rows = session.execute(select(col(TrendMembership.trend_id), col(Post.external_id))
+                               .join(Post, col(Post.id) == col(TrendMembership.post_id))).all()
     members: dict[int, set[str]] = {}
     for trend_id, external_id in rows:
         members.setdefault(trend_id, set()).add(external_id)
@@ -44,7 +44,8 @@ def test_a_backlog_larger_than_a_batch_is_processed_completely_and_as_in_one_pas
 
     with Session(engine) as session:
         stored = session.scalar(select(func.count()).select_from(Post))
-        pending = session.scalar(select(func.count()).select_from(Post).where(Post.processed_at.is_(None)))
+        pending = session.execute(select(func.count()).select_from(Post)
+                                  .where(col(Post.processed_at).is_(None))).scalar()
         trends = session.scalar(select(func.count()).select_from(Trend))
     assert stored is not None and stored > 60 * 5, "the backlog must span several batches"
     assert pending == 0 and batched.posts == once.posts == stored
