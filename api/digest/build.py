@@ -66,7 +66,7 @@ def _examples(session: Session, trend: Trend, week: IsoWeek, zone: ZoneInfo) -> 
     return [DigestPost(platform=p.platform, created_at=p.created_at, text=shorten(p.text)) for p in posts]
 
 
-def _item(session: Session, trend: Trend, week: IsoWeek, days: list[date], volumes: dict[date, int],
+def _item(trend: Trend, week: IsoWeek, days: list[date], volumes: dict[date, int],
           zone: ZoneInfo) -> DigestItem:
     daily = [volumes.get(day, 0) for day in days]
     volume, previous = sum(daily[-7:]), sum(daily[-14:-7])
@@ -74,7 +74,7 @@ def _item(session: Session, trend: Trend, week: IsoWeek, days: list[date], volum
     return DigestItem(trend_id=trend.id or 0, label=trend.label or f"Trend {trend.id}", status=trend.status,
                       volume=volume, previous_volume=previous, change_percent=_change(volume, previous),
                       authors=trend.authors, platforms={str(k): int(v) for k, v in platforms.items()},
-                      daily=daily, examples=_examples(session, trend, week, zone), path=f"/trends/{trend.id}")
+                      daily=daily, examples=[], path=f"/trends/{trend.id}")
 
 
 def _group(items: list[tuple[Trend, DigestItem]], config: MonitorConfig, lang: str) -> list[DigestCategory]:
@@ -88,7 +88,8 @@ def _group(items: list[tuple[Trend, DigestItem]], config: MonitorConfig, lang: s
         categories.append(DigestCategory(name=name, title=title or translate(lang, "other_category"),
                                          severity=severity, items=members))
     def most_severe_first(category: DigestCategory) -> tuple[int, str]:
-        rank = SEVERITIES.rank(category.severity) if category.severity in SEVERITIES else -1
+        severity = category.severity
+        rank = SEVERITIES.rank(severity) if severity is not None and severity in SEVERITIES else -1
         return -rank, category.title
 
     return sorted(categories, key=most_severe_first)
@@ -121,13 +122,14 @@ def build_digest(session: Session, *, week: IsoWeek, config: MonitorConfig, lang
     placed: dict[SectionKind, list[tuple[Trend, DigestItem]]] = {kind: [] for kind in SECTION_ORDER}
     uncategorised = 0
     for trend in trends:
-        item = _item(session, trend, week, days, volumes.get(trend.id or 0, {}), zone)
+        item = _item(trend, week, days, volumes.get(trend.id or 0, {}), zone)
         kind = classify_trend(trend, week, item.volume, item.previous_volume, zone)
         if kind is None:
             continue
         if trend.category is None:  # everyday talk with no risk category: counted, not listed
             uncategorised += 1
             continue
+        item.examples = _examples(session, trend, week, zone)  # read for the listed trends only
         placed[kind].append((trend, item))
     sections = [
         DigestSection(kind=kind, title=translate(lang, f"section.{kind}"),
