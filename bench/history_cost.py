@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 import classifier.analyse
 from bench.scale_store import DEMO, KEY, MODEL_CACHE, build, counts
@@ -51,7 +52,7 @@ def timed(names: tuple[str, ...]) -> Iterator[dict[str, float]]:
     originals = {name: getattr(classifier.analyse, name) for name in names}
 
     def wrap(name: str, fn: Callable) -> Callable:
-        def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+        def run(*args: object, **kwargs: object) -> object:
             started = time.perf_counter()
             try:
                 return fn(*args, **kwargs)
@@ -84,7 +85,8 @@ def measure_one(url: str, batch: int, repeats: int) -> dict:
     rows = [json.loads(line) for line in DEMO.read_text(encoding="utf-8").splitlines()]
     stored = counts(engine)
     with engine.connect() as connection:
-        newest = connection.execute(select(func.max(Post.created_at))).scalar()
+        newest = connection.execute(select(func.max(col(Post.created_at)))).scalar()
+    assert newest is not None, "the store holds no posts"
     day = (newest + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
     names = tuple(n for group in PARTS.values() for n in group)
     per_post, parts = [], []

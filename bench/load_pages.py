@@ -31,10 +31,11 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from api.auth.users import create_api_token, create_user, find_user
 from bench.history_cost import day_batch
-from bench.scale_store import DEMO, KEY
+from bench.scale_store import DEMO, KEY, build
 from crawlers.importers import import_file
 from models.analysis import Trend
 from models.content import Post
@@ -56,7 +57,8 @@ def bench_token(url: str) -> str:
 def trend_ids(url: str, count: int) -> list[int]:
     engine = make_engine(url)
     with engine.connect() as connection:
-        ids = list(connection.execute(select(Trend.id).where(Trend.merged_into.is_(None))).scalars())  # type: ignore[union-attr]
+        query = select(col(Trend.id)).where(col(Trend.merged_into).is_(None))
+        ids = [int(i or 0) for i in connection.execute(query).scalars()]
     engine.dispose()
     return random.Random(1).sample(ids, min(count, len(ids)))
 
@@ -88,7 +90,7 @@ def start_processing(url: str, posts: int, home: Path) -> subprocess.Popen | Non
         return None
     engine = make_engine(url)
     with engine.connect() as connection:
-        newest = connection.execute(select(func.max(Post.created_at))).scalar()
+        newest = connection.execute(select(func.max(col(Post.created_at)))).scalar()
     engine.dispose()
     assert newest is not None
     day = (newest + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
@@ -158,7 +160,9 @@ async def drive(base: str, token: str, paths: list[tuple[str, str]], connections
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", required=True, help="a store built by bench.scale_store")
+    parser.add_argument("--url", help="a store built by bench.scale_store")
+    parser.add_argument("--quick", action="store_true",
+                        help="build a 20k-post SQLite store in a temp folder; 16 connections for 10 s")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--rate", type=float, default=0, help="requests a second in all; 0: as fast as answered")
@@ -166,10 +170,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--trends", type=int, default=200, help="distinct trend pages asked for")
     args = parser.parse_args(argv)
     command = "PYTHONPATH=. python -m bench.load_pages " + " ".join(argv if argv is not None else sys.argv[1:])
-    token = bench_token(args.url)
-    ids = trend_ids(args.url, args.trends)
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
+        if args.quick:
+            args.url = f"sqlite:///{home / 'quick.db'}"
+            args.connections, args.duration, args.processing = 16, 10.0, 1000
+            build(args.url, 20_000)
+        elif not args.url:
+            parser.error("give --url or --quick")
+        token = bench_token(args.url)
+        ids = trend_ids(args.url, args.trends)
         port = free_port()
         server = start_server(args.url, home, port)
         base = f"http://127.0.0.1:{port}"

@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from classifier.analyse import analyse_pending
 from classifier.categorise.cache import CategoryModelCache
@@ -103,7 +104,7 @@ def _bulk(engine: Engine, table: type, rows: Iterator[dict]) -> int:
     count = 0
     for batch in _chunks(rows):
         with engine.begin() as connection:
-            connection.execute(insert(table), batch)  # type: ignore[call-overload]
+            connection.execute(insert(table), batch)
         count += len(batch)
     return count
 
@@ -130,14 +131,14 @@ def add_history(engine: Engine, total: int, seed: int = 7) -> dict[str, int]:
     """Insert the shifted history before the demo corpus and its trends; returns the rows written per table."""
     rng = np.random.default_rng(seed)
     with session_scope(engine) as session:
-        demo = session.execute(select(Post.text, Post.platform, Post.source_name, Post.language, Post.content_hash)
-                               .order_by(Post.id)).all()
-        first_id = (session.execute(select(func.max(Post.id))).scalar() or 0) + 1
-        model, dim = session.execute(select(Embedding.model, Embedding.dim).limit(1)).one()
-        vectors = dict(session.execute(select(Embedding.content_hash, Embedding.vector)
-                                       .where(Embedding.model == model)).all())
-        sources = {row.id: row for row in session.scalars(select(Trend))}
-        categories = [c for (c,) in session.execute(select(CategoryAssignment.category).distinct())] or ["overig"]
+        demo = session.execute(select(col(Post.text), col(Post.platform), col(Post.source_name), col(Post.language),
+                                      col(Post.content_hash)).order_by(col(Post.id))).all()
+        first_id = (session.execute(select(func.max(col(Post.id)))).scalar() or 0) + 1
+        model, dim = session.execute(select(col(Embedding.model), col(Embedding.dim)).limit(1)).one()
+        vectors: dict[str, bytes] = {h: v for h, v in session.execute(
+            select(col(Embedding.content_hash), col(Embedding.vector)).where(col(Embedding.model) == model))}
+        sources = {int(row.id or 0): row for row in session.scalars(select(Trend))}
+        categories = [c for (c,) in session.execute(select(col(CategoryAssignment.category)).distinct())] or ["overig"]
     history = max(total - len(demo), 0)
     step = HISTORY_SPAN / max(history, 1)
     start = DEMO_START - HISTORY_SPAN
