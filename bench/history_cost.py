@@ -36,6 +36,7 @@ from bench.scale_store import DEMO, KEY, MODEL_CACHE, build, counts
 from classifier.analyse import analyse_pending
 from classifier.categorise.cache import CategoryModelCache
 from classifier.embed import load_embedder
+from classifier.persist import StateCache
 from crawlers.importers import import_file
 from models.content import Post
 from models.db import make_engine
@@ -81,7 +82,7 @@ def measure_one(url: str, batch: int, repeats: int) -> dict:
     """Warm-up plus `repeats` timed batches into the store at `url`; runs in its own process."""
     engine = make_engine(url)
     config, embedder = load_config(), load_embedder("use-m3")
-    models = CategoryModelCache(MODEL_CACHE)
+    models, states = CategoryModelCache(MODEL_CACHE), StateCache()  # what the worker keeps between runs
     rows = [json.loads(line) for line in DEMO.read_text(encoding="utf-8").splitlines()]
     stored = counts(engine)
     with engine.connect() as connection:
@@ -99,7 +100,7 @@ def measure_one(url: str, batch: int, repeats: int) -> dict:
             with timed(names) as spent:
                 started = time.perf_counter()
                 report = analyse_pending(engine, config, embedder, now=day + timedelta(days=k + 1),
-                                         category_models=models)
+                                         category_models=models, states=states)
                 seconds = time.perf_counter() - started
             assert report.posts == batch and report.embedded == 0, report
             if k:  # the first batch warms up: model loading, the first read of the state

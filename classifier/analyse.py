@@ -22,7 +22,15 @@ from classifier.categorise.evidence import Evidence
 from classifier.detect.windows import window_index, window_origin, window_start
 from classifier.embed.stored import StoredEmbedder
 from classifier.exceptions import ClassifierError
-from classifier.persist import StoredState, apply_reviews, load_state, mirror_state, reset_state, save_state
+from classifier.persist import (
+    StateCache,
+    StoredState,
+    apply_reviews,
+    load_state,
+    mirror_state,
+    reset_state,
+    save_state,
+)
 from classifier.state import StreamPost, TrendState, new_state
 from classifier.track import feed_windows
 from models.analysis import CategoryAssignment
@@ -99,14 +107,15 @@ def _next_batch(session: Session, state: TrendState, *, now: datetime, last_id: 
 
 def analyse_pending(engine: Engine, config: MonitorConfig, embedder: Embedder, *, now: datetime,
                     verdicts: list[LabelledText] | None = None, rebuild: bool = False,
-                    category_models: CategoryModelCache | None = None,
+                    category_models: CategoryModelCache | None = None, states: StateCache | None = None,
                     batch_posts: int = BATCH_POSTS) -> AnalysisReport:
     """Embed, categorise and cluster every post created before `now` that no run has processed yet.
 
     The posts are read, fed and committed `batch_posts` at a time, oldest first, so memory does not grow with a
     backlog and a run that stops halfway keeps the batches it finished. `category_models` keeps the trained
     category model between runs (the worker keeps one for its lifetime, in memory and in the model folder);
-    without it the model is trained for this run alone."""
+    without it the model is trained for this run alone. `states` keeps the tracker's state in memory between
+    runs of the same process, read again only when another process saved it since."""
     if batch_posts < 1:
         raise ClassifierError(f"batch_posts must be at least 1, got {batch_posts}; fix: pass a positive number")
     cached = StoredEmbedder(embedder, engine)
@@ -114,7 +123,7 @@ def analyse_pending(engine: Engine, config: MonitorConfig, embedder: Embedder, *
     with session_scope(engine) as session:
         if rebuild:
             session.execute(update(Post).values(processed_at=None))
-        kept = None if rebuild else load_state(session)
+        kept = None if rebuild else load_state(session, states)
         if kept is None:  # a state that starts from nothing starts without the memberships of an earlier one
             reset_state(session)
         last_id = session.execute(select(func.max(Post.id)).where(col(Post.processed_at).is_(None))).scalar() or 0
@@ -125,6 +134,8 @@ def analyse_pending(engine: Engine, config: MonitorConfig, embedder: Embedder, *
             apply_reviews(session, stored.state)
     report = AnalysisReport()
     models = category_models or CategoryModelCache()
+    if states is not None:
+        states.drop()  # until this run has saved what it changes in the state
     while True:
         with session_scope(engine) as session:
             posts, until = _next_batch(session, stored.state, now=now, last_id=last_id, size=batch_posts)
@@ -135,6 +146,8 @@ def analyse_pending(engine: Engine, config: MonitorConfig, embedder: Embedder, *
                     report=report, rebuilt=kept is None, now=now)
         if until == now:
             break
+    if states is not None and stored.saved_at is not None:
+        states.kept = stored
     report.embedded = cached.embedded  # posts and, on the first run, the categories' seed examples
     if report.posts:
         log.info("processed %d posts in %d windows: %d trends, %d newly emerging", report.posts, report.windows,

@@ -1,7 +1,7 @@
 """A backlog larger than one batch: processing reads it batch by batch and ends where one pass would."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -10,6 +10,7 @@ from sqlmodel import Session, col
 
 from classifier.analyse import analyse_pending
 from classifier.categorise.cache import CategoryModelCache
+from classifier.persist import StateCache
 from crawlers.importers import import_file
 from models.analysis import Trend, TrendMembership
 from models.content import Post
@@ -61,3 +62,23 @@ def test_a_second_run_after_a_batched_backlog_finds_nothing_pending(engine: Engi
     analyse_pending(engine, config, embedder, now=NOW, category_models=models, batch_posts=100)
     again = analyse_pending(engine, config, embedder, now=NOW, category_models=models, batch_posts=100)
     assert again.posts == 0
+
+
+def test_a_worker_that_keeps_the_state_between_runs_ends_as_one_that_reads_it_each_time(
+        engine: Engine, key: bytes, slice_file: Path, tmp_path: Path) -> None:
+    config, embedder, models = load_config(), TrigramEmbedder(), CategoryModelCache()
+    moments = [datetime(2026, 10, day, tzinfo=UTC) for day in (14, 19, 27)]
+    reference = make_engine(f"sqlite:///{tmp_path / 'reference.db'}")
+    upgrade_database(reference)
+    for target in (engine, reference):
+        import_file(slice_file, engine=target, key=key)
+    kept = StateCache()
+    for i, moment in enumerate(moments):
+        if i == 1:  # another process (a rebuild, a purge, a second worker) saves the state in between
+            analyse_pending(engine, config, embedder, now=moment - timedelta(days=2), category_models=models)
+            analyse_pending(reference, config, embedder, now=moment - timedelta(days=2), category_models=models)
+        analyse_pending(engine, config, embedder, now=moment, category_models=models, states=kept)
+        analyse_pending(reference, config, embedder, now=moment, category_models=models)
+    assert kept.kept is not None
+    assert _trends(engine) == _trends(reference) and len(_trends(engine)) > 0
+    reference.dispose()

@@ -10,7 +10,7 @@ import numpy as np
 from classifier.detect.metrics import timeline
 from classifier.detect.windows import format_time
 from classifier.state import TrackedTrend, TrendState
-from classifier.summarise.ctfidf import keywords
+from classifier.summarise.ctfidf import TermCounts, keywords
 
 
 def _identity(text: str) -> str:
@@ -50,18 +50,18 @@ def representatives(trend: TrackedTrend, n: int, redact: Callable[[str], str]) -
 
 def summarise(state: TrendState, *, redact: Callable[[str], str] = _identity, top: int = 10, examples: int = 3,
               every: timedelta | None = None, only: Collection[int] | None = None,
-              timelines: bool = True) -> list[dict]:
+              timelines: bool = True, terms: TermCounts | None = None) -> list[dict]:
     """One summary per trend ever opened (merged ones too, with no posts), ordered by id; with `only`, just those
     trends, their keywords still weighed against every trend's texts. `timelines=False` leaves the timelines
-    (a pass over a trend's whole history) empty."""
+    (a pass over a trend's whole history) empty. `terms` keeps the trends' word counts between calls."""
     trends = [state.trends[k] for k in sorted(state.trends)]
     docs = [_distinct_texts(t) for t in trends]
-    words = keywords(docs, top=top)
+    chosen = [i for i, t in enumerate(trends) if only is None or t.trend_id in only]
+    words = keywords(docs, top=top, only=chosen, cache=terms,
+                     keys=[(t.trend_id, tuple(texts)) for t, texts in zip(trends, docs, strict=True)])
     parents = {ln.child: ln for ln in state.lineage}
     out = []
-    for trend, kw in zip(trends, words, strict=True):
-        if only is not None and trend.trend_id not in only:
-            continue
+    for trend, kw in zip((trends[i] for i in chosen), words, strict=True):
         out.append({
             "trend_id": trend.trend_id, "label": label_of(kw), "keywords": kw,
             "hashtags": [w for w in kw if w.startswith("#")], "category": None, "status": trend.status,
