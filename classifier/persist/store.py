@@ -93,7 +93,10 @@ def load_state(session: Session, cache: StateCache | None = None) -> StoredState
     if row is None:
         return None
     state, until = decode_stream(row.data)
-    rows = session.execute(select(TrackedTrendRow.trend_id, TrackedTrendRow.data).order_by(TrackedTrendRow.trend_id))
+    # streamed, a few hundred rows at a time: the encoded rows of every trend (0.5 GB at 5,000 trends) are never in
+    # memory beside the decoded ones
+    rows = session.execute(select(TrackedTrendRow.trend_id, TrackedTrendRow.data).order_by(TrackedTrendRow.trend_id)
+                           .execution_options(yield_per=256))
     with _collector_paused():
         for trend_id, data in rows:
             state.trends[trend_id] = decode_trend(data, trend_id)
