@@ -69,11 +69,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# `leefwereld serve` as shipped, but with a database pool as large as the server's thread pool (40): with the
+# default pool (5 + 10) more concurrent requests than connections deadlock until the pool's 30 s timeout, as
+# every request holds a thread and waits for a connection while the finished ones wait for a thread to close
+# theirs. (Fixed separately: LEEFWERELD_DB_POOL_SIZE and admission control on branch `loadcrash`.)
+SERVE = ("import sys, uvicorn; from api.app import create_app; from models.db import make_engine; "
+         "from monitor_config.settings import Settings; "
+         "uvicorn.run(create_app(Settings(), engine=make_engine(sys.argv[1], pool_size=40, max_overflow=10)), "
+         "host='127.0.0.1', port=int(sys.argv[2]), log_config=None)")
+
+
 def start_server(url: str, home: Path, port: int) -> subprocess.Popen:
     env = dict(os.environ, LEEFWERELD_DATABASE_URL=url, LEEFWERELD_DEMO="1", LEEFWERELD_HOME=str(home),
                LEEFWERELD_LOG_LEVEL="WARNING")
-    server = subprocess.Popen([str(Path(sys.executable).with_name("leefwereld")), "serve", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=open(home / "server.log", "w"))  # noqa: SIM115
+    server = subprocess.Popen([sys.executable, "-c", SERVE, url, str(port)], env=env, cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=open(home / "server.log", "w"))  # noqa: SIM115
     for _ in range(120):
         try:
             if httpx.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code < 500:
@@ -197,7 +207,11 @@ def main(argv: list[str] | None = None) -> None:
                       f"{'still running when the load ended' if busy else 'ended before the load did'}")
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # connections still open after the load: stop it
+                server.kill()
+                server.wait()
     print("| address | requests | per second | p50 | p99 | errors |\n|---|---|---|---|---|---|")
     for name, r in results.items():
         kinds = f" ({', '.join(r['error_kinds'])})" if r["errors"] else ""
