@@ -44,8 +44,8 @@ class Trend(SQLModel, table=True):
     keywords: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     category: str | None = Field(default=None, max_length=64, index=True)
     status: str = Field(default="new", max_length=16, index=True)
-    first_seen: datetime = Field(sa_type=UTCDateTime)
-    last_seen: datetime = Field(sa_type=UTCDateTime)
+    first_seen: datetime = Field(sa_type=UTCDateTime, index=True)
+    last_seen: datetime = Field(sa_type=UTCDateTime, index=True)
     emerging_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     size: int = 0
     authors: int = 0

@@ -90,7 +90,7 @@ class Post(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     language: str | None = Field(default=None, max_length=8)
     created_at: datetime = Field(sa_type=UTCDateTime, index=True)
-    collected_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    collected_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     likes: int | None = None
     shares: int | None = None
     replies: int | None = None

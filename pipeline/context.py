@@ -17,6 +17,7 @@ from api.alerts.webhook import WebhookNotifier
 from api.digest.mail import DigestRenderer, make_digest_email_renderer
 from classifier.base import Embedder
 from classifier.categorise.cache import CategoryModelCache
+from classifier.persist.store import StateCache
 from models.db import session_scope
 from models.types import utcnow
 from monitor_config.schema import MonitorConfig
@@ -35,6 +36,7 @@ class Pipeline:
     render_digest: DigestRenderer
     category_models: CategoryModelCache
     clock: Clock = utcnow
+    states: StateCache = field(default_factory=StateCache)  # the tracker's state, kept between processing runs
     _embedder: Embedder | None = None
     _embedder_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

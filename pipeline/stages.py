@@ -62,7 +62,7 @@ def process(p: Pipeline, *, rebuild: bool = False) -> Processed:
     with p.session() as session:
         verdicts = verdict_examples(session)
     report = analyse_pending(p.engine, p.config, p.embedder(), now=now, verdicts=verdicts, rebuild=rebuild,
-                             category_models=p.category_models)
+                             category_models=p.category_models, states=p.states)
     with p.session() as session:
         flagged, queued = queue_reviews_and_alerts(session, p.config, now)
     log.info("processing: %d posts, %d trends, %d sent to review, %d alerts queued", report.posts, report.trends,

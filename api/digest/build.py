@@ -121,7 +121,7 @@ def _item(session: Session, trend: Trend, week: IsoWeek, days: list[date], volum
     return DigestItem(trend_id=trend.id or 0, label=label, status=trend.status,
                       volume=volume, previous_volume=previous, change_percent=_change(volume, previous),
                       authors=authors, platforms=platforms, summary=summary, why=why,
-                      daily=daily, examples=_examples(session, trend, week, zone), path=f"/trends/{trend.id}")
+                      daily=daily, examples=[], path=f"/trends/{trend.id}")
 
 
 def _group(items: list[tuple[Trend, DigestItem]], config: MonitorConfig, lang: str) -> list[DigestCategory]:
@@ -176,6 +176,7 @@ def build_digest(session: Session, *, week: IsoWeek, config: MonitorConfig, lang
         if trend.category is None:  # everyday talk with no risk category: counted, not listed
             uncategorised += 1
             continue
+        item.examples = _examples(session, trend, week, zone)  # read for the listed trends only
         placed[kind].append((trend, item))
     sections = [
         DigestSection(kind=kind, title=translate(lang, f"section.{kind}"),

@@ -35,10 +35,12 @@ def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datet
         if len(live) < 2 or not cand:
             return out
         sims = np.vstack([t.mean for t in cand]) @ np.vstack([t.mean for t in live]).T
+        position = {t.trend_id: b for b, t in enumerate(live)}  # once per pass: thousands of live trends
+        youngs = [b for b, t in enumerate(live) if young(t, now, settings)]
         for a, ta in enumerate(cand):
-            sims[a, [b for b, tb in enumerate(live) if tb.trend_id == ta.trend_id]] = -np.inf
+            sims[a, position[ta.trend_id]] = -np.inf
             if young(ta, now, settings):
-                sims[a, [b for b, tb in enumerate(live) if young(tb, now, settings)]] += th.merge - th.young
+                sims[a, youngs] += th.merge - th.young
         a, b = map(int, np.unravel_index(np.argmax(sims), sims.shape))
         if sims[a, b] < th.merge:
             return out

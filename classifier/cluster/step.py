@@ -116,12 +116,14 @@ def _place_groups(state: TrendState, th: Thresholds, now: datetime, changes: Clu
     groups = viable_groups(buf, group_buffer(buf.vecs, th.birth), settings)
     live = state.live_trends()
     means = np.vstack([t.mean for t in live]).astype(np.float32) if live else None
+    # young trends join at `young` rather than `merge`; once per step, not per group (thousands of live trends)
+    bonus = np.array([th.merge - th.young if young(t, now, settings) else 0.0 for t in live])
     taken = np.zeros(len(buf), dtype=bool)
     for idx in groups:
         posts, vecs, keys = [buf.posts[i] for i in idx], buf.vecs[idx], [buf.keys[i] for i in idx]
         cross = vecs.mean(axis=0) @ means.T if means is not None else np.zeros(0)
         if len(cross):
-            cross = cross + np.array([th.merge - th.young if young(t, now, settings) else 0.0 for t in live])
+            cross = cross + bonus
         if len(cross) and cross.max() >= th.merge:
             trend = live[int(cross.argmax())]
             absorb(trend, posts, vecs, keys, state, settings)

@@ -8,7 +8,7 @@ The tracker's state is written only by this service; what users see lives in the
 purges.
 """
 from classifier.persist.mirror import apply_reviews, mirror_state
-from classifier.persist.store import StoredState, forget_purged, load_state, reset_state, save_state
+from classifier.persist.store import StateCache, StoredState, forget_purged, load_state, reset_state, save_state
 
-__all__ = ["StoredState", "apply_reviews", "forget_purged", "load_state", "mirror_state", "reset_state",
+__all__ = ["StateCache", "StoredState", "apply_reviews", "forget_purged", "load_state", "mirror_state", "reset_state",
            "save_state"]

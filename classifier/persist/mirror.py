@@ -41,7 +41,8 @@ def mirror_state(session: Session, stored: StoredState, *, baseline_span: timede
     """Write what changed since the state was loaded into the serving tables; returns how many trends there are."""
     state, changed = stored.state, stored.changed()
     ids = [t.trend_id for t in changed]
-    summaries = {s["trend_id"]: s for s in summarise(state, redact=redact, only=set(ids), timelines=False)}
+    summaries = {s["trend_id"]: s for s in summarise(state, redact=redact, only=set(ids), timelines=False,
+                                                      terms=stored.terms)}
     merged_into = {ln.child: ln.parent for ln in state.lineage if ln.kind == "merge"}
     renamed = {r for chunk in _chunks(ids) for r in session.scalars(select(col(TrendLineage.child_id)).where(
         col(TrendLineage.relation) == "rename", col(TrendLineage.child_id).in_(chunk)))}

@@ -11,7 +11,7 @@ import numpy as np
 from classifier.detect.metrics import timeline
 from classifier.detect.windows import format_time
 from classifier.state import TrackedTrend, TrendState
-from classifier.summarise.ctfidf import keywords
+from classifier.summarise.ctfidf import TermCounts, keywords
 from classifier.summarise.phrases import key_phrases, title_of
 
 
@@ -52,21 +52,22 @@ def representatives(trend: TrackedTrend, n: int, redact: Callable[[str], str]) -
 
 def summarise(state: TrendState, *, redact: Callable[[str], str] = _identity, top: int = 10, examples: int = 3,
               every: timedelta | None = None, only: Collection[int] | None = None,
-              timelines: bool = True) -> list[dict]:
+              timelines: bool = True, terms: TermCounts | None = None) -> list[dict]:
     """One summary per trend ever opened (merged ones too, with no posts), ordered by id; with `only`, just those
     trends, their keywords still weighed against every trend's texts. `timelines=False` leaves the timelines
-    (a pass over a trend's whole history) empty."""
+    (a pass over a trend's whole history) empty. `terms` keeps the trends' word counts between calls."""
     trends = [state.trends[k] for k in sorted(state.trends)]
     distinct = [_distinct(t) for t in trends]
     docs = [texts for texts, _ in distinct]
-    words = keywords(docs, top=top)
+    chosen = [i for i, t in enumerate(trends) if only is None or t.trend_id in only]
+    words = keywords(docs, top=top, only=chosen, cache=terms,
+                     keys=[(t.trend_id, tuple(texts)) for t, texts in zip(trends, docs, strict=True)])
     phrases = key_phrases(docs, [vecs for _, vecs in distinct],
                           [t.mean if t.alive and t.mean is not None else None for t in trends])
     parents = {ln.child: ln for ln in state.lineage}
     out = []
-    for trend, kw, key in zip(trends, words, phrases, strict=True):
-        if only is not None and trend.trend_id not in only:
-            continue
+    for i, kw in zip(chosen, words, strict=True):
+        trend, key = trends[i], phrases[i]
         shown = representatives(trend, examples, redact) if trend.alive else []
         out.append({
             "trend_id": trend.trend_id,
