@@ -304,7 +304,8 @@ def crawl(
 
 
 EmbedderOption = Annotated[str | None, typer.Option(
-    "--embedder", help="Embedder kind (e5-small, use-m3, minilm-test); default: the configuration's.")]
+    "--embedder", help="Embedder kind (e5-small, use-m3, minilm-test), optionally with a backend "
+                       "(e5-small@onnx-int8); default: the configuration's.")]
 
 
 def _embedder(settings: Settings, kind: str | None) -> Any:
@@ -313,7 +314,7 @@ def _embedder(settings: Settings, kind: str | None) -> Any:
     from monitor_config.embedder import EmbedderSpec
 
     try:
-        spec = settings.watch.classifier.embedder if kind is None else EmbedderSpec(kind=kind)
+        spec = settings.watch.classifier.embedder if kind is None else EmbedderSpec.from_arg(kind)
         return load_embedder(spec, cache_dir=settings.model_cache)
     except (ClassifierError, ValueError) as exc:
         raise _fail(str(exc)) from None
