@@ -149,11 +149,11 @@ def main(argv: list[str] | None = None) -> None:
             print(f"two processes: {rates[-1].per_minute:.0f} pages/min", flush=True)
         after, _ = scrapy_bench(a.bench_seconds)
     bench = (before + after) / 2
-    print(f"\n| crawl | pages | posts stored | wall | pages/min (whole run) | pages/min (first to last request) "
-          f"| x scrapy bench |")
+    print("\n| crawl | pages | posts stored | wall | pages/min (whole run) | pages/min (first to last request) "
+          "| x scrapy bench |")
     print("|---|---|---|---|---|---|---|")
-    print(f"| `scrapy bench` (before and after: {before:.0f}, {after:.0f}) | | | {a.bench_seconds} s each | {bench:.0f} "
-          f"| | 1.00 |")
+    print(f"| `scrapy bench` (before and after: {before:.0f}, {after:.0f}) | | | {a.bench_seconds} s each "
+          f"| {bench:.0f} | | 1.00 |")
     for r in rates:
         print(f"| {r.label} | {r.pages} | {r.posts} | {r.wall:.1f} s | {r.per_minute:.0f} | {r.per_minute_span:.0f} "
               f"| {r.per_minute / bench:.2f} |")
