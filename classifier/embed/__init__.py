@@ -37,26 +37,20 @@ def load_embedder(spec: EmbedderSpec | str = "e5-small", cache_dir: Path | str |
     backend = spec.resolved_backend
     if backend == "torch":
         return plan.load_torch()
-    from classifier.embed.exported import ExportedEmbedder, missing_packages, prepare_exported, run_name
+    from classifier.embed.exported import ExportedEmbedder, prepare_exported, require_runtime, run_name
 
     if plan.folder is None:
         log.info("embedder backend %s needs a local model folder; %s runs on torch", backend, spec.model)
         return plan.load_torch()
-    missing = missing_packages(backend)
-    if missing:
-        log.warning("embedder backend %s needs %s, which is not installed; running on torch instead "
-                    "(fix: pip install -e '.[fast]')", backend, ", ".join(missing))
-        return plan.load_torch()
     try:
+        require_runtime(backend)
         export = prepare_exported(plan.folder, Path(cache_dir if cache_dir is not None else default_cache_dir()),
                                   backend)
-    except EmbedderUnavailable as exc:
-        if spec.backend != "auto":
-            raise
-        log.info("%s; running on torch", exc)  # e.g. a model with CLS pooling: auto means "fastest that works"
+        return ExportedEmbedder(export, backend, prefix=plan.prefix, batch_size=spec.batch_size,
+                                name=run_name(plan.name, backend))
+    except EmbedderUnavailable as exc:  # a package missing, or a model of a shape the export does not handle
+        log.warning("embedder backend %s cannot be used: %s; the embedder runs on torch instead", backend, exc)
         return plan.load_torch()
-    return ExportedEmbedder(export, backend, prefix=plan.prefix, batch_size=spec.batch_size,
-                            name=run_name(plan.name, backend))
 
 
 @dataclass(frozen=True)

@@ -31,29 +31,26 @@ EXPORT_FORMAT = 1  # bump when the export below writes something different
 ONNX_FILE = "model.onnx"
 OPENVINO_FILE = "openvino_model.xml"
 FAST_PIP = "-e '.[fast]' (onnxruntime, openvino, nncf, onnx, onnxscript)"
-# Packages each backend needs to export and to run; a missing one means: fall back to torch.
-NEEDS: dict[str, tuple[str, ...]] = {
-    "onnx": ("onnxruntime", "onnx", "onnxscript"),
-    "onnx-int8": ("onnxruntime", "onnx", "onnxscript"),
-    "openvino": ("openvino", "onnx", "onnxscript"),
-    "openvino-int8": ("openvino", "nncf", "onnx", "onnxscript"),
-}
+RUNTIME_MODULE = {"onnx": "onnxruntime", "onnx-int8": "onnxruntime", "openvino": "openvino",
+                  "openvino-int8": "openvino"}
 CALIBRATION_SIZE = 300
 
 
-def missing_packages(backend: str) -> list[str]:
-    """The packages `backend` needs that cannot be found (empty when it can run here)."""
-    missing = []
-    for name in NEEDS.get(backend, ()):
-        try:
-            metadata.version(name)
-        except metadata.PackageNotFoundError:
-            missing.append(name)
-    return missing
+def require_runtime(backend: str) -> None:
+    """Raise EmbedderUnavailable, naming the install command, when `backend`'s runtime cannot be imported."""
+    import_optional(RUNTIME_MODULE[backend], FAST_PIP, f"the embedder backend {backend}")
 
 
 def _versions(backend: str) -> dict[str, str]:
-    return {name: metadata.version(name) for name in ("torch", *NEEDS[backend])}
+    int8 = ["nncf"] if backend == "openvino-int8" else []
+    packages = ["torch", RUNTIME_MODULE[backend], *int8, "onnx", "onnxscript"]
+    found = {}
+    for name in packages:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "none"
+    return found
 
 
 def _check_pooling(folder: Path) -> None:
@@ -154,8 +151,12 @@ def export_backend(folder: Path, target: Path, backend: str) -> None:
 def prepare_exported(folder: Path, cache_dir: Path, backend: str) -> Path:
     """Export `folder` for `backend` into `cache_dir` unless a current export is there; return the export."""
     _check_pooling(folder)
-    target = cache_dir / f"{folder.name}-{backend}"
-    marker = {"source": str(folder.resolve()), "source_files": fingerprint_folder(folder), "backend": backend,
+    files = fingerprint_folder(folder)
+    # Folders built into the cache have names of their own; any other folder (a package's "model", say) is told
+    # apart by its files, so two models never take turns overwriting one export.
+    label = folder.name if folder.resolve().parent == cache_dir.resolve() else f"{folder.name}-{files}"
+    target = cache_dir / f"{label}-{backend}"
+    marker = {"source": str(folder.resolve()), "source_files": files, "backend": backend,
               "export_format": EXPORT_FORMAT, **_versions(backend)}
     if is_current(target, marker):
         return target
