@@ -312,7 +312,8 @@ def test_fast_backend_gives_the_torch_vectors_and_exports_once(backend: str, tmp
     fast = load_embedder(EmbedderSpec(kind="minilm-test", backend=backend), cache_dir=tmp_path)
     texts = POSTS + PARAPHRASES
     agreement = np.sum(fast.embed(texts) * torch_model.embed(texts), axis=1)
-    assert agreement.min() > (0.9 if backend.endswith("int8") else 0.9999), agreement  # int8 is lossy: bench/ says how much
+    # int8 is lossy (MiniLM loses more than e5); bench/backend_quality.py measures what that does to quality
+    assert agreement.min() > (0.9 if backend.endswith("int8") else 0.9999), agreement
     # float32 vectors are torch's and share their stored name; int8 vectors are kept apart
     assert (fast.name == torch_model.name) == (not backend.endswith("int8"))
     exports = [p for p in tmp_path.iterdir() if p.is_dir() and not p.name.startswith(".")]
