@@ -159,7 +159,8 @@ class PipelineFigures:
 
 
 def pipeline_against_encoder(label: str, spec: EmbedderSpec, rows: list[dict], chunks: int, home: Path,
-                             database_url: Callable[[str], str]) -> PipelineFigures:
+                             database_url: Callable[[str], str],
+                             process: Callable[[Pipeline], Any] = stages.process) -> PipelineFigures:
     config = load_config()
     config = config.model_copy(update={"classifier": config.classifier.model_copy(update={"embedder": spec})})
     settings = Settings(home=home, database_url=None)
@@ -177,7 +178,7 @@ def pipeline_against_encoder(label: str, spec: EmbedderSpec, rows: list[dict], c
     warm_engine = prepare_database(database_url(f"{label}-warm"), config)
     import_rows(warm_engine, rows[:50], home, matcher, f"{label}-warm")
     warm = build_pipeline(settings, warm_engine, config=config, clock=now, embedder=timed)
-    stages.process(warm)
+    process(warm)
     warm_engine.dispose()
 
     engine = prepare_database(database_url(label), config)
@@ -199,7 +200,7 @@ def pipeline_against_encoder(label: str, spec: EmbedderSpec, rows: list[dict], c
             began = time.perf_counter()
             import_rows(engine, part, home, matcher, f"{label}-{turn}")
             imported = time.perf_counter()
-            stages.process(p)
+            process(p)
             return time.perf_counter() - began, imported - began
 
         if turn % 2 == 0:
@@ -245,6 +246,8 @@ def main(argv: list[str] | None = None) -> None:
                     help="a PostgreSQL URL prefix to use instead of SQLite files (one database per run is created "
                          "as URL_<label>; the server must allow CREATE DATABASE)")
     ap.add_argument("--skip-backends", action="store_true", help="leave out part 1")
+    ap.add_argument("--blas-before", action="store_true",
+                    help="also run each model's pipeline as before pipeline/threads.py (a BLAS thread per core)")
     a = ap.parse_args(argv)
     quiet_logs()
     if a.quick:
@@ -272,6 +275,10 @@ def main(argv: list[str] | None = None) -> None:
                 spec = EmbedderSpec(kind=model, backend=backend, batch_size=a.batch_size)
                 label = f"{model} ({spec.resolved_backend})"
                 results[label] = pipeline_against_encoder(label, spec, rows, a.chunks, home, database_url)
+                if a.blas_before:
+                    before = getattr(stages.process, "__wrapped__", stages.process)  # without one_blas_thread
+                    results[f"{label}, before: BLAS thread per core"] = pipeline_against_encoder(
+                        f"{label} before", spec, rows, a.chunks, home, database_url, process=before)
     print(f"\n## Pipeline against encoder ({len(rows)} posts in {a.chunks} runs, SQLite"
           f"{' -> PostgreSQL' if a.database_url else ''})")
     print_pipeline(results)

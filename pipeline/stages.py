@@ -33,6 +33,7 @@ from models.purge import PurgeReport, purge_posts
 from models.serving import AlertDelivery
 from monitor_config.schema import MonitorConfig
 from pipeline.context import Pipeline
+from pipeline.threads import one_blas_thread
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class Processed:
         return {**self.report.as_dict(), "reviews_flagged": self.reviews_flagged, "alerts_queued": self.alerts_queued}
 
 
+@one_blas_thread
 def process(p: Pipeline, *, rebuild: bool = False) -> Processed:
     """Reviewers' verdicts teach the categories; new posts become trends; flagged trends of review categories go to
     the review queue and the others' alerts are queued."""
