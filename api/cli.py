@@ -18,6 +18,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 
 from api.cli_privacy import privacy_app
 from api.cli_users import user_app
+from classifier.threads import one_blas_thread
 from monitor_config import ConfigError, load_config
 from monitor_config.exceptions import SettingsError
 from monitor_config.settings import Settings, load_settings
@@ -348,6 +349,7 @@ def process(
 
 
 @app.command()
+@one_blas_thread
 def cluster(
     ctx: typer.Context,
     in_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON Lines with {\"id\", \"text\"}.")],
@@ -367,6 +369,7 @@ def cluster(
 
 
 @app.command()
+@one_blas_thread
 def categorise(
     ctx: typer.Context,
     in_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON Lines with {\"id\", \"text\"}.")],
@@ -404,6 +407,7 @@ def redact(
 
 
 @app.command()
+@one_blas_thread
 def replay(
     ctx: typer.Context,
     in_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False,

@@ -26,11 +26,14 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import Engine
 
 from crawlers.runner import run_crawl
 from models.content import Post
@@ -67,12 +70,41 @@ class Rate:
         return self.pages / self.span * 60 if self.span > 0 else 0.0
 
 
-def crawl(label: str, processes: int, copies: int, mode: str, redis_url: str | None, scratch: Path) -> Rate:
+@contextmanager
+def database(admin_url: str | None, folder: Path) -> Iterator[Engine]:
+    """A migrated, empty database: a SQLite file, or a throw-away PostgreSQL database dropped afterwards."""
+    if not admin_url:
+        engine = make_engine(f"sqlite:///{folder / 'crawl.db'}")
+        upgrade_database(engine)
+        yield engine
+        engine.dispose()
+        return
+    name = f"bench_crawl_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(admin_url.rsplit("/", 1)[0] + f"/{name}")
+    try:
+        upgrade_database(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def crawl(label: str, processes: int, copies: int, mode: str, redis_url: str | None, scratch: Path,
+          database_url: str | None) -> Rate:
     folder = scratch / label.replace(" ", "-")
     folder.mkdir()
     os.environ["LEEFWERELD_PSEUDONYM_KEY"] = KEY
-    engine = make_engine(f"sqlite:///{folder / 'crawl.db'}")
-    upgrade_database(engine)
+    with database(database_url, folder) as engine:
+        return crawl_into(engine, label, processes, copies, mode, redis_url, folder)
+
+
+def crawl_into(engine: Engine, label: str, processes: int, copies: int, mode: str, redis_url: str | None,
+               folder: Path) -> Rate:
     with SourcesServer() as server:
         sources = [source(kind, f"{kind}-{n}", server.url(f"{mode}-{n}", kind))
                    for n in range(copies) for kind in ("rss", "telegram", "mastodon")]
@@ -105,7 +137,6 @@ def crawl(label: str, processes: int, copies: int, mode: str, redis_url: str | N
         print(f"warning: {len(failed)} source runs did not end ok, e.g. {failed[0]['errors'][:1]}", file=sys.stderr)
     with session_scope(engine) as session:
         posts = int(session.scalar(select(func.count()).select_from(Post)) or 0)
-    engine.dispose()
     span = max(h.at for h in hits) - min(h.at for h in hits) if hits else 0.0
     return Rate(label, len(hits), posts, wall, span)
 
@@ -132,20 +163,24 @@ def main(argv: list[str] | None = None) -> None:
                     help="slow: every response takes 0.3 s, as from a remote site; ok: at once")
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="Redis for two processes ('' to skip)")
     ap.add_argument("--bench-seconds", type=int, default=10)
+    ap.add_argument("--database-url", default=os.environ.get("LEEFWERELD_TEST_POSTGRES"),
+                    help="PostgreSQL admin URL: each crawl gets a throw-away database (default: "
+                         "$LEEFWERELD_TEST_POSTGRES; '' for SQLite files, where two processes wait on the file lock)")
     a = ap.parse_args(argv)
     if a.quick:
         a.copies, a.bench_seconds = 4, 5
     print(f"command: {command_line()}")
-    print(f"{a.copies} copies of 3 replayed sources (16 pages a copy), mode {a.mode}; "
+    store = "PostgreSQL" if a.database_url else "SQLite"
+    print(f"{a.copies} copies of 3 replayed sources (16 pages a copy), mode {a.mode}, stored in {store}; "
           f"cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}")
     rates: list[Rate] = []
     with tempfile.TemporaryDirectory() as scratch:
         before, bench_command = scrapy_bench(a.bench_seconds)
         print(f"scrapy bench: {before:.0f} pages/min ({bench_command})", flush=True)
-        rates.append(crawl("one process", 1, a.copies, a.mode, None, Path(scratch)))
+        rates.append(crawl("one process", 1, a.copies, a.mode, None, Path(scratch), a.database_url))
         print(f"one process: {rates[-1].per_minute:.0f} pages/min", flush=True)
         if a.redis:
-            rates.append(crawl("two processes, Redis", 2, a.copies, a.mode, a.redis, Path(scratch)))
+            rates.append(crawl("two processes, Redis", 2, a.copies, a.mode, a.redis, Path(scratch), a.database_url))
             print(f"two processes: {rates[-1].per_minute:.0f} pages/min", flush=True)
         after, _ = scrapy_bench(a.bench_seconds)
     bench = (before + after) / 2

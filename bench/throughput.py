@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> None:
                          "as URL_<label>; the server must allow CREATE DATABASE)")
     ap.add_argument("--skip-backends", action="store_true", help="leave out part 1")
     ap.add_argument("--blas-before", action="store_true",
-                    help="also run each model's pipeline as before pipeline/threads.py (a BLAS thread per core)")
+                    help="also run each model's pipeline as before classifier/threads.py (a BLAS thread per core)")
     a = ap.parse_args(argv)
     quiet_logs()
     if a.quick:

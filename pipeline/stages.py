@@ -27,13 +27,13 @@ from api.review.actions import flag_for_review
 from classifier.analyse import AnalysisReport, analyse_pending
 from classifier.categorise.verdicts import verdict_examples
 from classifier.persist import forget_purged
+from classifier.threads import one_blas_thread
 from models.analysis import Trend
 from models.db import session_scope
 from models.purge import PurgeReport, purge_posts
 from models.serving import AlertDelivery
 from monitor_config.schema import MonitorConfig
 from pipeline.context import Pipeline
-from pipeline.threads import one_blas_thread
 
 log = logging.getLogger(__name__)
 
