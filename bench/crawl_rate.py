@@ -7,8 +7,9 @@ The replay server (tests/sources_server.py) answers with recorded responses of r
 configuration holds `--copies` copies of each of three sources (an RSS source with a feed and eight search feeds,
 a Telegram channel of three pages, a Mastodon hashtag of four pages: 16 pages a copy), each copy under its own
 URL prefix so no request is shared between copies. In `--mode slow` every response takes 0.3 s, as from a
-remote site; `ok` answers at once. Each source allows 600 requests a minute, one at a time (politeness), as in
-the distributed test, so a process is bound by latency and politeness rather than by CPU, as a real crawl is.
+remote site; `ok` answers at once. Each source allows `--rpm` requests a minute (600 by default, as in the
+distributed test), one at a time. At 600 a crawl of many sources is bound by the CPU of this shared machine; at 30
+it is bound by politeness and latency, as a real crawl of a few large sites is.
 
 Figures: pages = responses the server sent (robots.txt included); the crawl's pages per minute over the whole
 run (process start, language models and database included) and over the span from its first to its last request;
@@ -95,21 +96,21 @@ def database(admin_url: str | None, folder: Path) -> Iterator[Engine]:
 
 
 def crawl(label: str, processes: int, copies: int, mode: str, redis_url: str | None, scratch: Path,
-          database_url: str | None) -> Rate:
+          database_url: str | None, rpm: int) -> Rate:
     folder = scratch / label.replace(" ", "-")
     folder.mkdir()
     os.environ["LEEFWERELD_PSEUDONYM_KEY"] = KEY
     with database(database_url, folder) as engine:
-        return crawl_into(engine, label, processes, copies, mode, redis_url, folder)
+        return crawl_into(engine, label, processes, copies, mode, redis_url, folder, rpm)
 
 
 def crawl_into(engine: Engine, label: str, processes: int, copies: int, mode: str, redis_url: str | None,
-               folder: Path) -> Rate:
+               folder: Path, rpm: int) -> Rate:
     with SourcesServer() as server:
         sources = [source(kind, f"{kind}-{n}", server.url(f"{mode}-{n}", kind))
                    for n in range(copies) for kind in ("rss", "telegram", "mastodon")]
         for entry in sources:
-            entry["politeness"] = {"requests_per_minute": 600, "concurrency": 1}
+            entry["politeness"] = {"requests_per_minute": rpm, "concurrency": 1}
         config = write_config(folder, sources, terms=TERMS)
         overrides: dict[str, Any] = {"crawl_redis_url": redis_url} if redis_url else {}
         settings = load_settings(config=config, home=folder / "home", **overrides)
@@ -163,6 +164,8 @@ def main(argv: list[str] | None = None) -> None:
                     help="slow: every response takes 0.3 s, as from a remote site; ok: at once")
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="Redis for two processes ('' to skip)")
     ap.add_argument("--bench-seconds", type=int, default=10)
+    ap.add_argument("--rpm", type=int, default=600,
+                    help="requests per minute each source allows (politeness, per process); 600 as in the tests")
     ap.add_argument("--database-url", default=os.environ.get("LEEFWERELD_TEST_POSTGRES"),
                     help="PostgreSQL admin URL: each crawl gets a throw-away database (default: "
                          "$LEEFWERELD_TEST_POSTGRES; '' for SQLite files, where two processes wait on the file lock)")
@@ -171,16 +174,18 @@ def main(argv: list[str] | None = None) -> None:
         a.copies, a.bench_seconds = 4, 5
     print(f"command: {command_line()}")
     store = "PostgreSQL" if a.database_url else "SQLite"
-    print(f"{a.copies} copies of 3 replayed sources (16 pages a copy), mode {a.mode}, stored in {store}; "
+    print(f"{a.copies} copies of 3 replayed sources (16 pages a copy), mode {a.mode}, {a.rpm} requests/min per "
+          f"source, stored in {store}; "
           f"cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}")
     rates: list[Rate] = []
     with tempfile.TemporaryDirectory() as scratch:
         before, bench_command = scrapy_bench(a.bench_seconds)
         print(f"scrapy bench: {before:.0f} pages/min ({bench_command})", flush=True)
-        rates.append(crawl("one process", 1, a.copies, a.mode, None, Path(scratch), a.database_url))
+        rates.append(crawl("one process", 1, a.copies, a.mode, None, Path(scratch), a.database_url, a.rpm))
         print(f"one process: {rates[-1].per_minute:.0f} pages/min", flush=True)
         if a.redis:
-            rates.append(crawl("two processes, Redis", 2, a.copies, a.mode, a.redis, Path(scratch), a.database_url))
+            rates.append(crawl("two processes, Redis", 2, a.copies, a.mode, a.redis, Path(scratch), a.database_url,
+                               a.rpm))
             print(f"two processes: {rates[-1].per_minute:.0f} pages/min", flush=True)
         after, _ = scrapy_bench(a.bench_seconds)
     bench = (before + after) / 2
