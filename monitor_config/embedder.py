@@ -22,9 +22,12 @@ EMBEDDER_KINDS: tuple[str, ...] = get_args(EmbedderKind)
 MAX_BATCH_SIZE = 4096
 EmbedderBackend = Literal["auto", "torch", "onnx", "onnx-int8", "openvino", "openvino-int8"]
 EMBEDDER_BACKENDS: tuple[str, ...] = get_args(EmbedderBackend)
-# What `auto` means for the sentence-transformers kinds: the fastest backend whose quality held on the dev sets
-# (bench/throughput.py, docs/PERFORMANCE.md). use-m3 runs its own numpy engine and has no backend.
-AUTO_BACKEND = "openvino"
+# What `auto` means: for e5-small the fastest backend whose quality held on the dev sets (bench/throughput.py,
+# bench/backend_quality.py, docs/PERFORMANCE.md); for any other sentence-transformers model, float32 OpenVINO,
+# whose vectors are torch's (an int8 model is only the default where its quality was measured). use-m3 runs its
+# own numpy engine and has no backend.
+AUTO_BACKEND = {"e5-small": "openvino"}
+AUTO_BACKEND_OTHERS = "openvino"
 
 
 class EmbedderSpec(BaseModel):
@@ -48,7 +51,9 @@ class EmbedderSpec(BaseModel):
         """The backend to run: `auto` made concrete for this kind ("numpy" for use-m3)."""
         if self.kind == "use-m3":
             return "numpy"
-        return AUTO_BACKEND if self.backend == "auto" else self.backend
+        if self.backend != "auto":
+            return self.backend
+        return AUTO_BACKEND.get(self.kind, AUTO_BACKEND_OTHERS)
 
     @field_validator("kind", mode="before")
     @classmethod
