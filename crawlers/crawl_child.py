@@ -44,8 +44,9 @@ def crawl(settings: Settings, runs: list[tuple[str, int]], *, watchlist: str | N
         cursors = {name: load_cursors(session, name) for name, _ in runs}
     engine.dispose()
     all_watchlists = [w.model_dump(mode="json") for w in config.watchlists]
-    if distributed_round:
-        warm_up()  # a process stalled on loading models would leave its share of the queue untouched
+    # Before the reactor starts: loading the models on the first post would stall every download in flight (and
+    # in distributed mode leave this process's share of the queue untouched).
+    warm_up()
     install_reactor(REACTOR)
     process = CrawlerProcess({"LOG_LEVEL": settings.log_level, "LOG_INSTALL_ROOT_HANDLER": False})
     for name, run_id in runs:

@@ -7,6 +7,8 @@
     model: intfloat/multilingual-e5-small
     prefix: "query: "
     batch_size: 64
+    backend: auto               # torch, onnx, onnx-int8, openvino, openvino-int8; auto: the measured best
+                                # (docs/PERFORMANCE.md); torch when the backend's package is missing
 """
 from __future__ import annotations
 
@@ -18,6 +20,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 EmbedderKind = Literal["e5-small", "use-m3", "minilm-test", "sentence-transformers"]
 EMBEDDER_KINDS: tuple[str, ...] = get_args(EmbedderKind)
 MAX_BATCH_SIZE = 4096
+EmbedderBackend = Literal["auto", "torch", "onnx", "onnx-int8", "openvino", "openvino-int8"]
+EMBEDDER_BACKENDS: tuple[str, ...] = get_args(EmbedderBackend)
+# What `auto` means: for e5-small the fastest backend whose quality held on the dev sets (bench/throughput.py,
+# bench/backend_quality.py, docs/PERFORMANCE.md); for any other sentence-transformers model, float32 OpenVINO,
+# whose vectors are torch's (an int8 model is only the default where its quality was measured). use-m3 runs its
+# own numpy engine and has no backend.
+AUTO_BACKEND = {"e5-small": "openvino"}
+AUTO_BACKEND_OTHERS = "openvino"
 
 
 class EmbedderSpec(BaseModel):
@@ -28,6 +38,22 @@ class EmbedderSpec(BaseModel):
     model: str | None = Field(default=None, validate_default=True)  # checked against kind even when absent
     prefix: str = ""
     batch_size: int = 64
+    backend: EmbedderBackend = Field(default="auto", validate_default=True)
+
+    @classmethod
+    def from_arg(cls, value: str) -> EmbedderSpec:
+        """`KIND` or `KIND@BACKEND`, as command-line options give it (e.g. `e5-small@onnx-int8`)."""
+        kind, _, backend = value.partition("@")
+        return cls(kind=kind, backend=backend) if backend else cls(kind=kind)
+
+    @property
+    def resolved_backend(self) -> str:
+        """The backend to run: `auto` made concrete for this kind ("numpy" for use-m3)."""
+        if self.kind == "use-m3":
+            return "numpy"
+        if self.backend != "auto":
+            return self.backend
+        return AUTO_BACKEND.get(self.kind, AUTO_BACKEND_OTHERS)
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -74,5 +100,21 @@ class EmbedderSpec(BaseModel):
             raise ValueError(
                 f"embedder prefix {value!r} is only read for kind 'sentence-transformers', not {kind!r} "
                 "(e5-small adds 'query: ' itself); fix: remove 'prefix'"
+            )
+        return value
+
+    @field_validator("backend", mode="before")
+    @classmethod
+    def _known_backend(cls, value: Any, info: ValidationInfo) -> Any:
+        if value not in EMBEDDER_BACKENDS:
+            close = difflib.get_close_matches(str(value), EMBEDDER_BACKENDS, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ValueError(
+                f"embedder backend {value!r} is unknown; fix: {hint}use one of {', '.join(EMBEDDER_BACKENDS)}"
+            )
+        if info.data.get("kind") == "use-m3" and value not in ("auto", "torch"):
+            raise ValueError(
+                f"embedder backend {value!r} does not apply to kind 'use-m3' (it runs its own numpy engine); "
+                "fix: remove 'backend', or use it with e5-small, minilm-test or sentence-transformers"
             )
         return value

@@ -27,6 +27,7 @@ from api.review.actions import flag_for_review
 from classifier.analyse import AnalysisReport, analyse_pending
 from classifier.categorise.verdicts import verdict_examples
 from classifier.persist import forget_purged
+from classifier.threads import one_blas_thread
 from models.analysis import Trend
 from models.db import session_scope
 from models.purge import PurgeReport, purge_posts
@@ -55,6 +56,7 @@ class Processed:
         return {**self.report.as_dict(), "reviews_flagged": self.reviews_flagged, "alerts_queued": self.alerts_queued}
 
 
+@one_blas_thread
 def process(p: Pipeline, *, rebuild: bool = False) -> Processed:
     """Reviewers' verdicts teach the categories; new posts become trends; flagged trends of review categories go to
     the review queue and the others' alerts are queued."""

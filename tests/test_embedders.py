@@ -267,3 +267,59 @@ sys.exit(1 if attempts else 0)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
                             env={**env, "PYTHONPATH": str(REPO)}, check=False)
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+
+
+# --- faster backends (ONNX Runtime, OpenVINO) -----------------------------------------------------------------
+
+def test_unknown_backend_names_the_field_value_and_fix() -> None:
+    with pytest.raises(ValidationError) as caught:
+        EmbedderSpec.model_validate({"kind": "e5-small", "backend": "onxx"})
+    error = caught.value.errors()[0]
+    assert error["loc"] == ("backend",)
+    assert "'onxx'" in error["msg"] and "did you mean 'onnx'" in error["msg"]
+
+
+def test_backend_does_not_apply_to_use_m3() -> None:
+    with pytest.raises(ValidationError) as caught:
+        EmbedderSpec.model_validate({"kind": "use-m3", "backend": "onnx-int8"})
+    assert caught.value.errors()[0]["loc"] == ("backend",)
+    assert "fix: remove 'backend'" in caught.value.errors()[0]["msg"]
+
+
+def test_command_line_names_a_backend_after_the_kind() -> None:
+    spec = EmbedderSpec.from_arg("e5-small@openvino-int8")
+    assert (spec.kind, spec.backend) == ("e5-small", "openvino-int8")
+    assert EmbedderSpec.from_arg("use-m3").resolved_backend == "numpy"
+    with pytest.raises(ValidationError):
+        EmbedderSpec.from_arg("e5-small@cuda")
+
+
+@pytest.mark.slow
+def test_missing_backend_package_falls_back_to_torch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # as if the package were not installed
+    embedder = load_embedder(EmbedderSpec(kind="minilm-test", backend="onnx"), cache_dir=tmp_path)
+    assert type(embedder).__name__ == "SentenceTransformerEmbedder"
+    assert "runs on torch instead" in caplog.text and "pip install" in caplog.text
+    assert embedder.embed(POSTS[:2]).shape == (2, embedder.dim)
+    assert not list(tmp_path.iterdir())  # nothing half-exported was left behind
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["onnx", "openvino", "onnx-int8"])
+def test_fast_backend_gives_the_torch_vectors_and_exports_once(backend: str, tmp_path: Path) -> None:
+    torch_model = load_embedder(EmbedderSpec(kind="minilm-test", backend="torch"))
+    fast = load_embedder(EmbedderSpec(kind="minilm-test", backend=backend), cache_dir=tmp_path)
+    texts = POSTS + PARAPHRASES
+    agreement = np.sum(fast.embed(texts) * torch_model.embed(texts), axis=1)
+    # int8 is lossy (MiniLM loses more than e5); bench/backend_quality.py measures what that does to quality
+    assert agreement.min() > (0.9 if backend.endswith("int8") else 0.9999), agreement
+    # float32 vectors are torch's and share their stored name; int8 vectors are kept apart
+    assert (fast.name == torch_model.name) == (not backend.endswith("int8"))
+    exports = [p for p in tmp_path.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    assert len(exports) == 1 and read_marker(exports[0]) is not None
+    built = read_marker(exports[0])
+    stamp = max(f.stat().st_mtime_ns for f in exports[0].iterdir())
+    again = load_embedder(EmbedderSpec(kind="minilm-test", backend=backend), cache_dir=tmp_path)
+    assert max(f.stat().st_mtime_ns for f in exports[0].iterdir()) == stamp and read_marker(exports[0]) == built
+    assert np.allclose(again.embed(texts[:3]), fast.embed(texts[:3]), atol=1e-5)

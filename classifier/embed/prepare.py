@@ -1,4 +1,5 @@
-"""Build the default e5 model folder ahead of time: `python -m classifier.embed.prepare [CACHE_DIR]`.
+"""Build the default e5 model folder (and its export for the default backend) ahead of time:
+`python -m classifier.embed.prepare [CACHE_DIR]`.
 
 Meant for the install step (`make run`), so the first classification run does not pay for the build.
 """
@@ -8,8 +9,10 @@ import argparse
 import logging
 import sys
 
+from classifier.embed import load_embedder
 from classifier.embed.e5 import default_cache_dir, prepare_default_model
 from classifier.exceptions import ClassifierError
+from monitor_config.embedder import EmbedderSpec
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         folder = prepare_default_model(args.cache_dir)
+        load_embedder(EmbedderSpec(kind="e5-small"), cache_dir=args.cache_dir)  # the default backend's export too
     except ClassifierError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
