@@ -21,7 +21,7 @@ from sqlmodel import Session
 from api.alerts.base import Notifier
 from api.alerts.digest_mail import enqueue_digest
 from api.alerts.enqueue import enqueue_alerts
-from api.alerts.outbox import bundle_daily, claim_due, send_one
+from api.alerts.outbox import bundle_daily, claim_due, record_failure, send_one
 from api.digest.weeks import last_complete_week
 from api.review.actions import flag_for_review
 from classifier.analyse import AnalysisReport, analyse_pending
@@ -83,12 +83,19 @@ def deliver_due(engine: Engine, notifiers: Mapping[str, Notifier], now: datetime
         claimed = claim_due(session, now)
     counts = {"sent": 0, "pending": 0, "failed": 0}
     for delivery_id in claimed:
-        with session_scope(engine) as session:
-            row = session.get(AlertDelivery, delivery_id)
-            if row is None:
-                continue
-            send_one(session, row, notifiers, now)
-            counts[row.status] = counts.get(row.status, 0) + 1
+        try:
+            with session_scope(engine) as session:
+                row = session.get(AlertDelivery, delivery_id)
+                if row is None:
+                    continue
+                send_one(session, row, notifiers, now)
+                status = row.status
+        except Exception as exc:  # the outcome could not be saved: count the attempt, go on with the batch
+            log.exception("delivery %s: could not record the outcome", delivery_id)
+            with session_scope(engine) as session:
+                record_failure(session, delivery_id, f"{type(exc).__name__}: {exc}", now)
+            status = "pending"
+        counts[status] = counts.get(status, 0) + 1
     return counts
 
 
