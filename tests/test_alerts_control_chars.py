@@ -19,8 +19,15 @@ from aiosmtpd.controller import Controller
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from api.alerts import EmailNotifier, FeedNotifier, SubscriptionRequest, WebhookNotifier, create_subscription, \
-    enqueue_alerts
+from api.alerts import (
+    EmailNotifier,
+    FeedNotifier,
+    SubscriptionRequest,
+    WebhookNotifier,
+    create_subscription,
+    enqueue_alerts,
+)
+from api.alerts.base import Notifier
 from models.analysis import Trend
 from models.serving import Review
 from pipeline.stages import deliver_due
@@ -88,7 +95,7 @@ def test_control_characters_in_a_post_reach_no_feed_mail_or_webhook(
                    posts=[("mastodon", f"gelblaster{bad} bij de metro\nen de tram")])
         enqueue_alerts(session, NOW, config=config)
         session.commit()
-    notifiers = {"feed": FeedNotifier(), "email": EmailNotifier(config.alerts),
+    notifiers: dict[str, Notifier] = {"feed": FeedNotifier(), "email": EmailNotifier(config.alerts),
                  "webhook": WebhookNotifier(config.alerts.webhooks)}
     assert deliver_due(engine, notifiers, NOW) == {"sent": 3, "pending": 0, "failed": 0}
 
