@@ -15,7 +15,7 @@ import os
 import secrets
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,7 +24,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import col
+from sqlmodel import col, select
 
 from models.db import session_scope
 from models.ingest import insert_ignoring_duplicates
@@ -105,6 +105,46 @@ def release_all(engine: Engine, holder: str, now: datetime) -> int:
                                                           col(JobClaim.status) == "running")
                                    .values(status="interrupted", finished_at=now, lease_until=None))
         return int(released.rowcount)  # type: ignore[attr-defined]
+
+
+def holder_gone(holder: str, me: str) -> bool:
+    """Whether `holder` was a process on this host that no longer runs (a worker killed with SIGKILL leaves its
+    claims `running` until their leases run out). Holders on other hosts are taken to be alive."""
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit() or holder == me:
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():  # this process has a new tag: the holder was an earlier process with the same id
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # a process of another user: alive
+        return False
+    return False
+
+
+def release_dead(engine: Engine, me: str, now: datetime) -> list[str]:
+    """Mark the running claims of dead processes on this host `interrupted`, so their jobs can run again now
+    rather than after the lease; the ids of the jobs released."""
+    with session_scope(engine) as session:
+        running = session.exec(select(JobClaim).where(JobClaim.status == "running")).all()
+        dead = [claim for claim in running if holder_gone(claim.holder, me)]
+        for claim in dead:
+            log.warning("%s was left running by %s, a process that is gone: released", claim.job_id, claim.holder)
+            claim.status, claim.finished_at, claim.lease_until = "interrupted", now, None
+            session.add(claim)
+        return [claim.job_id for claim in dead]
+
+
+def held_elsewhere(engine: Engine, job_ids: Iterable[str], me: str, now: datetime) -> bool:
+    """Whether another process holds a live claim on any of `job_ids`."""
+    with session_scope(engine) as session:
+        held = session.exec(select(JobClaim).where(col(JobClaim.job_id).in_(list(job_ids)),
+                                                   JobClaim.status == "running", JobClaim.holder != me)).all()
+        return any(claim.lease_until is None or claim.lease_until >= now for claim in held)
 
 
 @contextmanager

@@ -22,10 +22,20 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from monitor_config.settings import Settings
-from pipeline.claims import claim, finish, last_claimed, latest_slot, release_all, renewing, worker_name
+from pipeline.claims import (
+    claim,
+    finish,
+    held_elsewhere,
+    last_claimed,
+    latest_slot,
+    release_all,
+    release_dead,
+    renewing,
+    worker_name,
+)
 from pipeline.context import Pipeline
-from pipeline.schedule import ScheduledJob
-from pipeline.stages import figures
+from pipeline.schedule import DELIVERY_JOBS, ScheduledJob
+from pipeline.stages import figures, release_orphaned_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +55,11 @@ class Worker:
         self.holder = holder or worker_name()
         self.scheduler: BackgroundScheduler | None = None
 
-    def run_job(self, job: ScheduledJob) -> bool:
-        """Claim the job's current slot and run it; False when another worker has it."""
+    def run_job(self, job: ScheduledJob, *, now_slot: bool = False) -> bool:
+        """Claim the job's current slot (with `now_slot`, the present moment: a run beside the schedule) and run it;
+        False when another worker has it."""
         p, now = self.pipeline, self.pipeline.clock()
-        slot = latest_slot(job.trigger, now) or now
+        slot = now if now_slot else latest_slot(job.trigger, now) or now
         if not claim(p.engine, job.id, slot, self.holder, now):
             log.debug("%s: slot %s is taken by another worker", job.id, slot.isoformat())
             return False
@@ -70,8 +81,18 @@ class Worker:
         claimed = last_claimed(self.pipeline.engine, job.id)
         return claimed is None or claimed.slot < slot
 
+    def recover(self, now: datetime) -> int:
+        """After a crash: give up the job claims of dead processes on this host, and when no other process is
+        delivering, make the outbox rows they left mid-send due now (not after their leases)."""
+        engine = self.pipeline.engine
+        release_dead(engine, self.holder, now)
+        if held_elsewhere(engine, DELIVERY_JOBS, self.holder, now):
+            return 0
+        return release_orphaned_deliveries(self.pipeline)
+
     def start(self) -> BackgroundScheduler:
         now = self.pipeline.clock()
+        orphaned = self.recover(now)
         scheduler = BackgroundScheduler(timezone="UTC")
         for job in self.jobs:
             scheduler.add_job(self.run_job, job.trigger, args=[job], id=job.id, name=job.name, max_instances=1,
@@ -79,6 +100,9 @@ class Worker:
             if self.missed(job, now):  # once, beside the regular schedule, which keeps its own times
                 scheduler.add_job(self.run_job, "date", run_date=now, args=[job], id=f"{job.id}:missed",
                                   name=f"{job.name} (missed slot)")
+            elif orphaned and job.id == DELIVERY_JOBS[0]:  # deliver what a dead process left, without waiting
+                scheduler.add_job(self.run_job, "date", run_date=now, args=[job], kwargs={"now_slot": True},
+                                  id=f"{job.id}:recovered", name=f"{job.name} (left by a stopped process)")
         scheduler.start()
         self.scheduler = scheduler
         log.info("worker %s started with %d jobs: %s", self.holder, len(self.jobs), ", ".join(j.id for j in self.jobs))
