@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -19,11 +20,18 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.alerts import SubscriptionRequest, create_subscription, enqueue_alerts
+from api.alerts.outbox import claim_due
 from models.jobs import JobClaim
 from models.serving import AlertDelivery
+from monitor_config.settings import Settings
+from pipeline import build_pipeline
+from pipeline.claims import claim, last_claimed, release_all
+from pipeline.worker import Worker
 from tests.alert_helpers import NOW, alert_config, free_port, make_trend, make_user
+from tests.conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parent.parent
+CONFIG = FIXTURES / "config" / "small.yaml"
 SUBSCRIBERS = 6
 HOLD_AT = 3  # the SMTP server keeps the third mail waiting: the worker is killed while it sends it
 
@@ -112,3 +120,28 @@ def test_alerts_of_a_killed_worker_are_delivered_once_after_a_restart(engine: En
         claim = session.get(JobClaim, "alerts-deliver")
     assert all(row.attempts == 1 for row in rows)  # a row claimed by the dead worker is not counted as a failure
     assert claim is not None and claim.status != "running"
+
+
+def test_a_starting_worker_leaves_rows_alone_while_a_worker_elsewhere_delivers(engine: Engine, tmp_path: Path,
+                                                                                small_config: object) -> None:
+    config = alert_config(small_config, smtp_port=free_port())  # type: ignore[arg-type]
+    with Session(engine) as session:
+        create_subscription(session, owner=make_user(session), config=config, actor="test", now=NOW,
+                            request=SubscriptionRequest(name="school", channel="email"))
+        make_trend(session)
+        enqueue_alerts(session, NOW, config=config)
+        session.commit()
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        assert claim_due(session, now) == [1]
+        session.commit()
+    worker = Worker(build_pipeline(Settings(home=tmp_path, config=CONFIG), engine, config=config,
+                                   clock=lambda: now), [])
+    assert claim(engine, "alerts-daily", now, "elders.example:4242:abcdef", now)  # alive, on another host
+    assert worker.recover(now) == 0 and statuses(engine) == ["sending"]
+    release_all(engine, "elders.example:4242:abcdef", now)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a process of this host that is gone
+    assert claim(engine, "alerts-deliver", now, f"{socket.gethostname()}:{dead.pid}:abcdef", now)
+    assert worker.recover(now) == 1 and statuses(engine) == ["pending"]
+    assert last_claimed(engine, "alerts-deliver").status == "interrupted"  # type: ignore[union-attr]
