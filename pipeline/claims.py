@@ -5,7 +5,8 @@ time it runs for, with one conditional UPDATE that only one worker can win: the 
 slot claimed, and no other worker may hold a live lease on the job. Every worker computes the same slots (interval
 triggers are anchored at a fixed moment), so two workers started minutes apart still agree. The holder renews its
 lease while the job runs; a worker that dies stops renewing and the next slot can be claimed once the lease has
-run out. The same row records the outcome, for the administrator and for making up a run missed while no worker
+run out, or at once when a worker starting on the same host sees that the holder's process is gone
+(`release_dead`). The same row records the outcome, for the administrator and for making up a run missed while no worker
 was up.
 """
 from __future__ import annotations

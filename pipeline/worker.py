@@ -2,6 +2,7 @@
 
 Several workers may run against one database: each claims a slot before it runs it, so no slot runs twice.
 A slot missed while no worker was up runs once when a worker starts, if it is still within its job's grace.
+A worker that starts first cleans up after a killed one (`Worker.recover`): its claims, and its alerts mid-send.
 SIGTERM or SIGINT stops scheduling and waits for running jobs to finish; a second signal stops at once, and the
 claims this worker still holds are given up so another worker can take the next slot without waiting out leases.
 """
