@@ -12,8 +12,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 from starlette.middleware.sessions import SessionMiddleware
 
+from api.admission import install_admission
 from api.auth.login import SESSION_LIFETIME
 from api.auth.throttle import LoginThrottle
 from api.config_state import load_watch
@@ -56,7 +58,7 @@ def healthz(session: SessionDep) -> dict[str, str]:
 
 def overview(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser) -> Any:
     per_platform = session.execute(
-        select(Post.platform, func.count()).group_by(Post.platform).order_by(func.count().desc())
+        select(col(Post.platform), func.count()).group_by(col(Post.platform)).order_by(func.count().desc())
     ).all()
     return TEMPLATES.TemplateResponse(request, "overview.html", {
         "total": sum(count for _, count in per_platform), "per_platform": per_platform,
@@ -103,6 +105,7 @@ def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
                        https_only=settings.secure_cookies)
     app.add_exception_handler(LoginRequired, answer_login_required)
     install_error_pages(app)
+    install_admission(app, limit=settings.db_pool_size, wait_timeout=settings.db_wait_timeout)
     app.include_router(login.router)
     app.include_router(language.router)
     app.include_router(users.router)

@@ -56,7 +56,7 @@ def _emit(data: Any, as_json: bool, text: str) -> None:
 def _engine(settings: Settings) -> Any:
     from models.db import make_engine, upgrade_database
 
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url, **settings.pool_options)
     upgrade_database(engine)
     return engine
 
@@ -494,7 +494,13 @@ def serve(
         settings.session_secret()
     except SettingsError as exc:
         raise _fail(str(exc)) from None
-    application = create_app(settings, engine=_engine(settings))
+    engine = _engine(settings)
+    from models.crawling import close_abandoned_runs
+    from models.db import session_scope
+
+    with session_scope(engine) as session:  # uploads a killed server was still storing: closed, not "Bezig" forever
+        close_abandoned_runs(session)
+    application = create_app(settings, engine=engine)
     child = None
     if with_worker:
         from pipeline.worker import start_worker_process

@@ -18,7 +18,7 @@ from api.templating import TEMPLATES
 from monitor_config.vocabulary import ROLES
 
 log = logging.getLogger(__name__)
-KNOWN = (400, 403, 404, 405, 422, 429, 500)
+KNOWN = (400, 403, 404, 405, 422, 429, 500, 503)
 
 
 def wants_page(request: Request) -> bool:

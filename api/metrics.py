@@ -54,16 +54,16 @@ def install_metrics(app: FastAPI, engine: Engine) -> None:
 
     @app.middleware("http")
     async def count_requests(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        started = time.perf_counter()
-        status = 500  # an unhandled exception passes through here and becomes a 500 outside: count it as one
+        started, status = time.perf_counter(), "500"  # an exception passes through here on its way to the 500 page
         try:
             response = await call_next(request)
-            status = response.status_code
+            status = str(response.status_code)
             return response
         finally:
+            route = request.scope.get("route")
             # The route's template (/api/v1/trends/{trend_id}), never the raw path: ids must not explode the labels.
-            name = getattr(request.scope.get("route"), "path", "unmatched")
-            requests.labels(request.method, name, str(status)).inc()
+            name = getattr(route, "path", "unmatched")
+            requests.labels(request.method, name, status).inc()
             latency.labels(request.method, name).observe(time.perf_counter() - started)
 
     def metrics() -> Response:

@@ -230,8 +230,8 @@ def main(argv: list[str] | None = None) -> None:
                 if set(p) != set(r["categories"]):
                     print(f"  MISS {r['id']} gold={r['categories']} got={ {k: round(v, 2) for k, v in p.items()} } "
                           f"{r['text'][:90]}", file=sys.stderr)
-            for text, p in flagged_tweets(after_assign, embedder, tweets)[:a.show]:
-                print(f"  TWEET {sorted(p)} {text[:110]}", file=sys.stderr)
+            for text, found in flagged_tweets(after_assign, embedder, tweets)[:a.show]:
+                print(f"  TWEET {sorted(found)} {text[:110]}", file=sys.stderr)
     if not a.no_write:
         write_section(a.out, lines)
         print(f"wrote {a.out}", file=sys.stderr)

@@ -13,11 +13,13 @@ import argparse
 import random
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from classifier.base import Embedder
 from classifier.embed import load_embedder, prepare_default_model
 from classifier.embed.use import UseM3Embedder
 from monitor_config.embedder import EmbedderSpec
@@ -64,7 +66,7 @@ class Timing:
         self.posts += len(texts)
 
 
-def run_interleaved(embedders: dict[str, object], posts: list[str], rounds: int) -> dict[str, Timing]:
+def run_interleaved(embedders: Mapping[str, Embedder], posts: list[str], rounds: int) -> dict[str, Timing]:
     """Give every backend the same slice in turn, so load from other processes falls on all of them alike."""
     timings = {label: Timing() for label in embedders}
     for embedder in embedders.values():

@@ -110,7 +110,7 @@ def build(db: Path, rows: list[dict], now: datetime, embedder, config) -> tuple[
     analyse_pending(engine, config, embedder, now=now)
     seconds = time.perf_counter() - started
     with engine.connect() as connection:
-        trends = connection.scalar(select(func.count()).select_from(Trend))
+        trends = connection.execute(select(func.count()).select_from(Trend)).scalar_one()
         connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
     engine.dispose()
     return seconds, trends

@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
             embedder = CachedEmbedder(embedder, a.emb_cache / f"{kind}.npz")
         parts += ["", f"## {kind} (`{embedder.name}`)", "", "### Clustering (stateless `cluster`)", ""]
         parts += clustering_table(a.data, embedder)
-        if a.emb_cache:
+        if isinstance(embedder, CachedEmbedder):
             embedder.save()
         if not a.skip_replay:
             parts += ["", "### CrisisLexT26 replay through trend_eval.py (full scale, window 1d)", ""]

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from classifier.base import Embedder
 from classifier.categorise import LabelledText
@@ -88,8 +89,8 @@ def analyse_pending(engine: Engine, config: MonitorConfig, embedder: Embedder, *
         kept = None if rebuild else load_state(session)
         if kept is None:  # a state that starts from nothing starts without the memberships of an earlier one
             reset_state(session)
-        posts = list(session.scalars(select(Post).where(Post.processed_at.is_(None), Post.created_at < now)
-                                     .order_by(Post.created_at, Post.id)))
+        posts = list(session.scalars(select(Post).where(col(Post.processed_at).is_(None), col(Post.created_at) < now)
+                                     .order_by(col(Post.created_at), col(Post.id))))
     stored = kept or StoredState(new_state(model=cached.name, dim=cached.dim, window=window))
     _check_state(stored.state, cached.name, window)
     if kept is not None:
@@ -115,7 +116,7 @@ def analyse_pending(engine: Engine, config: MonitorConfig, embedder: Embedder, *
         save_state(session, stored, until=now)
         ids = [p.id for p in posts]
         for i in range(0, len(ids), 500):
-            session.execute(update(Post).where(Post.id.in_(ids[i:i + 500])).values(processed_at=now))
+            session.execute(update(Post).where(col(Post.id).in_(ids[i:i + 500])).values(processed_at=now))
     log.info("processed %d posts in %d windows: %d trends, %d newly emerging", report.posts, report.windows,
              report.trends, len(report.emerging))
     return report

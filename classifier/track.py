@@ -52,6 +52,7 @@ def track_embedded(state: TrendState, batch: list[StreamPost], vecs: np.ndarray,
     """`update` for posts already embedded (one L2-normalised row per post)."""
     vecs = enter(state, vecs, settings)
     clustered = cluster_batch(state, batch, vecs, now, settings)
+    assert clustered.thresholds is not None  # cluster_batch always measures them
     remember(state, batch, vecs, settings.seed, settings.recent_sample, settings.span("baseline_span"))
     return Changes(cluster=clustered, status=advance(state, now, settings, clustered.grown, clustered.thresholds))
 

@@ -71,7 +71,7 @@ class SharedQueueIdle:
     def spider_closed(self, spider: Any) -> None:
         scheduler = self.crawler.engine._slot.scheduler if self.crawler.engine._slot else None
         server = getattr(scheduler, "server", None)
-        if server is None:
+        if scheduler is None or server is None:
             return
         for key in (scheduler.queue.key, scheduler.df.key):
             server.expire(key, self.ttl)

@@ -22,7 +22,6 @@ from models.ingest import PostIn, StoreResult, store_posts
 
 Format = Literal["jsonl", "csv", "4cat"]
 FORMATS: tuple[str, ...] = ("jsonl", "csv", "4cat")
-COUNT_FIELDS = ("likes", "shares", "replies", "views")
 MAX_REPORTED = 1000
 
 
@@ -99,7 +98,8 @@ def from_plain_row(row: dict[str, Any]) -> RawPost:
         author=str(row["author"]) if row.get("author") not in (None, "") else None,
         url=row.get("url") or None,
         language=row.get("language") or None,
-        **{name: _count(row, name) for name in COUNT_FIELDS},
+        likes=_count(row, "likes"), shares=_count(row, "shares"), replies=_count(row, "replies"),
+        views=_count(row, "views"),
     )
 
 
@@ -117,7 +117,8 @@ def from_4cat_row(row: dict[str, Any], platform: str) -> RawPost:
         created_at=parse_time(when, "timestamp"),
         author=str(row["author"]) if row.get("author") else None,
         url=row.get("url") or row.get("link") or None,
-        **{name: _count(row, name) for name in COUNT_FIELDS},
+        likes=_count(row, "likes"), shares=_count(row, "shares"), replies=_count(row, "replies"),
+        views=_count(row, "views"),
     )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from crawlers.exceptions import SourceNotUsable
 from crawlers.pipelines import watchlists_for_source
 from models.content import CrawlRun
-from models.crawling import fail_unfinished_runs, run_as_dict, start_runs
+from models.crawling import close_abandoned_runs, fail_unfinished_runs, run_as_dict, start_runs
 from models.db import session_scope
 from monitor_config.schema import MonitorConfig
 from monitor_config.settings import Settings
@@ -72,6 +72,7 @@ def run_crawl(settings: Settings, engine: Engine, *, source: str | None = None, 
     if not sources:
         return []
     with session_scope(engine) as session:
+        close_abandoned_runs(session)  # runs of an earlier crawl that was killed: not `running` forever
         runs = [(r.source_name, r.id) for r in start_runs(
             session, source_names=[s.name for s in sources], trigger=trigger, watchlist_name=watchlist)]
     log_path = Path(settings.home).resolve() / "logs" / f"crawl-{runs[0][1]}.log"
@@ -89,7 +90,7 @@ def run_crawl(settings: Settings, engine: Engine, *, source: str | None = None, 
         except subprocess.TimeoutExpired:
             problem = f"the crawl took longer than {settings.crawl_timeout} s and was stopped"
     with session_scope(engine) as session:
-        fail_unfinished_runs(session, [run_id for _, run_id in runs],
+        fail_unfinished_runs(session, [run_id for _, run_id in runs if run_id is not None],
                              f"{problem or 'the crawler process wrote no run record'}; see {log_path}")
         return [run_as_dict(session.get(CrawlRun, run_id)) for _, run_id in runs]  # type: ignore[arg-type]
 

@@ -40,6 +40,8 @@ class CrawlRun(SQLModel, table=True):
     started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     status: str = Field(default="running", max_length=16)
+    # the process that writes the run's record (models.holders); a run whose holder died is closed as failed
+    holder: str | None = Field(default=None, max_length=200)
     items_seen: int = 0
     items_stored: int = 0
     items_duplicate: int = 0

@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.content import CrawlCursor, CrawlRun
+from models.holders import holder_is_dead, this_process
 from models.types import utcnow
 
 
@@ -21,7 +22,7 @@ class CursorState:
 
 
 def load_cursors(session: Session, source_name: str) -> dict[str, CursorState]:
-    rows = session.scalars(select(CrawlCursor).where(CrawlCursor.source_name == source_name))
+    rows = session.scalars(select(CrawlCursor).where(col(CrawlCursor.source_name) == source_name))
     return {row.query: CursorState(row.value, row.etag, row.last_modified) for row in rows}
 
 
@@ -30,7 +31,7 @@ def advance_cursors(session: Session, *, source_name: str, marks: Iterable[tuple
     count = 0
     for query, state in marks:
         row = session.scalars(select(CrawlCursor).where(
-            CrawlCursor.source_name == source_name, CrawlCursor.query == query)).first()
+            col(CrawlCursor.source_name) == source_name, col(CrawlCursor.query) == query)).first()
         row = row or CrawlCursor(source_name=source_name, query=query)
         row.value = state.value if state.value is not None else row.value
         row.etag, row.last_modified = state.etag, state.last_modified
@@ -42,7 +43,9 @@ def advance_cursors(session: Session, *, source_name: str, marks: Iterable[tuple
 
 def start_runs(session: Session, *, source_names: Iterable[str], trigger: str,
                watchlist_name: str | None = None) -> list[CrawlRun]:
-    runs = [CrawlRun(source_name=name, trigger=trigger, watchlist_name=watchlist_name) for name in source_names]
+    holder = this_process()
+    runs = [CrawlRun(source_name=name, trigger=trigger, watchlist_name=watchlist_name, holder=holder)
+            for name in source_names]
     session.add_all(runs)
     session.flush()
     return runs
@@ -70,6 +73,23 @@ def fail_unfinished_runs(session: Session, run_ids: Iterable[int], reason: str) 
             session.add(run)
 
 
+INTERRUPTED = ("interrupted: the process recording this run stopped before it finished (killed or crashed); "
+               "the posts stored until then are kept, and the next run goes on from the saved cursors")
+
+
+def close_abandoned_runs(session: Session, *, now: datetime | None = None) -> int:
+    """Close the unfinished runs whose recording process on this machine has ended, so none stays `running`."""
+    open_runs = session.scalars(select(CrawlRun).where(col(CrawlRun.finished_at).is_(None),
+                                                       col(CrawlRun.holder).is_not(None))).all()
+    closed = 0
+    for run in open_runs:
+        if run.holder and holder_is_dead(run.holder):
+            run.status, run.finished_at, run.errors = "failed", now or utcnow(), [*run.errors, INTERRUPTED]
+            session.add(run)
+            closed += 1
+    return closed
+
+
 def run_as_dict(run: CrawlRun) -> dict[str, Any]:
     return {
         "id": run.id, "source": run.source_name, "watchlist": run.watchlist_name, "trigger": run.trigger,
@@ -82,4 +102,4 @@ def run_as_dict(run: CrawlRun) -> dict[str, Any]:
 
 
 def latest_runs(session: Session, limit: int = 50) -> list[CrawlRun]:
-    return list(session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)))
+    return list(session.scalars(select(CrawlRun).order_by(col(CrawlRun.id).desc()).limit(limit)))

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.content import Post, PostWatchlist
 
@@ -56,14 +56,15 @@ def store_posts(session: Session, posts: list[PostIn]) -> StoreResult:
     if not unique:
         return StoreResult()
     existing = set(session.execute(
-        select(Post.platform, Post.external_id).where(tuple_(Post.platform, Post.external_id).in_(list(unique)))
+        select(col(Post.platform), col(Post.external_id))
+        .where(tuple_(Post.platform, Post.external_id).in_(list(unique)))
     ).all())
     new = [p for k, p in unique.items() if k not in existing]
     if new:
         rows = [{k: v for k, v in vars(p).items() if k != "watchlists"} for p in new]
         insert_ignoring_duplicates(session, Post, rows)
     ids = {(platform, external_id): post_id for platform, external_id, post_id in session.execute(
-        select(Post.platform, Post.external_id, Post.id)
+        select(col(Post.platform), col(Post.external_id), col(Post.id))
         .where(tuple_(Post.platform, Post.external_id).in_(list(unique)))
     ).all()}
     links = [{"post_id": ids[k], "watchlist_name": w} for k, p in unique.items() for w in p.watchlists if k in ids]

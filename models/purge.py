@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.analysis import Embedding
 from models.content import DailyCount, Post, PostWatchlist
@@ -32,9 +32,9 @@ def retention_cutoff(now: datetime, retention_days: int) -> datetime:
 
 def _aggregate(session: Session, cutoff: datetime) -> int:
     rows = session.execute(
-        select(Post.created_at, Post.platform, Post.author_key, PostWatchlist.watchlist_name)
-        .outerjoin(PostWatchlist, PostWatchlist.post_id == Post.id)
-        .where(Post.created_at < cutoff)
+        select(col(Post.created_at), col(Post.platform), col(Post.author_key), col(PostWatchlist.watchlist_name))
+        .outerjoin(PostWatchlist, col(PostWatchlist.post_id) == col(Post.id))
+        .where(col(Post.created_at) < cutoff)
     )
     posts: dict[tuple[date, str, str], int] = defaultdict(int)
     authors: dict[tuple[date, str, str], set[str]] = defaultdict(set)
@@ -44,7 +44,8 @@ def _aggregate(session: Session, cutoff: datetime) -> int:
         authors[key].add(author_key)
     for (day, platform, watchlist), count in posts.items():
         row = session.scalars(select(DailyCount).where(
-            DailyCount.day == day, DailyCount.platform == platform, DailyCount.watchlist_name == watchlist
+            col(DailyCount.day) == day, col(DailyCount.platform) == platform,
+            col(DailyCount.watchlist_name) == watchlist
         )).first() or DailyCount(day=day, platform=platform, watchlist_name=watchlist)
         row.posts += count
         row.authors += len(authors[(day, platform, watchlist)])
@@ -55,7 +56,9 @@ def _aggregate(session: Session, cutoff: datetime) -> int:
 def purge_posts(session: Session, *, now: datetime, retention_days: int) -> PurgeReport:
     cutoff = retention_cutoff(now, retention_days)
     days = _aggregate(session, cutoff)
-    deleted = session.execute(delete(Post).where(Post.created_at < cutoff)).rowcount or 0
-    still_used = select(Post.content_hash).distinct()
-    orphans = session.execute(delete(Embedding).where(Embedding.content_hash.not_in(still_used))).rowcount or 0
+    # sqlmodel types execute() as Result, not CursorResult
+    deleted = session.execute(delete(Post).where(col(Post.created_at) < cutoff)).rowcount or 0  # type: ignore[attr-defined]
+    still_used = select(col(Post.content_hash)).distinct()
+    orphans = session.execute(  # type: ignore[attr-defined]
+        delete(Embedding).where(col(Embedding.content_hash).not_in(still_used))).rowcount or 0
     return PurgeReport(cutoff, deleted, orphans, days)

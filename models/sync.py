@@ -22,9 +22,9 @@ def sync_configuration(session: Session, config: MonitorConfig) -> dict[str, int
         session.add(stale)
     watchlists = {row.name: row for row in session.scalars(select(WatchlistRow))}
     for watchlist in config.watchlists:
-        row = watchlists.pop(watchlist.name, None) or WatchlistRow(name=watchlist.name, category=watchlist.category)
-        row.category = watchlist.category
-        row.definition = watchlist.model_dump(mode="json")
-        row.updated_at = utcnow()
-        session.add(row)
+        entry = watchlists.pop(watchlist.name, None) or WatchlistRow(name=watchlist.name, category=watchlist.category)
+        entry.category = watchlist.category
+        entry.definition = watchlist.model_dump(mode="json")
+        entry.updated_at = utcnow()
+        session.add(entry)
     return {"sources": len(config.sources), "watchlists": len(config.watchlists)}

@@ -4,10 +4,11 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from monitor_config.exceptions import ConfigError, ConfigProblem
 from monitor_config.schema import SOURCE_KINDS, MonitorConfig
@@ -94,7 +95,7 @@ def _line_for(loc: Loc, located: _Located) -> int | None:
     return None
 
 
-def _fix_for(error: dict[str, Any], loc: Loc, located: _Located) -> tuple[str, str]:
+def _fix_for(error: ErrorDetails, loc: Loc, located: _Located) -> tuple[str, str]:
     kind, message = error["type"], error["msg"]
     field = str(loc[-1]) if loc else "(top level)"
     if kind == "missing":
@@ -121,7 +122,7 @@ def _allowed_fields(loc: Loc, located: _Located) -> list[str]:
 
     parent = loc[:-1]
     if len(parent) == 2 and parent[0] == "sources":
-        kinds = {cls.model_fields["kind"].annotation.__args__[0]: cls for cls in SourceBase.__subclasses__()}
+        kinds = {get_args(cls.model_fields["kind"].annotation)[0]: cls for cls in SourceBase.__subclasses__()}
         node = located.value
         for part in parent:
             node = node[part]

@@ -18,6 +18,9 @@ from monitor_config.loader import DEFAULT_CONFIG, load_config
 from monitor_config.schema import MonitorConfig
 
 MIN_KEY_LENGTH = 32
+MAX_POOL_SIZE = 40  # anyio's thread pool: an admitted request must always find a thread
+MAX_WAIT_SECONDS = 120.0
+POOL_SPARE = 5  # connections beyond db_pool_size, for work that needs a second connection next to a request's
 
 
 class Settings(BaseSettings):
@@ -33,6 +36,18 @@ class Settings(BaseSettings):
     crawl_redis_url: str | None = Field(
         None, description="Distributed crawling: Redis URL (e.g. redis://127.0.0.1:6379/0) shared by crawler processes")
     crawl_timeout: int = Field(3600, ge=60, description="Seconds a crawl process may run before it is stopped")
+    # Each request being served holds one database connection; requests beyond the pool wait their turn without a
+    # thread (api.admission), so a burst can never tie up every worker thread waiting for a connection. On 2 cores
+    # ten requests at once keep both cores busy while some wait on the database; more only adds memory and
+    # PostgreSQL connections (its default max_connections of 100 is shared by serve, worker and crawl processes).
+    db_pool_size: int = Field(10, description=(
+        "Database connections per process, and the number of web requests served at once (at most 40, the size of "
+        "the server's thread pool); further requests wait their turn"))
+    # How long a request may wait for its turn before it is answered 503 with Retry-After: long enough to ride out
+    # a burst (64 page loads take a few seconds on 2 cores), short enough that a stuck database is reported quickly
+    # instead of every request hanging.
+    db_wait_timeout: float = Field(15.0, description=(
+        "Seconds a request waits for a free database connection before the answer is 503 with Retry-After"))
     upload_token: str | None = Field(
         None, description="Zeeschuimer uploads without an account (cookie or Authorization: Bearer); "
                           "logged-in users need none")
@@ -45,11 +60,33 @@ class Settings(BaseSettings):
             raise ValueError(f"LEEFWERELD_LOG_LEVEL={value!r}; fix: use DEBUG, INFO, WARNING or ERROR")
         return value
 
+    @field_validator("db_pool_size")
+    @classmethod
+    def _pool_size(cls, value: int) -> int:
+        if not 1 <= value <= MAX_POOL_SIZE:
+            raise ValueError(f"LEEFWERELD_DB_POOL_SIZE={value}; fix: use 1 to {MAX_POOL_SIZE} (the server's worker "
+                             "threads; 10 suits 2 cores)")
+        return value
+
+    @field_validator("db_wait_timeout")
+    @classmethod
+    def _wait(cls, value: float) -> float:
+        if not 0 < value <= MAX_WAIT_SECONDS:
+            raise ValueError(f"LEEFWERELD_DB_WAIT_TIMEOUT={value}; fix: use seconds above 0 and at most "
+                             f"{MAX_WAIT_SECONDS:.0f} (15 rides out a burst)")
+        return value
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.home / 'leefwereld.db').resolve()}"
+
+    @property
+    def pool_options(self) -> dict[str, int | float]:
+        """Engine options: `db_pool_size` connections for requests plus a few for work beside them (the log-in
+        throttle's own transaction, a lease renewal), and a short wait, never SQLAlchemy's 30 s."""
+        return {"pool_size": self.db_pool_size, "max_overflow": POOL_SPARE, "pool_timeout": self.db_wait_timeout}
 
     @property
     def model_cache(self) -> Path:

@@ -4,17 +4,14 @@ APScheduler 3.x runs a job in every process that schedules it. So every run firs
 time it runs for, with one conditional UPDATE that only one worker can win: the slot must be later than the last
 slot claimed, and no other worker may hold a live lease on the job. Every worker computes the same slots (interval
 triggers are anchored at a fixed moment), so two workers started minutes apart still agree. The holder renews its
-lease while the job runs; a worker that dies stops renewing and the next slot can be claimed once the lease has
-run out, or at once when a worker starting on the same host sees that the holder's process is gone
-(`release_dead`). The same row records the outcome, for the administrator and for making up a run missed while no worker
-was up.
+lease while the job runs. A holder that died on this machine (killed, crashed) is recognised at once
+(models.holders) and its claim given up, so a restarted worker or command runs the job without waiting; a holder on
+another machine that stops renewing loses the job when its lease has run out. The same row records the outcome,
+for the administrator and for making up a run missed while no worker was up.
 """
 from __future__ import annotations
 
 import logging
-import os
-import secrets
-import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -23,11 +20,12 @@ from typing import Any
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import col
 
 from models.db import session_scope
+from models.holders import holder_is_dead, this_process
 from models.ingest import insert_ignoring_duplicates
 from models.jobs import JobClaim
 
@@ -42,8 +40,8 @@ LOOKBACK = timedelta(days=8)  # covers a weekly cron job
 
 
 def worker_name() -> str:
-    """Who holds a claim: host, process id and a random tag (a restarted process is a new holder)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+    """Who holds a claim: host, process id, its start and a random tag (a restarted process is a new holder)."""
+    return this_process()
 
 
 def latest_slot(trigger: BaseTrigger, now: datetime) -> datetime | None:
@@ -71,6 +69,7 @@ def claim(engine: Engine, job_id: str, slot: datetime, holder: str, now: datetim
     with session_scope(engine) as session:
         insert_ignoring_duplicates(session, JobClaim, [{"job_id": job_id, "slot": NEVER, "holder": "",
                                                         "status": "idle"}])
+    release_abandoned(engine, now, job_id=job_id)
     with session_scope(engine) as session:
         taken = session.execute(
             update(JobClaim)
@@ -108,43 +107,29 @@ def release_all(engine: Engine, holder: str, now: datetime) -> int:
         return int(released.rowcount)  # type: ignore[attr-defined]
 
 
-def holder_gone(holder: str, me: str) -> bool:
-    """Whether `holder` was a process on this host that no longer runs (a worker killed with SIGKILL leaves its
-    claims `running` until their leases run out). Holders on other hosts are taken to be alive."""
-    host, _, rest = holder.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit() or holder == me:
-        return False
-    pid = int(pid_text)
-    if pid == os.getpid():  # this process has a new tag: the holder was an earlier process with the same id
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # a process of another user: alive
-        return False
-    return False
-
-
-def release_dead(engine: Engine, me: str, now: datetime) -> list[str]:
-    """Mark the running claims of dead processes on this host `interrupted`, so their jobs can run again now
-    rather than after the lease; the ids of the jobs released."""
+def release_abandoned(engine: Engine, now: datetime, *, job_id: str | None = None) -> list[str]:
+    """Give up the running claims (of `job_id`, or of every job) whose holder process on this machine has ended:
+    a killed worker or command. Returns the jobs released; their next run may start at once."""
     with session_scope(engine) as session:
-        running = session.exec(select(JobClaim).where(JobClaim.status == "running")).all()
-        dead = [claim for claim in running if holder_gone(claim.holder, me)]
-        for claim in dead:
-            log.warning("%s was left running by %s, a process that is gone: released", claim.job_id, claim.holder)
-            claim.status, claim.finished_at, claim.lease_until = "interrupted", now, None
-            session.add(claim)
-        return [claim.job_id for claim in dead]
+        query = select(JobClaim).where(col(JobClaim.status) == "running")
+        if job_id is not None:
+            query = query.where(col(JobClaim.job_id) == job_id)
+        dead = [(row.job_id, row.holder) for row in session.scalars(query) if holder_is_dead(row.holder)]
+        for job, holder in dead:
+            session.execute(update(JobClaim).where(col(JobClaim.job_id) == job, col(JobClaim.holder) == holder,
+                                                   col(JobClaim.status) == "running")
+                            .values(status="interrupted", finished_at=now, lease_until=None,
+                                    result={"error": f"interrupted: {holder} stopped while running this job"}))
+    for job, holder in dead:
+        log.warning("%s: its holder %s has ended (killed or crashed); the job is free again", job, holder)
+    return [job for job, _ in dead]
 
 
 def held_elsewhere(engine: Engine, job_ids: Iterable[str], me: str, now: datetime) -> bool:
     """Whether another process holds a live claim on any of `job_ids`."""
     with session_scope(engine) as session:
-        held = session.exec(select(JobClaim).where(col(JobClaim.job_id).in_(list(job_ids)),
-                                                   JobClaim.status == "running", JobClaim.holder != me)).all()
+        held = session.scalars(select(JobClaim).where(col(JobClaim.job_id).in_(list(job_ids)),
+                                                      col(JobClaim.status) == "running", col(JobClaim.holder) != me))
         return any(claim.lease_until is None or claim.lease_until >= now for claim in held)
 
 

@@ -22,6 +22,8 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from models.crawling import close_abandoned_runs
+from models.db import session_scope
 from monitor_config.settings import Settings
 from pipeline.claims import (
     claim,
@@ -29,8 +31,8 @@ from pipeline.claims import (
     held_elsewhere,
     last_claimed,
     latest_slot,
+    release_abandoned,
     release_all,
-    release_dead,
     renewing,
     worker_name,
 )
@@ -83,10 +85,16 @@ class Worker:
         return claimed is None or claimed.slot < slot
 
     def recover(self, now: datetime) -> int:
-        """After a crash: give up the job claims of dead processes on this host, and when no other process is
-        delivering, make the outbox rows they left mid-send due now (not after their leases)."""
+        """Clean up after a process on this machine that was killed mid-work: free its job claims (so the jobs run
+        now, not after their lease), close its crawl runs (so none stays `running`) and, while no other process
+        delivers, make the outbox rows it left mid-send due now. Returns the number of those rows."""
         engine = self.pipeline.engine
-        release_dead(engine, self.holder, now)
+        released = release_abandoned(engine, now)
+        with session_scope(engine) as session:
+            closed = close_abandoned_runs(session, now=now)
+        if released or closed:
+            log.warning("recovered after an interrupted process: %d job claim(s) freed (%s), %d crawl run(s) "
+                        "closed as failed", len(released), ", ".join(released) or "-", closed)
         if held_elsewhere(engine, DELIVERY_JOBS, self.holder, now):
             return 0
         return release_orphaned_deliveries(self.pipeline)

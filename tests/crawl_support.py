@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.content import CrawlCursor, CrawlRun, Post, PostWatchlist
 from monitor_config.settings import Settings, load_settings
@@ -28,7 +28,7 @@ TERMS: dict[str, dict[str, Any]] = {
 
 
 def source(kind: str, name: str, base_url: str, server: SourcesServer | None = None) -> dict[str, Any]:
-    fields: dict[str, Any] = {
+    by_kind: dict[str, dict[str, Any]] = {
         "rss": {"feeds": ["guardian.rss"], "search_feeds": ["search?q={query}"]},
         "youtube": {"channel_ids": ["UCsXVk37bltHxD1rDPwtNM8Q"]},
         "mastodon": {},
@@ -40,7 +40,8 @@ def source(kind: str, name: str, base_url: str, server: SourcesServer | None = N
             "id": "::attr(data-post)", "url": "a.tgme_widget_message_date::attr(href)",
             "created_at": "a.tgme_widget_message_date time::attr(datetime)",
             "next_page": "a.tme_messages_more::attr(href)"}},
-    }[kind]
+    }
+    fields = by_kind[kind]
     return {"name": name, "kind": kind, "base_url": base_url,
             "politeness": {"requests_per_minute": 600, "concurrency": 4}, **fields}
 
@@ -69,13 +70,14 @@ def stored(engine: Engine, platform: str | None = None) -> list[Post]:
     with Session(engine) as session:
         query = select(Post).order_by(Post.external_id)
         if platform:
-            query = query.where(Post.platform == platform)
+            query = query.where(col(Post.platform) == platform)
         return list(session.scalars(query))
 
 
 def links(engine: Engine) -> set[tuple[str, str]]:
     with Session(engine) as session:
-        return set(session.execute(select(Post.external_id, PostWatchlist.watchlist_name).join(PostWatchlist)).all())
+        return set(session.execute(select(col(Post.external_id), col(PostWatchlist.watchlist_name))
+                                   .join(PostWatchlist)).all())
 
 
 def cursors(engine: Engine) -> dict[tuple[str, str], CrawlCursor]:
@@ -85,7 +87,7 @@ def cursors(engine: Engine) -> dict[tuple[str, str], CrawlCursor]:
 
 def runs(engine: Engine) -> list[CrawlRun]:
     with Session(engine) as session:
-        return list(session.scalars(select(CrawlRun).order_by(CrawlRun.id)))
+        return list(session.scalars(select(CrawlRun).order_by(col(CrawlRun.id))))
 
 
 def count_posts(engine: Engine) -> int:
@@ -95,4 +97,4 @@ def count_posts(engine: Engine) -> int:
 
 def stored_by(engine: Engine, source_name: str) -> list[Post]:
     with Session(engine) as session:
-        return list(session.scalars(select(Post).where(Post.source_name == source_name)))
+        return list(session.scalars(select(Post).where(col(Post.source_name) == source_name)))

@@ -38,11 +38,11 @@ class Hit:
     at: float
 
 
-def _json(data: object, status: int = 200, **headers: str) -> Reply:
+def _json(data: object, status: int = 200, /, **headers: str) -> Reply:
     return status, {"Content-Type": "application/json; charset=utf-8", **headers}, json.dumps(data).encode()
 
 
-def _file(path: str, content_type: str, status: int = 200, **headers: str) -> Reply:
+def _file(path: str, content_type: str, status: int = 200, /, **headers: str) -> Reply:
     return status, {"Content-Type": content_type, **headers}, (SOURCES / path).read_bytes()
 
 

@@ -137,11 +137,11 @@ def test_a_starting_worker_leaves_rows_alone_while_a_worker_elsewhere_delivers(e
         session.commit()
     worker = Worker(build_pipeline(Settings(home=tmp_path, config=CONFIG), engine, config=config,
                                    clock=lambda: now), [])
-    assert claim(engine, "alerts-daily", now, "elders.example:4242:abcdef", now)  # alive, on another host
+    assert claim(engine, "alerts-daily", now, "elders.example:4242:1764500000.00:abcdef", now)  # alive, on another host
     assert worker.recover(now) == 0 and statuses(engine) == ["sending"]
-    release_all(engine, "elders.example:4242:abcdef", now)
+    release_all(engine, "elders.example:4242:1764500000.00:abcdef", now)
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()  # a process of this host that is gone
-    assert claim(engine, "alerts-deliver", now, f"{socket.gethostname()}:{dead.pid}:abcdef", now)
+    assert claim(engine, "alerts-deliver", now, f"{socket.gethostname()}:{dead.pid}:1764500000.00:abcdef", now)
     assert worker.recover(now) == 1 and statuses(engine) == ["pending"]
     assert last_claimed(engine, "alerts-deliver").status == "interrupted"  # type: ignore[union-attr]

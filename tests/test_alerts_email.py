@@ -101,6 +101,7 @@ def test_english_subscription_gets_english_mail(engine: Engine, small_config: Mo
         session.commit()
         deliver_due(engine, {"email": EmailNotifier(config.alerts)}, NOW)
     assert inbox.messages[0]["Subject"].startswith("Alert: ") and "Unsubscribe" in parts(inbox.messages[0])[0]
+    assert inbox.messages[0]["Subject"].endswith("(Gel blasters and fake weapons)")  # the category's English title
 
 
 def test_smtp_down_keeps_the_mail_pending_until_it_is_back(engine: Engine, small_config: MonitorConfig) -> None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.alerts import (
     Alert,
@@ -46,7 +46,7 @@ def subscribe(session: Session, config: MonitorConfig, name: str = "sub", **requ
 
 
 def deliveries(session: Session) -> list[AlertDelivery]:
-    return list(session.exec(select(AlertDelivery).order_by(AlertDelivery.id)))
+    return list(session.exec(select(AlertDelivery).order_by(col(AlertDelivery.id))))
 
 
 def test_filters_by_category_severity_place_platform_and_keyword(engine: Engine, small_config: MonitorConfig) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.app import create_app
 from api.auth import create_api_token, create_user, revoke_api_token
@@ -17,6 +18,9 @@ from api.deps import CurrentUser, get_clock
 from models.serving import AuditLog
 from models.types import utcnow
 from monitor_config.settings import Settings
+
+if TYPE_CHECKING:
+    from httpx2 import Response  # what starlette's TestClient returns
 
 PASSWORD = "lange zin als wachtwoord"
 
@@ -47,7 +51,7 @@ def csrf_of(page_html: str) -> str:
     return match.group(1)
 
 
-def log_in(client: TestClient, username: str, password: str = PASSWORD, next_: str = "/") -> object:
+def log_in(client: TestClient, username: str, password: str = PASSWORD, next_: str = "/") -> Response:
     token = csrf_of(client.get("/login/").text)
     return client.post("/login/", data={"username": username, "password": password, "next": next_,
                                         "csrf_token": token})
@@ -55,7 +59,7 @@ def log_in(client: TestClient, username: str, password: str = PASSWORD, next_: s
 
 def audit_actions(engine: Engine) -> list[tuple[str, str, str | None]]:
     with Session(engine) as session:
-        return [(a.actor, a.action, a.target) for a in session.exec(select(AuditLog).order_by(AuditLog.id))]
+        return [(a.actor, a.action, a.target) for a in session.exec(select(AuditLog).order_by(col(AuditLog.id)))]
 
 
 def test_login_page_is_dutch_and_labelled(client: TestClient) -> None:
@@ -148,6 +152,7 @@ def test_bearer_token_works_until_revoked(client: TestClient, engine: Engine) ->
         token, plain = create_api_token(session, user=get_user(session, "jan"), name="script", actor="test")
         session.commit()
         token_id = token.id
+        assert token_id is not None
     headers = {"Authorization": f"Bearer {plain}"}
     assert client.get("/api/v1/users/me", headers=headers).json()["username"] == "jan"
     assert client.get("/api/v1/users/me", headers={"Authorization": "Bearer lw_fout"}).status_code == 401

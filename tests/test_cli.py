@@ -113,7 +113,9 @@ def demo_site(home: Path) -> tuple[TestClient, Callable[[], None]]:
     client = TestClient(create_app(settings, engine=engine))
 
     def log_in() -> None:
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login/").text).group(1)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login/").text)
+        assert found, "the login form has no CSRF field"
+        csrf = found.group(1)
         client.post("/login/", data={"username": username, "password": password, "next": "/", "csrf_token": csrf})
 
     return client, log_in

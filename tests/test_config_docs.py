@@ -27,7 +27,9 @@ def test_every_trend_setting_is_documented_with_its_default() -> None:
 
 
 def test_the_documented_classifier_example_loads() -> None:
-    example = re.search(r"```yaml\n(classifier:.*?)```", SECTION, re.S).group(1)
+    found = re.search(r"```yaml\n(classifier:.*?)```", SECTION, re.S)
+    assert found, "docs/CONFIGURATION.md has no classifier example"
+    example = found.group(1)
     config = ClassifierConfig.model_validate(yaml.safe_load(example)["classifier"])
     assert config.embedder.kind == "use-m3" and config.trends.new_theme_authors is None
 
@@ -37,6 +39,6 @@ def test_every_category_setting_is_documented_with_its_default() -> None:
     for name, field in CategorySettings.model_fields.items():
         row = next((line for line in rows if line.split("|")[1].strip() == f"`categories.{name}`"), None)
         assert row is not None, f"categories.{name} is missing from docs/CONFIGURATION.md"
-        default = field.default if field.default_factory is None else field.default_factory()
+        default = field.get_default(call_default_factory=True)
         assert row.split("|")[3].strip() == f"`{default}`", f"categories.{name}: documented {row.split('|')[3]}"
     assert len(rows) == len(CategorySettings.model_fields), "a documented category setting does not exist"

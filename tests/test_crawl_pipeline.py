@@ -71,6 +71,7 @@ def test_drops_what_no_watchlist_asked_for(engine: Engine, key: bytes, small_con
 
 def test_a_failed_batch_keeps_later_cursors_still(engine: Engine, key: bytes, small_config: MonitorConfig) -> None:
     store = pipeline(engine, key, small_config, batch_size=1)
+    assert store.engine is not None
     store.engine.dispose()
     store.engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none", pool_pre_ping=False)
     store.process_item(found(1))

@@ -21,7 +21,7 @@ def test_first_and_second_run(engine: Engine, tmp_path: Path, credentials: None)
         first_hits = len(server.hits("/ok/"))
         second = {r["source"]: r for r in run_crawl(settings, engine)}
         second_hits = server.hits("/ok/")[first_hits:]
-        agents = {h.headers.get("user-agent") for h in server.hits("/")}
+        agents = {h.headers.get("user-agent", "") for h in server.hits("/")}
 
     assert {name: r["status"] for name, r in first.items()} == dict.fromkeys(KINDS, "ok"), first
     # An honest User-Agent, with the operator's contact URL from the configuration, on every request.

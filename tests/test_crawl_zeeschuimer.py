@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +14,9 @@ from api.routes.zeeschuimer import UploadLimiter, get_limiter
 from models.db import session_scope
 from monitor_config.settings import load_settings
 from tests.crawl_support import links, runs, stored
+
+if TYPE_CHECKING:
+    from httpx2 import Response  # what starlette's TestClient returns
 
 CAPTURES = Path(__file__).with_name("fixtures") / "zeeschuimer"
 CONFIG = Path(__file__).with_name("fixtures") / "config" / "small.yaml"
@@ -27,7 +31,7 @@ def client(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key:
     return TestClient(create_app(settings, engine=engine))
 
 
-def upload(client: TestClient, name: str, platform: str, **headers: str) -> object:
+def upload(client: TestClient, name: str, platform: str, **headers: str) -> Response:
     return client.post("/api/import-dataset/", content=(CAPTURES / name).read_bytes(),
                        headers={"X-Zeeschuimer-Platform": platform, "Content-Type": "application/x-ndjson",
                                 **headers})
@@ -89,8 +93,8 @@ def test_refusals_the_extension_understands(client: TestClient) -> None:
 
 def test_too_fast_uploads_get_429(client: TestClient) -> None:
     now = [0.0]
-    client.app.dependency_overrides[get_limiter] = lambda: limiter  # type: ignore[attr-defined]
     limiter = UploadLimiter(limit=2, window=60, clock=lambda: now[0])
+    client.app.dependency_overrides[get_limiter] = lambda: limiter  # type: ignore[attr-defined]
     client.cookies.set("leefwereld_upload", TOKEN)
     assert [upload(client, "instagram.ndjson", "instagram.com").status_code for _ in range(3)] == [200, 200, 429]
     now[0] = 61.0

@@ -64,7 +64,8 @@ def matches(text: str, watchlist: Watchlist) -> bool:
 
 def test_generator_is_deterministic_and_the_committed_files_are_its_output(tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
-    first.mkdir(), second.mkdir()
+    first.mkdir()
+    second.mkdir()
     generate.write(first), generate.write(second)
     for name in (generate.POSTS_FILE, generate.TRUTH_FILE):
         assert (first / name).read_bytes() == (second / name).read_bytes()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -41,7 +41,8 @@ def test_jsonl_lands_good_rows_and_reports_bad_ones(engine: Engine, key: bytes, 
     # The same handle on the same platform is the same pseudonymous author, whatever its spelling.
     assert posts["m1"].author_key == posts["m3"].author_key != posts["t1"].author_key
     with Session(engine) as session:
-        links = set(session.execute(select(Post.external_id, PostWatchlist.watchlist_name).join(PostWatchlist)).all())
+        links = set(session.execute(select(col(Post.external_id), col(PostWatchlist.watchlist_name))
+                                    .join(PostWatchlist)).all())
     assert links == {("t1", "gelblaster-challenge"), ("t2", "gelblaster-challenge"), ("m1", "exposen")}
 
 

@@ -9,9 +9,9 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 import models.tables  # noqa: F401
 from models.analysis import ClassifierState
@@ -45,13 +45,13 @@ def test_upgrading_from_a_pickled_state_drops_it_unread_and_rebuilds_next_run(em
     with session_scope(empty_engine) as session:
         store_posts(session, [PostIn(platform="tiktok", external_id="1", text="gelblaster", created_at=now,
                                      collected_at=now, author_key="a", content_hash="h")])
-        session.execute(Post.__table__.update().values(processed_at=now))
+        session.execute(update(Post).values(processed_at=now))
         session.add(ClassifierState(name="trend-engine", data=pickle.dumps((1, PickleTrap(planted), now))))
 
     upgrade_database(empty_engine)
     with Session(empty_engine) as session:
         assert session.get(ClassifierState, "trend-engine") is None
-        assert session.scalars(select(Post.processed_at)).all() == [None]
+        assert session.scalars(select(col(Post.processed_at))).all() == [None]
     assert "trend_state" in inspect(empty_engine).get_table_names() and not planted.exists()
 
     command.downgrade(alembic_config(empty_engine), "0003")

@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlalchemy import MetaData, select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 import tests.sources_server as sources_server
 from api.alerts import (
@@ -107,7 +107,7 @@ def collect_everything(engine: Engine, tmp_path: Path, key: bytes, monkeypatch: 
 def make_planted_trend(engine: Engine) -> int:
     """An emerging trend whose members are the stored posts, one of each platform as its examples."""
     with Session(engine) as session:
-        posts = list(session.scalars(select(Post).order_by(Post.id)))
+        posts = list(session.scalars(select(Post).order_by(col(Post.id))))
         examples = {p.platform: p.id for p in posts}
         trend = Trend(label="Gelblaster bij de metro", keywords=["gelblaster"], category="gelblasters",
                       status="emerging", first_seen=NOW - timedelta(days=5), last_seen=NOW - timedelta(days=1),
@@ -173,7 +173,7 @@ def test_no_planted_identity_is_stored_logged_served_or_mailed(
         smtp: tuple[int, Inbox], product_log: pytest.CaptureFixture[str]) -> None:
     collect_everything(engine, tmp_path, key, monkeypatch)
     with Session(engine) as session:
-        platforms = set(session.scalars(select(Post.platform)))
+        platforms = set(session.scalars(select(col(Post.platform))))
     assert {"tiktok", "instagram", "mastodon", "bluesky", "reddit", "telegram", "youtube", "rss", "web"} <= platforms
 
     stored = every_value(engine)

@@ -55,7 +55,7 @@ def api(shared_engine: Engine,
     return client, {"admin": site.admin_token, "worker": site.worker_token}, ids
 
 
-def labels(client: TestClient, token: str, **params: object) -> list[str]:
+def labels(client: TestClient, token: str, **params: str | list[str]) -> list[str]:
     response = client.get("/api/v1/trends", params=params, headers=bearer(token))
     assert response.status_code == 200, response.text
     return [item["label"] for item in response.json()["items"]]

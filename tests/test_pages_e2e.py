@@ -62,7 +62,7 @@ def site_url(tmp_path: Path) -> Iterator[tuple[str, int]]:
 def test_log_in_browse_trends_and_open_one_with_the_keyboard(site_url: tuple[str, int], tmp_path: Path) -> None:
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing; fix: `apt-get install -y chromium` (make test does this)")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import Dialog, expect, sync_playwright
 
     base, trend_id = site_url
     shots = Path(os.environ.get("LEEFWERELD_SCREENSHOTS", tmp_path))
@@ -70,7 +70,11 @@ def test_log_in_browse_trends_and_open_one_with_the_keyboard(site_url: tuple[str
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(locale="nl-NL", viewport={"width": 1100, "height": 900})
         dialogs: list[str] = []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        def dismiss(dialog: Dialog) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", dismiss)
         try:
             page.goto(f"{base}/trends")
             expect(page).to_have_url(f"{base}/login/?next=%2Ftrends")
@@ -80,7 +84,8 @@ def test_log_in_browse_trends_and_open_one_with_the_keyboard(site_url: tuple[str
 
             expect(page).to_have_url(f"{base}/trends")
             expect(page.get_by_role("heading", level=1)).to_have_text("Trends")
-            expect(page.get_by_role("img", name="Berichten in trends per dag, 30 dagen: 53 in totaal, "
+            # 46, not 53: the expose trend awaits review, so a youth worker's chart leaves its posts out
+            expect(page.get_by_role("img", name="Berichten in trends per dag, 30 dagen: 46 in totaal, "
                                                 "hoogste dag 13")).to_be_visible()
             expect(page.get_by_role("link", name="Gelblaster bij de metro")).to_be_visible()
             page.screenshot(path=str(shots / "trends.png"), full_page=True)

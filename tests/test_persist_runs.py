@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from classifier.analyse import analyse_pending
 from classifier.cluster.lineage import fold_trend
@@ -33,13 +33,15 @@ RELABELLED = ("label", "keywords", "hashtags")  # an untouched trend keeps its l
 def _seen(engine: Engine) -> dict:
     """What a user (memberships, snapshots, trends) and the next run (the tracker's rows) would find."""
     with Session(engine) as session:
-        members = dict(session.execute(select(Post.external_id, TrendMembership.trend_id)
-                                       .join(TrendMembership, TrendMembership.post_id == Post.id)).all())
+        members = dict(session.execute(select(col(Post.external_id), col(TrendMembership.trend_id))
+                                       .join(TrendMembership, col(TrendMembership.post_id) == col(Post.id))).all())
         snapshots = sorted((s.trend_id, s.window, s.window_start, s.volume, s.authors, s.platforms, s.sources,
                             s.growth, s.burst_score, s.status) for s in session.scalars(select(TrendSnapshot)))
         trends = {t.id: {**t.model_dump(exclude={"summary"}), **t.summary} for t in session.scalars(select(TrendRow))}
         rows = {r.trend_id: (r.data, r.updated_at) for r in session.scalars(select(TrackedTrendRow))}
-        stream = session.get(ClassifierState, "trend-engine").data
+        stored = session.get(ClassifierState, "trend-engine")
+        assert stored is not None
+        stream = stored.data
     return {"members": members, "snapshots": snapshots, "trends": trends, "rows": rows, "stream": stream}
 
 
@@ -117,10 +119,14 @@ def test_a_run_that_loaded_the_state_before_another_saved_it_keeps_nothing(engin
     _save_new(engine, _merged_pair()[0])
     with session_scope(engine) as session:
         late = load_state(session)
+    assert late is not None
     with session_scope(engine) as session:
-        save_state(session, load_state(session), until=SECOND_RUN)
+        current = load_state(session)
+        assert current is not None
+        save_state(session, current, until=SECOND_RUN)
     late.state.next_id += 1
     with pytest.raises(StateError, match=r"another run saved .* fix: run it again"), session_scope(engine) as session:
         save_state(session, late, until=SECOND_RUN + timedelta(days=1))
     with Session(engine) as session:
-        assert load_state(session).until == SECOND_RUN
+        loaded = load_state(session)
+        assert loaded is not None and loaded.until == SECOND_RUN

@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -103,7 +103,7 @@ def test_the_nightly_purge_runs_itself_and_tells_when_it_ran(engine: Engine, tmp
     assert latest_slot(purge.trigger, night) == night
     assert worker.run_job(purge)
     with Session(engine) as session:
-        assert sorted(session.scalars(select(Post.external_id))) == ["1", "29"]
+        assert sorted(session.scalars(select(col(Post.external_id)))) == ["1", "29"]
         record = session.get(JobClaim, "purge")
     assert record is not None and (record.status, record.last_ok_at) == ("ok", night)
     assert record.result is not None and record.result["posts_deleted"] == 2
@@ -119,7 +119,8 @@ def test_a_failing_job_is_recorded_and_the_next_slot_runs(engine: Engine, tmp_pa
     job = ScheduledJob("alerts-deliver", "deliver", every(timedelta(minutes=1)), broken, timedelta(minutes=5))
     assert worker.run_job(job)
     record = last_claimed(engine, "alerts-deliver")
-    assert record is not None and record.status == "failed" and "SMTP server is down" in record.result["error"]
+    assert record is not None and record.status == "failed" and record.result is not None
+    assert "SMTP server is down" in record.result["error"]
     worker.pipeline.clock = lambda: moment + timedelta(minutes=1)
     assert worker.run_job(job)
 
@@ -147,8 +148,11 @@ def test_the_worker_runs_a_watchlist_crawl_on_schedule(engine: Engine, tmp_path:
         done = threading.Event()
         scheduler = worker.start()
         try:
-            scheduler.add_listener(lambda event: event.job_id == "crawl:lijst-rss" and done.set(),
-                                   EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+            def finished(event: JobExecutionEvent) -> None:
+                if event.job_id == "crawl:lijst-rss":
+                    done.set()
+
+            scheduler.add_listener(finished, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
             scheduler.modify_job("crawl:lijst-rss", next_run_time=datetime.now(UTC))
             assert done.wait(120), "the scheduled crawl did not finish within 120 s"
         finally:

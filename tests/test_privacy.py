@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData, select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from crawlers.importers import import_file
 from models.content import Post
@@ -23,7 +23,7 @@ def _every_value(engine: Engine) -> str:
     """Every cell of every table, as text."""
     metadata = MetaData()
     metadata.reflect(engine)
-    cells = []
+    cells: list[str] = []
     with engine.connect() as connection:
         for table in metadata.sorted_tables:
             for row in connection.execute(table.select()):
@@ -61,8 +61,8 @@ def test_no_handle_in_the_sqlite_file_bytes(tmp_path: Path, key: bytes) -> None:
 def test_mentions_and_numbers_are_masked_before_they_are_stored(engine: Engine, key: bytes) -> None:
     import_file(IMPORTS / "posts.jsonl", engine=engine, key=key)
     with Session(engine) as session:
-        text = session.scalars(select(Post.text).where(Post.external_id == "t1")).one()
-        stored = session.scalars(select(Post.text).where(Post.external_id == "m1")).one()
+        text = session.scalars(select(col(Post.text)).where(col(Post.external_id) == "t1")).one()
+        stored = session.scalars(select(col(Post.text)).where(col(Post.external_id) == "m1")).one()
     assert text == "wie gaat mee gelblasteren bij de metro vanavond @[gebruiker]"
     assert stored == "Wie kent haar?? exposed account weer actief, app [telefoonnummer]"
     assert redact(stored) == stored  # shown as stored: redacting twice changes nothing

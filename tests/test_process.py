@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from classifier.analyse import analyse_pending
 from classifier.exceptions import ClassifierError
@@ -25,8 +25,9 @@ SECOND_RUN = datetime(2026, 10, 27, 0, tzinfo=UTC)
 def _gelblaster_trends(session: Session) -> dict[int, int]:
     truth = json.loads((DEMO / "planted_trends.json").read_text(encoding="utf-8"))
     planted = next(t for t in truth["trends"] if t["name"] == "gelblaster-challenge")["post_ids"]
-    rows = session.execute(select(TrendMembership.trend_id, func.count()).join(Post, Post.id == TrendMembership.post_id)
-                           .where(Post.external_id.in_(planted)).group_by(TrendMembership.trend_id)).all()
+    rows = session.execute(select(col(TrendMembership.trend_id), func.count())
+                           .join(Post, col(Post.id) == TrendMembership.post_id)
+                           .where(col(Post.external_id).in_(planted)).group_by(col(TrendMembership.trend_id))).all()
     return dict(rows)
 
 
@@ -36,7 +37,8 @@ def test_processing_is_incremental_and_keeps_trend_ids(engine: Engine, key: byte
     import_file(slice_file, engine=engine, key=key)
     first = analyse_pending(engine, config, use_m3, now=FIRST_RUN)
     with Session(engine) as session:
-        processed = session.scalar(select(func.count()).select_from(Post).where(Post.processed_at.is_not(None)))
+        processed = session.execute(select(func.count()).select_from(Post)
+                                    .where(col(Post.processed_at).is_not(None))).scalar_one()
         embeddings = session.scalar(select(func.count()).select_from(Embedding))
         early = _gelblaster_trends(session)
     assert first.posts == processed > 300
@@ -48,13 +50,13 @@ def test_processing_is_incremental_and_keeps_trend_ids(engine: Engine, key: byte
     with Session(engine) as session:
         later = _gelblaster_trends(session)
         trend = session.get(Trend, main_trend)
-        snapshots = session.scalars(select(TrendSnapshot).where(TrendSnapshot.trend_id == main_trend)).all()
-        categories = session.scalars(select(CategoryAssignment.category).join(
-            TrendMembership, TrendMembership.post_id == CategoryAssignment.post_id)
-            .where(TrendMembership.trend_id == main_trend)).all()
+        snapshots = session.scalars(select(TrendSnapshot).where(col(TrendSnapshot.trend_id) == main_trend)).all()
+        categories = session.scalars(select(col(CategoryAssignment.category)).join(
+            TrendMembership, col(TrendMembership.post_id) == col(CategoryAssignment.post_id))
+            .where(col(TrendMembership.trend_id) == main_trend)).all()
     assert 0 < second.posts < first.posts and second.embedded <= second.posts
     assert max(later, key=later.__getitem__) == main_trend and later[main_trend] > early[main_trend]
-    assert trend.category == "gelblasters" and "gelblaster" in trend.label
+    assert trend is not None and trend.category == "gelblasters" and "gelblaster" in trend.label
     assert {s.window for s in snapshots} == {"day", "week"}
     assert sum(s.volume for s in snapshots if s.window == "day") == trend.size
     assert categories.count("gelblasters") > len(categories) / 2
@@ -93,8 +95,10 @@ def test_purge_also_removes_old_texts_from_the_kept_state(engine: Engine, key: b
         report = purge_posts(session, now=SECOND_RUN, retention_days=10)
         forget_purged(session, report.cutoff)
     with Session(engine) as session:
-        state = load_state(session).state
-        trends_kept = session.scalar(select(func.count()).select_from(Trend))
+        stored = load_state(session)
+        assert stored is not None
+        state = stored.state
+        trends_kept = session.execute(select(func.count()).select_from(Trend)).scalar_one()
     kept_texts = [p for t in state.trends.values() for p in t.ex_posts] + state.buffer.posts
     assert report.posts_deleted > 100 and trends_kept > 0
     assert kept_texts and all(p.created_at >= report.cutoff for p in kept_texts)
@@ -114,17 +118,20 @@ def test_reviewers_renames_and_merges_survive_the_next_run(engine: Engine, key: 
         reviewer = create_user(session, username="rita", password="een-lang-wachtwoord", role="reviewer",
                                actor="test")
         main_trend = max(_gelblaster_trends(session).items(), key=lambda kv: kv[1])[0]
-        other = session.scalars(select(Trend.id).where(Trend.id != main_trend, Trend.merged_into.is_(None))
-                                .order_by(Trend.size.desc())).first()
+        other = session.scalars(select(col(Trend.id))
+                                .where(col(Trend.id) != main_trend, col(Trend.merged_into).is_(None))
+                                .order_by(col(Trend.size).desc())).first()
+        assert other is not None
         rename_trend(session, trend_id=main_trend, reviewer=reviewer, label="Gelblaster-challenge", now=FIRST_RUN)
         merge_trends(session, source_id=other, target_id=main_trend, reviewer=reviewer, now=FIRST_RUN)
     for rebuild in (False, True):  # a rebuilt state, as after upgrading from a pickled one, keeps them too
         analyse_pending(engine, config, use_m3, now=SECOND_RUN, rebuild=rebuild)
         with Session(engine) as session:
-            assert session.get(Trend, main_trend).label == "Gelblaster-challenge"
-            assert session.get(Trend, other).merged_into == main_trend
+            renamed, merged = session.get(Trend, main_trend), session.get(Trend, other)
+            assert renamed is not None and renamed.label == "Gelblaster-challenge"
+            assert merged is not None and merged.merged_into == main_trend
             assert session.scalar(select(func.count()).select_from(TrendMembership)
-                                  .where(TrendMembership.trend_id == other)) == 0
+                                  .where(col(TrendMembership.trend_id) == other)) == 0
 
 
 @pytest.mark.slow
@@ -146,18 +153,19 @@ def test_the_planted_demo_trends_are_the_ones_found_and_flagged(engine: Engine, 
     expected = {"gelblaster-challenge": "gelblasters", "exposing-accounts": "online-shaming",
                 "drill-beef": "drill-online-threats"}
     with Session(engine) as session:
-        flagged = {t.id: t for t in session.scalars(select(Trend).where(Trend.emerging_at.is_not(None)))}
+        flagged = {t.id: t for t in session.scalars(select(Trend).where(col(Trend.emerging_at).is_not(None)))}
         for planted in truth["trends"]:
             if planted["name"] not in expected:
                 continue
-            ids = session.scalars(select(Post.id).where(Post.external_id.in_(planted["post_ids"]))).all()
-            homes = dict(session.execute(select(TrendMembership.trend_id, func.count()).where(
-                TrendMembership.post_id.in_(ids)).group_by(TrendMembership.trend_id)).all())
+            ids = session.scalars(select(col(Post.id)).where(col(Post.external_id).in_(planted["post_ids"]))).all()
+            homes = dict(session.execute(select(col(TrendMembership.trend_id), func.count()).where(
+                col(TrendMembership.post_id).in_(ids)).group_by(col(TrendMembership.trend_id))).all())
             found = [flagged[t] for t in homes if t in flagged and homes[t] >= 0.25 * len(ids)]
             assert found, f"{planted['name']} was not flagged emerging"
             start = date.fromisoformat(planted["starts"][:10])
-            assert all(t.category == expected[planted["name"]] and t.emerging_at.date() >= start for t in found)
-            assert min(t.emerging_at.date() for t in found) <= start + timedelta(days=10)
+            assert all(t.category == expected[planted["name"]] and t.emerging_at is not None
+                       and t.emerging_at.date() >= start for t in found)
+            assert min(t.emerging_at.date() for t in found if t.emerging_at is not None) <= start + timedelta(days=10)
     assert all(t.category in expected.values() for t in flagged.values()), \
         [(t.label, t.category) for t in flagged.values()]
     _check_trend_categories(engine, truth)
@@ -174,19 +182,21 @@ def _check_trend_categories(engine: Engine, truth: dict) -> None:
     fireworks category describes exactly that ("afsteken", "naar mensen gooien"), so that trend may be named so."""
     with Session(engine) as session:
         planted = {pid: t["name"] for t in truth["trends"] for pid in session.scalars(
-            select(Post.id).where(Post.external_id.in_(t["post_ids"])))}
+            select(col(Post.id)).where(col(Post.external_id).in_(t["post_ids"])))}
         category_of = {t["name"]: t["category"] for t in truth["trends"]}
         members: dict[int, list[int]] = {}
-        for trend_id, post_id in session.execute(select(TrendMembership.trend_id, TrendMembership.post_id)):
+        for trend_id, post_id in session.execute(select(col(TrendMembership.trend_id), col(TrendMembership.post_id))):
             members.setdefault(trend_id, []).append(post_id)
-        texts = dict(session.execute(select(Post.id, Post.text)).all())
-        trends = {t.id: t for t in session.scalars(select(Trend).where(Trend.merged_into.is_(None)))}
+        texts = dict(session.execute(select(col(Post.id), col(Post.text))).all())
+        trends = {t.id: t for t in session.scalars(select(Trend).where(col(Trend.merged_into).is_(None)))
+                  if t.id is not None}
         for name, category in category_of.items():
             held = {tid: sum(planted.get(p) == name for p in members.get(tid, [])) for tid in trends}
-            main = max(held, key=held.get)
+            main = max(held, key=held.__getitem__)
             if held[main] >= 10:  # a planted trend the tracker found
                 assert trends[main].category == category, (name, trends[main].label, trends[main].category)
         for trend in trends.values():
+            assert trend.id is not None
             names = [planted.get(pid) for pid in members.get(trend.id, [])]
             top = max(set(names), key=names.count) if names else None
             carried = {category_of[n] for n in set(names) if n is not None and names.count(n) >= 0.25 * len(names)}

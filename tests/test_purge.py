@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.analysis import Embedding, Trend, TrendMembership, TrendSnapshot
 from models.content import DailyCount, Post, PostWatchlist
@@ -33,7 +33,8 @@ def test_purge_removes_old_posts_and_keeps_trends(engine: Engine) -> None:
                       last_seen=NOW - timedelta(days=2), size=4, authors=3, status="active")
         session.add(trend)
         session.flush()
-        session.add_all([TrendMembership(post_id=p.id, trend_id=trend.id) for p in posts.values()])
+        assert trend.id is not None
+        session.add_all([TrendMembership(post_id=p.id, trend_id=trend.id) for p in posts.values() if p.id is not None])
         session.add(TrendSnapshot(trend_id=trend.id, window="week", window_start=NOW - timedelta(days=42), volume=3))
         session.add_all([Embedding(content_hash=p.content_hash, model="m", dim=1, vector=b"\0\0\0\0")
                          for p in posts.values()])
@@ -43,7 +44,7 @@ def test_purge_removes_old_posts_and_keeps_trends(engine: Engine) -> None:
     assert (report.posts_deleted, report.embeddings_deleted, report.days_aggregated) == (3, 3, 2)
 
     with Session(engine) as session:
-        assert session.scalars(select(Post.external_id)).all() == ["new-1"]
+        assert session.scalars(select(col(Post.external_id))).all() == ["new-1"]
         assert session.scalar(select(func.count()).select_from(TrendMembership)) == 1
         assert session.scalar(select(func.count()).select_from(PostWatchlist)) == 1
         trend = session.scalars(select(Trend)).one()

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.alerts import SubscriptionRequest, create_subscription, enqueue_alerts
 from api.review import (
@@ -27,7 +27,7 @@ from tests.alert_helpers import NOW, alert_config, make_trend, make_user
 
 def audit(session: Session) -> list[tuple[str, str, str | None]]:
     return [(a.actor, a.action, a.target) for a in session.exec(select(AuditLog).where(
-        AuditLog.action != "user_created").order_by(AuditLog.id))]
+        col(AuditLog.action) != "user_created").order_by(col(AuditLog.id)))]
 
 
 def test_queue_holds_flagged_trends_of_review_categories_only(engine: Engine, small_config: MonitorConfig) -> None:
@@ -59,7 +59,7 @@ def test_verdicts_update_the_trend_write_audit_rows_and_gate_alerts(engine: Engi
         with pytest.raises(InvalidReviewError):
             record_verdict(session, trend_id=trend.id, reviewer=reviewer, verdict="maybe", note=None, now=NOW)  # type: ignore[arg-type]
         session.commit()
-        assert [(r.verdict, r.note) for r in session.exec(select(Review).order_by(Review.id))] == [
+        assert [(r.verdict, r.note) for r in session.exec(select(Review).order_by(col(Review.id)))] == [
             ("watch", "even afwachten"), ("confirm", None), ("note", "school geïnformeerd")]
         assert audit(session)[-3:] == [("rita", "review_watch", f"trend:{trend.id}"),
                                        ("rita", "review_confirm", f"trend:{trend.id}"),
@@ -79,7 +79,7 @@ def test_rename_and_merge_keep_lineage_and_move_posts(engine: Engine, small_conf
         assert fold.merged_into == keep.id
         members = session.exec(select(TrendMembership.trend_id)).all()
         assert set(members) == {keep.id} and len(members) == 3
-        links = session.exec(select(TrendLineage).order_by(TrendLineage.id))
+        links = session.exec(select(TrendLineage).order_by(col(TrendLineage.id)))
         lineage = [(x.parent_id, x.child_id, x.relation) for x in links]
         assert lineage == [(keep.id, keep.id, "rename"), (keep.id, fold.id, "merge")]
         assert [a[1] for a in audit(session)] == ["trend_renamed", "trend_merged"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.app import create_app
 from api.auth import create_api_token
@@ -62,8 +62,9 @@ def test_reviews_api_queue_verdict_rename_and_merge(parts: tuple, engine: Engine
     assert client.get("/api/v1/reviews/9999", headers=auth(tokens["rita"])).status_code == 404
     with Session(engine) as session:
         assert session.get(Trend, second).merged_into == first  # type: ignore[union-attr]
-        assert [x.relation for x in session.exec(select(TrendLineage).order_by(TrendLineage.id))] == ["rename", "merge"]
-        rows = session.exec(select(AuditLog).where(AuditLog.actor == "rita").order_by(AuditLog.id))
+        lineage = session.exec(select(TrendLineage).order_by(col(TrendLineage.id)))
+        assert [x.relation for x in lineage] == ["rename", "merge"]
+        rows = session.exec(select(AuditLog).where(col(AuditLog.actor) == "rita").order_by(col(AuditLog.id)))
         actions = [a.action for a in rows]
     assert actions == ["trend_renamed", "review_confirm", "trend_merged"]
 
@@ -78,6 +79,7 @@ def test_review_pages_show_escaped_redacted_posts_and_take_a_verdict(parts: tupl
     page = client.get(f"/beoordelen/{first}").text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     assert "&lt;script&gt;" in page and "<script>x" not in page and "0612345678" not in page
+    assert "1 bericht van 1 afzender" in page  # not "1 berichten van 1 verschillende afzenders"
     assert '<label for="note">Notitie</label>' in page and "Samenvoegen" in page
     response = client.post(f"/beoordelen/{first}", data={"csrf_token": csrf, "verdict": "watch", "note": "volgen",
                                                           "label": "Expose-pagina"})

@@ -82,6 +82,7 @@ def test_windows_are_reported_per_trend(use_m3):
     state = replay_posts(posts, use_m3, DAY, TrendSettings())
     burst = {p.id for p in posts if p.id.startswith("s")}
     trend = max(state.live_trends(), key=lambda t: len(burst & set(t.post_ids)))
+    assert state.origin is not None
     day10 = (window_start(10, state.origin, DAY) - state.origin) // DAY
     wc = trend.windows[day10]
     assert wc.posts >= len(burst) // 2 and {"tiktok", "instagram"} <= wc.platforms
@@ -125,4 +126,4 @@ def test_a_state_keeps_the_space_it_was_built_in_when_the_setting_changes(use_m3
         track(state, rest, window_start(7, DAY0, DAY), embedder=use_m3, settings=later)
         assert (state.centre is None) == (centre is None)
         if centre is not None:
-            assert (state.centre == centre).all()
+            assert state.centre is not None and (state.centre == centre).all()

@@ -47,7 +47,9 @@ def make_trend(session: Session, *, label: str, category: str | None = "gelblast
     session.flush()
     stored = [make_post(session, text, platform=next(iter(platforms)), created_at=first_seen) for text in posts]
     others = [make_post(session, text, platform=next(iter(platforms)), created_at=when) for text, when in other_posts]
+    assert trend.id is not None  # flushed
     for post in [*stored, *others]:
+        assert post.id is not None
         session.add(TrendMembership(post_id=post.id, trend_id=trend.id, similarity=0.9))
     trend.summary = {"hashtags": list(hashtags), "platforms": platforms, "sources": 1,
                      "why_flagged": dict(why_flagged or {"burst_score": 3.2, "threshold": 2.5}),
@@ -62,6 +64,7 @@ def make_trend(session: Session, *, label: str, category: str | None = "gelblast
 
 
 def link_trends(session: Session, parent: Trend, child: Trend, relation: str, when: datetime) -> None:
+    assert parent.id is not None and child.id is not None  # flushed
     session.add(TrendLineage(parent_id=parent.id, child_id=child.id, relation=relation, at=when))
     session.flush()
 

@@ -38,10 +38,12 @@ def status_rank(session: Session, trend: Trend) -> int:
     return 2 if growth is not None and growth > 1.0 else 1
 
 
-def build_item(facts: TrendFacts, config: MonitorConfig, level: tuple[int, int], escalated: bool) -> dict[str, Any]:
-    """One trend as an alert shows it; post texts are redacted here, so the outbox holds no raw text."""
+def build_item(facts: TrendFacts, config: MonitorConfig, level: tuple[int, int], escalated: bool,
+               lang: str = "nl") -> dict[str, Any]:
+    """One trend as an alert shows it, in the subscriber's language; post texts are redacted here, so the outbox
+    holds no raw text."""
     trend = facts.trend
-    titles = {c.name: c.title for c in config.categories}
+    titles = {c.name: c.title_in(lang) for c in config.categories}
     return {
         "trend_id": trend.id, "label": trend.label, "category": trend.category,
         "category_title": titles.get(trend.category or "", trend.category or ""),
@@ -53,11 +55,11 @@ def build_item(facts: TrendFacts, config: MonitorConfig, level: tuple[int, int],
     }
 
 
-def alerted_levels(session: Session, trend_ids: list[int]) -> dict[tuple[int, int], tuple[int, int]]:
+def alerted_levels(session: Session, trend_ids: list[int]) -> dict[tuple[int, int | None], tuple[int, int]]:
     """The highest status and severity rank already alerted, per (subscription, trend)."""
-    best: dict[tuple[int, int], tuple[int, int]] = {}
+    best: dict[tuple[int, int | None], tuple[int, int]] = {}
     rows = session.exec(select(AlertDelivery.subscription_id, AlertDelivery.trend_id, AlertDelivery.payload)
-                        .where(col(AlertDelivery.trend_id).in_(trend_ids))) if trend_ids else []
+                        .where(col(AlertDelivery.trend_id).in_(trend_ids))).all() if trend_ids else []
     for subscription_id, trend_id, payload in rows:
         level = tuple((payload.get("items") or [{}])[0].get("level", (0, 0)))
         old = best.get((subscription_id, trend_id), (0, 0))
@@ -76,7 +78,7 @@ def enqueue_alerts(session: Session, now: datetime, *, config: MonitorConfig) ->
         return []
     trends = list(session.exec(select(Trend).where(col(Trend.status).in_(FLAGGED_STATUSES),
                                                    col(Trend.emerging_at).is_not(None),
-                                                   col(Trend.merged_into).is_(None)).order_by(Trend.id)))
+                                                   col(Trend.merged_into).is_(None)).order_by(col(Trend.id))))
     trends = [t for t in trends if not awaits_review(t, config)]
     alerted = alerted_levels(session, [t.id for t in trends if t.id is not None])
     added: list[AlertDelivery] = []
@@ -92,7 +94,8 @@ def enqueue_alerts(session: Session, now: datetime, *, config: MonitorConfig) ->
             row = add_delivery(session, subscription=subscription, trend_id=trend.id,
                                dedupe_key=f"trend:{trend.id}:s{level[0]}:v{level[1]}", now=now,
                                payload={"kind": "alert",
-                                        "items": [build_item(facts, config, level, before is not None)]})
+                                        "items": [build_item(facts, config, level, before is not None,
+                                                                  subscription.language)]})
             if row is not None:
                 added.append(row)
     return added

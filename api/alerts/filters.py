@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crawlers.matching import fold
 from models.analysis import Trend, TrendMembership
@@ -34,8 +34,8 @@ class TrendFacts:
 
 def read_trend_facts(session: Session, trend: Trend, config: MonitorConfig) -> TrendFacts:
     posts = tuple(session.exec(
-        select(Post).join(TrendMembership, TrendMembership.post_id == Post.id)
-        .where(TrendMembership.trend_id == trend.id).order_by(Post.created_at.desc()).limit(MAX_MEMBER_POSTS)
+        select(Post).join(TrendMembership, col(TrendMembership.post_id) == Post.id)
+        .where(col(TrendMembership.trend_id) == trend.id).order_by(col(Post.created_at).desc()).limit(MAX_MEMBER_POSTS)
     ))
     texts = [trend.label, *map(str, trend.keywords), *(p.text for p in posts)]
     return TrendFacts(trend=trend, severity=severity_of(trend, config),

@@ -43,17 +43,18 @@ def backoff(attempts: int) -> timedelta:
 def claim_due(session: Session, now: datetime, limit: int = BATCH) -> list[int]:
     query = (select(AlertDelivery.id).where(col(AlertDelivery.status).in_(DUE_STATUSES),
                                             AlertDelivery.next_attempt_at <= now)
-             .order_by(AlertDelivery.next_attempt_at, AlertDelivery.id).limit(limit))
+             .order_by(col(AlertDelivery.next_attempt_at), col(AlertDelivery.id)).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     claimed = []
     for delivery_id in session.exec(query).all():
+        assert delivery_id is not None  # a primary key
         result = session.execute(
             update(AlertDelivery)
             .where(col(AlertDelivery.id) == delivery_id, col(AlertDelivery.status).in_(DUE_STATUSES),
                    col(AlertDelivery.next_attempt_at) <= now)
             .values(status="sending", next_attempt_at=now + LEASE))
-        if result.rowcount == 1:  # type: ignore[attr-defined]
+        if result.rowcount == 1:  # type: ignore[attr-defined]  # sqlmodel types execute() as Result, not CursorResult
             claimed.append(delivery_id)
     return claimed
 
@@ -118,7 +119,7 @@ def bundle_daily(session: Session, now: datetime) -> list[AlertDelivery]:
 
     The queued rows are taken with a conditional UPDATE, so two workers bundling at once cannot both take them."""
     queued = list(session.exec(select(AlertDelivery).where(AlertDelivery.status == "queued")
-                               .order_by(AlertDelivery.subscription_id, AlertDelivery.id)))
+                               .order_by(col(AlertDelivery.subscription_id), col(AlertDelivery.id))))
     per_subscription: dict[int, list[AlertDelivery]] = {}
     for row in queued:
         per_subscription.setdefault(row.subscription_id, []).append(row)
@@ -127,7 +128,7 @@ def bundle_daily(session: Session, now: datetime) -> list[AlertDelivery]:
         ids = [row.id for row in rows]
         with session.begin_nested() as savepoint:
             taken = session.execute(update(AlertDelivery).where(col(AlertDelivery.id).in_(ids),
-                                                                AlertDelivery.status == "queued")
+                                                                col(AlertDelivery.status) == "queued")
                                     .values(status="bundled"))
             if taken.rowcount != len(ids):  # type: ignore[attr-defined]
                 savepoint.rollback()  # another worker is bundling these

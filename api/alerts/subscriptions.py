@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.alerts.exceptions import SubscriptionError, UnknownSubscriptionError
 from api.alerts.filters import check_filters
@@ -113,7 +113,7 @@ def list_subscriptions(session: Session, user: User, *, everyone: bool = False) 
     query = select(Subscription).where(Subscription.active == True)  # noqa: E712
     if not (everyone and role_allows(user.role, "admin")):
         query = query.where(Subscription.user_id == user.id)
-    return list(session.exec(query.order_by(Subscription.id)))
+    return list(session.exec(query.order_by(col(Subscription.id))))
 
 
 def get_subscription(session: Session, subscription_id: int, user: User) -> Subscription:

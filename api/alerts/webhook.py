@@ -34,7 +34,7 @@ Resolver = Callable[[str, int], list[str]]
 
 def resolve_host(host: str, port: int) -> list[str]:
     try:
-        return sorted({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
+        return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
     except socket.gaierror as exc:
         raise UnsafeTargetError(f"Webhook-host {host!r} bestaat niet of is onbereikbaar ({exc}).") from exc
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.auth.exceptions import InvalidUsernameError
 from api.auth.policy import MAX_PASSWORD_LENGTH, check_username
@@ -51,7 +51,8 @@ def _printable(username: str) -> str:
 def start_login_session(session: Session, *, user: User, now: datetime) -> str:
     """Store a new log-in session and return its key (kept only in the signed cookie)."""
     key = generate_secret()
-    session.exec(delete(LoginSession).where(LoginSession.expires_at < now))
+    assert user.id is not None  # a stored user
+    session.exec(delete(LoginSession).where(col(LoginSession.expires_at) < now))
     session.add(LoginSession(user_id=user.id, key_hash=hash_secret(key), created_at=now,
                              expires_at=now + SESSION_LIFETIME))
     return key
@@ -66,5 +67,5 @@ def find_user_by_session(session: Session, key: str, *, now: datetime) -> User |
 
 
 def end_login_session(session: Session, key: str, *, actor: str) -> None:
-    session.exec(delete(LoginSession).where(LoginSession.key_hash == hash_secret(key)))
+    session.exec(delete(LoginSession).where(col(LoginSession.key_hash) == hash_secret(key)))
     record_audit(session, actor=actor, action="logout", target=actor)

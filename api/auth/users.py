@@ -5,7 +5,7 @@ import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.auth.exceptions import InvalidEmailError, UnknownTokenError, UnknownUserError, UserExistsError
 from api.auth.security import (
@@ -77,6 +77,7 @@ def create_user(session: Session, *, username: str, password: str, role: str, em
 def create_api_token(session: Session, *, user: User, name: str = "cli", actor: str) -> tuple[ApiToken, str]:
     """Make a token for `user`; the plain token is returned once and only its hash is kept."""
     plain = generate_secret(TOKEN_PREFIX)
+    assert user.id is not None  # a stored user
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_secret(plain), prefix=plain[:10])
     session.add(token)
     session.flush()
@@ -100,7 +101,7 @@ def revoke_api_token(session: Session, *, token_id: int, actor: str, now: dateti
 
 
 def list_api_tokens(session: Session, user: User) -> list[ApiToken]:
-    return list(session.exec(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
+    return list(session.exec(select(ApiToken).where(col(ApiToken.user_id) == user.id).order_by(col(ApiToken.id))))
 
 
 def find_user_by_token(session: Session, plain: str, *, now: datetime) -> User | None:

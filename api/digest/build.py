@@ -88,7 +88,8 @@ def _group(items: list[tuple[Trend, DigestItem]], config: MonitorConfig, lang: s
         categories.append(DigestCategory(name=name, title=title or translate(lang, "other_category"),
                                          severity=severity, items=members))
     def most_severe_first(category: DigestCategory) -> tuple[int, str]:
-        rank = SEVERITIES.rank(category.severity) if category.severity in SEVERITIES else -1
+        severity = category.severity
+        rank = SEVERITIES.rank(severity) if severity is not None and severity in SEVERITIES else -1
         return -rank, category.title
 
     return sorted(categories, key=most_severe_first)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.content import CrawlRun, SourceRow, WatchlistRow
 
@@ -20,15 +20,15 @@ def list_crawl_runs(session: Session, *, source: str | None, status: str | None,
     """Newest first, with the total for paging."""
     conditions = []
     if source:
-        conditions.append(CrawlRun.source_name == source)
+        conditions.append(col(CrawlRun.source_name) == source)
     if status:
-        conditions.append(CrawlRun.status == status)
+        conditions.append(col(CrawlRun.status) == status)
     total = session.execute(select(func.count()).select_from(CrawlRun).where(*conditions)).scalar_one()
-    query = (select(CrawlRun).where(*conditions).order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())  # type: ignore[attr-defined,union-attr]
+    query = (select(CrawlRun).where(*conditions).order_by(col(CrawlRun.started_at).desc(), col(CrawlRun.id).desc())
              .limit(limit).offset(offset))
     return list(session.execute(query).scalars()), total
 
 
 def count_crawl_runs_by_status(session: Session) -> dict[str, int]:
-    query = select(CrawlRun.status, func.count()).group_by(CrawlRun.status)
+    query = select(col(CrawlRun.status), func.count()).group_by(col(CrawlRun.status))
     return {status: count for status, count in session.execute(query)}

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.analysis import Trend, TrendLineage, TrendMembership, TrendSnapshot
 from models.content import Post
@@ -40,17 +40,17 @@ class TrendRow:
 
 def _conditions(filters: TrendFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [
-        Trend.merged_into.is_(None),  # type: ignore[union-attr]
-        or_(Trend.review_status.is_(None), Trend.review_status != HIDDEN_REVIEW),  # type: ignore[union-attr]
+        col(Trend.merged_into).is_(None),
+        or_(col(Trend.review_status).is_(None), col(Trend.review_status) != HIDDEN_REVIEW),
     ]
     if filters.categories:
-        conditions.append(Trend.category.in_(filters.categories))  # type: ignore[union-attr]
+        conditions.append(col(Trend.category).in_(filters.categories))
     if filters.statuses:
-        conditions.append(Trend.status.in_(filters.statuses))  # type: ignore[attr-defined]
+        conditions.append(col(Trend.status).in_(filters.statuses))
     if filters.since is not None:  # active at some point in the period
-        conditions.append(Trend.last_seen >= filters.since)  # type: ignore[arg-type]
+        conditions.append(col(Trend.last_seen) >= filters.since)
     if filters.until is not None:
-        conditions.append(Trend.first_seen < filters.until)  # type: ignore[arg-type]
+        conditions.append(col(Trend.first_seen) < filters.until)
     if filters.platform:
         conditions.append(Trend.summary[("platforms", filters.platform.lower())].as_string().is_not(None))
     if filters.keyword:
@@ -61,8 +61,8 @@ def _conditions(filters: TrendFilters) -> list[ColumnElement[bool]]:
 
 
 def _shown_despite_review(categories: Sequence[str]) -> ColumnElement[bool]:
-    return or_(Trend.category.is_(None), Trend.category.not_in(categories),  # type: ignore[union-attr]
-               Trend.review_status == CONFIRMED)
+    return or_(col(Trend.category).is_(None), col(Trend.category).not_in(categories),
+               col(Trend.review_status) == CONFIRMED)
 
 
 def _keyword_matches(keyword: str) -> ColumnElement[bool]:
@@ -75,12 +75,12 @@ def _keyword_matches(keyword: str) -> ColumnElement[bool]:
 
 
 def _latest_growth():
-    latest = (select(TrendSnapshot.trend_id, func.max(TrendSnapshot.window_start).label("start"))
-              .where(TrendSnapshot.window != WEEK).group_by(TrendSnapshot.trend_id).subquery())
-    return (select(TrendSnapshot.trend_id, TrendSnapshot.growth)
-            .join(latest, and_(TrendSnapshot.trend_id == latest.c.trend_id,
-                               TrendSnapshot.window_start == latest.c.start))
-            .where(TrendSnapshot.window != WEEK).subquery())
+    latest = (select(col(TrendSnapshot.trend_id), func.max(col(TrendSnapshot.window_start)).label("start"))
+              .where(col(TrendSnapshot.window) != WEEK).group_by(col(TrendSnapshot.trend_id)).subquery())
+    return (select(col(TrendSnapshot.trend_id), col(TrendSnapshot.growth))
+            .join(latest, and_(col(TrendSnapshot.trend_id) == latest.c.trend_id,
+                               col(TrendSnapshot.window_start) == latest.c.start))
+            .where(col(TrendSnapshot.window) != WEEK).subquery())
 
 
 def list_trends(session: Session, filters: TrendFilters, *, limit: int, offset: int) -> tuple[list[TrendRow], int]:
@@ -89,8 +89,8 @@ def list_trends(session: Session, filters: TrendFilters, *, limit: int, offset: 
     total = session.execute(select(func.count()).select_from(Trend).where(*conditions)).scalar_one()
     growth = _latest_growth()
     query = (select(Trend, growth.c.growth).outerjoin(growth, growth.c.trend_id == Trend.id).where(*conditions)
-             .order_by(Trend.emerging_at.desc().nulls_last(),  # type: ignore[union-attr]
-                       growth.c.growth.desc().nulls_last(), Trend.id.desc())  # type: ignore[union-attr]
+             .order_by(col(Trend.emerging_at).desc().nulls_last(),
+                       growth.c.growth.desc().nulls_last(), col(Trend.id).desc())
              .limit(limit).offset(offset))
     rows = [TrendRow(trend, rate) for trend, rate in session.execute(query).all()]
     return rows, total
@@ -107,9 +107,9 @@ def latest_growth(session: Session, trend_id: int) -> float | None:
 
 def list_snapshots(session: Session, trend_id: int, *, weekly: bool) -> list[TrendSnapshot]:
     """The week snapshots, or the others (day windows by default; shorter ones when so configured)."""
-    window = TrendSnapshot.window == WEEK if weekly else TrendSnapshot.window != WEEK
-    query = (select(TrendSnapshot).where(TrendSnapshot.trend_id == trend_id, window)
-             .order_by(TrendSnapshot.window_start))  # type: ignore[arg-type]
+    window = col(TrendSnapshot.window) == WEEK if weekly else col(TrendSnapshot.window) != WEEK
+    query = (select(TrendSnapshot).where(col(TrendSnapshot.trend_id) == trend_id, window)
+             .order_by(col(TrendSnapshot.window_start)))
     return list(session.execute(query).scalars())
 
 
@@ -120,9 +120,9 @@ def daily_volumes(session: Session, trend_ids: Iterable[int], start: datetime, e
     volumes: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     if not ids:
         return {}
-    query = select(TrendSnapshot.trend_id, TrendSnapshot.window_start, TrendSnapshot.volume).where(
-        TrendSnapshot.trend_id.in_(ids), TrendSnapshot.window != WEEK,  # type: ignore[attr-defined]
-        TrendSnapshot.window_start >= start, TrendSnapshot.window_start < end)
+    query = select(col(TrendSnapshot.trend_id), col(TrendSnapshot.window_start), col(TrendSnapshot.volume)).where(
+        col(TrendSnapshot.trend_id).in_(ids), col(TrendSnapshot.window) != WEEK,
+        col(TrendSnapshot.window_start) >= start, col(TrendSnapshot.window_start) < end)
     for trend_id, window_start, volume in session.execute(query):
         volumes[trend_id][window_start.astimezone(zone).date()] += volume
     return {trend_id: dict(days) for trend_id, days in volumes.items()}
@@ -133,29 +133,29 @@ def get_posts(session: Session, post_ids: Sequence[int]) -> list[Post]:
     ids = [post_id for post_id in post_ids if isinstance(post_id, int)]
     if not ids:
         return []
-    found = {post.id: post for post in session.execute(select(Post).where(Post.id.in_(ids))).scalars()}  # type: ignore[union-attr]
+    found = {post.id: post for post in session.execute(select(Post).where(col(Post.id).in_(ids))).scalars()}
     return [found[post_id] for post_id in ids if post_id in found]
 
 
 def list_lineage(session: Session, trend_id: int) -> list[tuple[TrendLineage, Trend]]:
     """Splits, merges and renames this trend took part in, each with the trend on the other side."""
-    query = select(TrendLineage).where(or_(TrendLineage.parent_id == trend_id, TrendLineage.child_id == trend_id)
-                                       ).order_by(TrendLineage.at)  # type: ignore[arg-type]
+    query = select(TrendLineage).where(or_(col(TrendLineage.parent_id) == trend_id,
+                                           col(TrendLineage.child_id) == trend_id)).order_by(col(TrendLineage.at))
     links = list(session.execute(query).scalars())
     others = {link.child_id if link.parent_id == trend_id else link.parent_id for link in links}
-    trends = {t.id: t for t in session.execute(select(Trend).where(Trend.id.in_(others))).scalars()}  # type: ignore[union-attr]
+    trends = {t.id: t for t in session.execute(select(Trend).where(col(Trend.id).in_(others))).scalars()}
     return [(link, trends[link.child_id if link.parent_id == trend_id else link.parent_id]) for link in links]
 
 
 def find_trends_active_between(session: Session, start: datetime, end: datetime) -> list[Trend]:
     """Trends seen in [start, end) or just before it (so fading ones are found), for the digest."""
     conditions = _conditions(TrendFilters())
-    query = select(Trend).where(*conditions, Trend.first_seen < end, Trend.last_seen >= start)  # type: ignore[arg-type]
-    return list(session.execute(query.order_by(Trend.id)).scalars())
+    query = select(Trend).where(*conditions, col(Trend.first_seen) < end, col(Trend.last_seen) >= start)
+    return list(session.execute(query.order_by(col(Trend.id))).scalars())
 
 
 def count_trends_by_status(session: Session) -> dict[str, int]:
-    query = select(Trend.status, func.count()).where(Trend.merged_into.is_(None)).group_by(Trend.status)  # type: ignore[union-attr]
+    query = select(col(Trend.status), func.count()).where(col(Trend.merged_into).is_(None)).group_by(col(Trend.status))
     return {status: count for status, count in session.execute(query)}
 
 
@@ -166,11 +166,11 @@ def count_posts(session: Session) -> int:
 def total_daily_volume(session: Session, start: datetime, end: datetime, zone: ZoneInfo,
                        unconfirmed_hidden_in: Sequence[str] = ()) -> dict[date, int]:
     """Posts per local day (in `zone`) over all trends that are not merged away (for the overview's chart)."""
-    query = (select(TrendSnapshot.window_start, func.sum(TrendSnapshot.volume))
-             .join(Trend, Trend.id == TrendSnapshot.trend_id)
-             .where(TrendSnapshot.window != WEEK, TrendSnapshot.window_start >= start,
-                    TrendSnapshot.window_start < end, Trend.merged_into.is_(None))  # type: ignore[union-attr]
-             .group_by(TrendSnapshot.window_start))
+    query = (select(col(TrendSnapshot.window_start), func.sum(col(TrendSnapshot.volume)))
+             .join(Trend, col(Trend.id) == col(TrendSnapshot.trend_id))
+             .where(col(TrendSnapshot.window) != WEEK, col(TrendSnapshot.window_start) >= start,
+                    col(TrendSnapshot.window_start) < end, col(Trend.merged_into).is_(None))
+             .group_by(col(TrendSnapshot.window_start)))
     if unconfirmed_hidden_in:
         query = query.where(_shown_despite_review(unconfirmed_hidden_in))
     totals: dict[date, int] = defaultdict(int)
@@ -182,8 +182,9 @@ def total_daily_volume(session: Session, start: datetime, end: datetime, zone: Z
 def find_week_posts(session: Session, trend_id: int, start: datetime, end: datetime, *,
                     prefer: Sequence[int], limit: int) -> list[Post]:
     """Up to `limit` member posts written in [start, end): the representative ones first, then the most liked."""
-    query = (select(Post).join(TrendMembership, TrendMembership.post_id == Post.id)
-             .where(TrendMembership.trend_id == trend_id, Post.created_at >= start, Post.created_at < end)  # type: ignore[arg-type]
-             .order_by(Post.id.in_(list(prefer) or [-1]).desc(), func.coalesce(Post.likes, 0).desc(), Post.id)  # type: ignore[union-attr]
+    query = (select(Post).join(TrendMembership, col(TrendMembership.post_id) == Post.id)
+             .where(col(TrendMembership.trend_id) == trend_id, col(Post.created_at) >= start,
+                    col(Post.created_at) < end)
+             .order_by(col(Post.id).in_(list(prefer) or [-1]).desc(), func.coalesce(Post.likes, 0).desc(), col(Post.id))
              .limit(limit))
     return list(session.execute(query).scalars())

@@ -41,7 +41,7 @@ def review_queue(session: Session, *, config: MonitorConfig) -> list[Trend]:
         col(Trend.category).in_(sorted(review_categories(config))), col(Trend.emerging_at).is_not(None),
         col(Trend.merged_into).is_(None),
         (col(Trend.review_status).is_(None)) | (col(Trend.review_status).in_(OPEN)),
-    ).order_by(unjudged, col(Trend.emerging_at).desc(), Trend.id)))
+    ).order_by(unjudged, col(Trend.emerging_at).desc(), col(Trend.id))))
 
 
 def get_trend(session: Session, trend_id: int) -> Trend:
@@ -52,7 +52,7 @@ def get_trend(session: Session, trend_id: int) -> Trend:
 
 
 def list_reviews(session: Session, trend_id: int) -> list[Review]:
-    return list(session.exec(select(Review).where(Review.trend_id == trend_id).order_by(Review.id)))
+    return list(session.exec(select(Review).where(col(Review.trend_id) == trend_id).order_by(col(Review.id))))
 
 
 def record_verdict(session: Session, *, trend_id: int, reviewer: User, verdict: str, note: str | None,

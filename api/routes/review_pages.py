@@ -32,7 +32,7 @@ EXAMPLES = 10
 
 
 def example_texts(session: Session, trend_id: int) -> list[str]:
-    posts = session.exec(select(Post).join(TrendMembership, TrendMembership.post_id == Post.id)
+    posts = session.exec(select(Post).join(TrendMembership, col(TrendMembership.post_id) == Post.id)
                          .where(TrendMembership.trend_id == trend_id).order_by(col(Post.created_at).desc())
                          .limit(EXAMPLES))
     return [redact(p.text) for p in posts]
@@ -40,7 +40,7 @@ def example_texts(session: Session, trend_id: int) -> list[str]:
 
 def merge_candidates(session: Session, trend: Trend) -> list[Trend]:
     return list(session.exec(select(Trend).where(Trend.category == trend.category, Trend.id != trend.id,
-                                                 col(Trend.merged_into).is_(None)).order_by(Trend.id)))
+                                                 col(Trend.merged_into).is_(None)).order_by(col(Trend.id))))
 
 
 def render_form(request: Request, session: SessionDep, trend: Trend, titles: dict[str, str],

@@ -24,7 +24,7 @@ from api.alerts import (
     render_atom_feed,
     unsubscribe,
 )
-from api.alerts.manage import PreviewItem, delivery_history, preview_matches, set_paused, update_subscription
+from api.alerts.manage import delivery_history, preview_matches, set_paused, update_subscription
 from api.alerts.subscriptions import DIGEST_ONLY, channels_for, find_by_token
 from api.deps import ClockDep, CsrfProtected, CurrentUser, SessionDep, SettingsDep
 from api.flash import flash
@@ -75,9 +75,12 @@ def request_from(values: dict[str, Any], user: User, lang: str) -> SubscriptionR
 
 
 def visible_preview(session: Session, filters: dict[str, Any], config: MonitorConfig, user: User, *,
-                    now: datetime) -> list[PreviewItem]:
-    """The preview without the trends awaiting review that `user` may not see yet (`api.visibility`)."""
-    return [item for item in preview_matches(session, filters, config, now=now) if may_see(user, item.trend, config)]
+                    now: datetime) -> dict[str, Any]:
+    """The preview as `user` may see it: trends awaiting review that their role may not see yet
+    (`api.visibility`) are counted, not named."""
+    items = preview_matches(session, filters, config, now=now)
+    shown = [item for item in items if may_see(user, item.trend, config)]
+    return {"preview": shown, "preview_waiting": len(items) - len(shown)}
 
 
 def find_own(session: SessionDep, subscription_id: int, user: User) -> Subscription:
@@ -102,9 +105,11 @@ def category_titles(config: MonitorConfig, lang: str) -> dict[str, str]:
 
 
 def render_form(request: Request, user: User, config: MonitorConfig, values: dict[str, Any], *,
-                subscription: Subscription | None = None, error: str | None = None, preview: Any = None,
+                subscription: Subscription | None = None, error: str | None = None,
+                preview: dict[str, Any] | None = None,
                 status_code: int = 200) -> Any:
-    context = form_context(config, user, values) | {"subscription": subscription, "error": error, "preview": preview,
+    context = form_context(config, user, values) | {"subscription": subscription, "error": error, "preview": None,
+                                                     **(preview or {}),
                                                      "titles": category_titles(config, choose_language(request, user))}
     context["only_digest_allowed"] = context["digest_only"]
     context["digest_only"] |= subscription is None and values.get("channel") == "digest"  # "receive the digest" link
@@ -158,9 +163,9 @@ def subscription_page(request: Request, subscription_id: DbId, session: SessionD
                       settings: SettingsDep, clock: ClockDep) -> Any:
     subscription = find_own(session, subscription_id, user)
     preview = (visible_preview(session, subscription.filters, settings.watch, user, now=clock())
-               if subscription.channel != "digest" else None)
+               if subscription.channel != "digest" else {"preview": None})
     return TEMPLATES.TemplateResponse(request, "subscription.html", {
-        "s": subscription, "preview": preview, "history": delivery_history(session, subscription),
+        "s": subscription, **preview, "history": delivery_history(session, subscription),
         "new_secret": request.session.pop(SHOWN_ONCE, None),
         "titles": category_titles(settings.watch, choose_language(request, user))})
 

@@ -108,5 +108,7 @@ def check_query(request: Request, key: str, uploader: Uploader, session: Session
     done = run.finished_at is not None
     status = (f"Klaar: {run.items_stored} nieuwe berichten, {run.items_duplicate} al bekend, "
               f"{run.items_dropped} overgeslagen" if done else "Bezig met verwerken")
+    if done and run.status == "failed" and run.items_stored + run.items_duplicate == 0:
+        status = "Mislukt: de upload is niet verwerkt; stuur hem opnieuw"
     return {"key": key, "done": done, "status": status, "rows": run.items_stored + run.items_duplicate,
             "url": _status_url(request, key), "datasource": UPLOAD_SOURCE}

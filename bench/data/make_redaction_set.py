@@ -285,7 +285,8 @@ LOOKALIKES = [
 
 
 def fill(template: str, filler: Filler, fillers: dict[str, Callable[[], str]]) -> tuple[str, list[dict]]:
-    text, spans, pos = "", [], 0
+    spans: list[dict] = []
+    text, pos = "", 0
     while True:
         start = template.find("{", pos)
         if start < 0:

@@ -43,6 +43,7 @@ def add_to_sample(state: TrendState, ids: list[str], vecs: np.ndarray, settings:
     keys = hash_ids(ids, settings.seed)
     if state.sample_keys is not None:
         keys = np.concatenate([state.sample_keys, keys])
+        assert state.sample_vecs is not None  # kept together with sample_keys
         vecs = np.vstack([state.sample_vecs, vecs])
     keep = np.argsort(keys, kind="stable")[: settings.calibration_sample]
     state.sample_keys, state.sample_vecs = keys[keep], vecs[keep].astype(np.float32)

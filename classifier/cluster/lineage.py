@@ -39,7 +39,7 @@ def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datet
             sims[a, [b for b, tb in enumerate(live) if tb.trend_id == ta.trend_id]] = -np.inf
             if young(ta, now, settings):
                 sims[a, [b for b, tb in enumerate(live) if young(tb, now, settings)]] += th.merge - th.young
-        a, b = np.unravel_index(np.argmax(sims), sims.shape)
+        a, b = map(int, np.unravel_index(np.argmax(sims), sims.shape))
         if sims[a, b] < th.merge:
             return out
         keep, gone = sorted((cand[a], live[b]), key=lambda t: (-t.size, t.trend_id))
@@ -70,6 +70,7 @@ def fold_trend(keep: TrackedTrend, gone: TrackedTrend) -> None:
     cap = len(keep.ex_posts) if len(keep.ex_posts) >= len(gone.ex_posts) else len(gone.ex_posts)
     keep.ex_posts = (gone.ex_posts + keep.ex_posts)[-cap:]
     keep.ex_keys = (gone.ex_keys + keep.ex_keys)[-cap:]
+    assert gone.ex_vecs is not None and keep.ex_vecs is not None  # every trend opens with exemplars
     keep.ex_vecs = np.vstack([gone.ex_vecs, keep.ex_vecs])[-cap:]
     keep.peak_signal = max(keep.peak_signal, gone.peak_signal)
     gone.alive = False
@@ -85,6 +86,7 @@ def split_apart(state: TrendState, touched: set[int], th: Thresholds, now: datet
         n = 0 if trend.ex_vecs is None else len(trend.ex_vecs)
         if not trend.alive or n < 2 * settings.min_trend_posts:
             continue
+        assert trend.ex_vecs is not None  # n > 0
         tree = linkage(np.maximum(1.0 - (trend.ex_vecs @ trend.ex_vecs.T)[np.triu_indices(n, k=1)], 0.0),
                        method="average")
         if 1.0 - tree[-1, 2] >= min(th.link, th.young):  # never split what a young merge would rejoin
@@ -104,6 +106,7 @@ def split_apart(state: TrendState, touched: set[int], th: Thresholds, now: datet
 
 def _carve(state: TrendState, trend: TrackedTrend, idx: np.ndarray, now: datetime,
            settings: TrendSettings) -> TrackedTrend:
+    assert trend.ex_vecs is not None and state.origin is not None  # split_apart checked the exemplars
     posts = [trend.ex_posts[i] for i in idx]
     keys = [trend.ex_keys[i] for i in idx]
     vecs = trend.ex_vecs[idx]

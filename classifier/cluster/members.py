@@ -15,6 +15,7 @@ def absorb(trend: TrackedTrend, posts: list[StreamPost], vecs: np.ndarray, keys:
     """Make `posts` members of `trend`: sums, counts per window, exemplars."""
     if not posts:
         return
+    assert state.origin is not None  # set by the first batch
     trend.vec_sum = trend.vec_sum + vecs.astype(np.float64).sum(axis=0)
     trend.size += len(posts)
     for post, key in zip(posts, keys, strict=True):

@@ -94,6 +94,7 @@ def _assign_buffer(state: TrendState, th: Thresholds, changes: ClusterChanges, s
     buf = state.buffer
     if not live or not len(buf):
         return
+    assert buf.vecs is not None  # a post is buffered with its vector
     sims = buf.vecs @ np.vstack([t.mean for t in live]).T.astype(np.float32)
     best = sims.argmax(axis=1)
     hit = sims[np.arange(len(buf)), best] >= th.link
@@ -111,6 +112,7 @@ def _place_groups(state: TrendState, th: Thresholds, now: datetime, changes: Clu
     buf = state.buffer
     if len(buf) < settings.min_trend_posts or th.birth >= 1.0:
         return
+    assert buf.vecs is not None  # a post is buffered with its vector
     groups = viable_groups(buf, group_buffer(buf.vecs, th.birth), settings)
     live = state.live_trends()
     means = np.vstack([t.mean for t in live]).astype(np.float32) if live else None

@@ -33,6 +33,7 @@ def remember(state: TrendState, batch: list[StreamPost], vecs: np.ndarray, seed:
     """Add the batch to the per-window samples and drop windows older than `span`."""
     if not batch:
         return
+    assert state.origin is not None  # set by the first batch
     keys = hash_ids([p.id for p in batch], seed)
     index = np.array([window_index(p.created_at, state.origin, state.window) for p in batch])
     for w in np.unique(index):

@@ -37,6 +37,7 @@ def new_theme_figures(trend: TrackedTrend, state: TrendState, index: int, settin
     carried far less on it before. Off when `new_theme_authors` is None."""
     if settings.new_theme_authors is None or not trend.windows:
         return None
+    assert state.origin is not None  # set by the first batch
     first = min(trend.windows)
     span = index - first + 1
     warm_start = window_index(state.origin + settings.span("warmup_span"), state.origin, state.window)

@@ -47,6 +47,7 @@ def window_metrics(trend: TrackedTrend, index: int, state: TrendState, span: tim
     history = [trend.windows[w].signal if w in trend.windows else 0 for w in past]
     base = max(sum(history) / len(history) if history else 0.0, stream_base)
     signal = wc.signal
+    assert state.origin is not None  # set by the first batch
     return WindowMetrics(start=window_start(index, state.origin, state.window), posts=wc.posts,
                          authors=len(wc.authors), texts=len(wc.texts), platforms=len(wc.platforms),
                          sources=len(wc.sources), signal=signal, baseline=base,
@@ -56,6 +57,7 @@ def window_metrics(trend: TrackedTrend, index: int, state: TrendState, span: tim
 def timeline(trend: TrackedTrend, state: TrendState, every: timedelta | None = None) -> list[dict]:
     """Counts per period (the stream's window, or a multiple of it such as a week), oldest first."""
     step = max(1, int((every or state.window) // state.window))
+    assert state.origin is not None  # set by the first batch
     periods: dict[int, WindowCount] = {}
     for w in sorted(trend.windows):
         agg = periods.setdefault(w // step, WindowCount())

@@ -49,6 +49,7 @@ def _layer_target(name: str, shape: EncoderShape) -> tuple[str, tuple[int, ...]]
 
 def map_to_bert_state(shape: EncoderShape, tensors: dict[str, np.ndarray], source: Path) -> dict[str, np.ndarray]:
     state: dict[str, np.ndarray] = {}
+    dims: tuple[int, ...]
     for name, flat in tensors.items():
         if name in _EMBEDDING_PARTS:
             key, rows_field = _EMBEDDING_PARTS[name]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from classifier.base import Embedder
 from models.analysis import Embedding
@@ -39,8 +40,8 @@ class StoredEmbedder:
         found: dict[str, np.ndarray] = {}
         with session_scope(self.engine) as session:
             for i in range(0, len(hashes), LOOKUP_CHUNK):
-                rows = session.execute(select(Embedding.content_hash, Embedding.vector).where(
-                    Embedding.model == self.name, Embedding.content_hash.in_(hashes[i:i + LOOKUP_CHUNK])))
+                rows = session.execute(select(col(Embedding.content_hash), col(Embedding.vector)).where(
+                    col(Embedding.model) == self.name, col(Embedding.content_hash).in_(hashes[i:i + LOOKUP_CHUNK])))
                 found.update((h, np.frombuffer(v, dtype=np.float32)) for h, v in rows)
         return found
 

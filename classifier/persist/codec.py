@@ -15,6 +15,7 @@ import json
 import math
 from collections import Counter
 from datetime import datetime, timedelta
+from typing import overload
 
 import numpy as np
 
@@ -83,6 +84,10 @@ class _Reader:
         if end != len(data):
             raise ValueError(f"{len(data) - end} bytes follow its last array")
 
+    @overload
+    def array(self, ref: int) -> np.ndarray: ...
+    @overload
+    def array(self, ref: None) -> None: ...
     def array(self, ref: int | None) -> np.ndarray | None:
         if ref is None:
             return None
@@ -103,6 +108,10 @@ def _read(data: bytes, kind: str, what: str, build):
         raise StateError(f"{what} cannot be read: {exc}; {_FIX}") from None
 
 
+@overload
+def _time(text: str) -> datetime: ...
+@overload
+def _time(text: None) -> None: ...
 def _time(text: str | None) -> datetime | None:
     if text is None:
         return None

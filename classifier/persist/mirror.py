@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from classifier.cluster.lineage import fold_trend
 from classifier.persist.snapshots import window_counts, write_snapshots
@@ -42,10 +42,10 @@ def mirror_state(session: Session, stored: StoredState, *, baseline_span: timede
     ids = [t.trend_id for t in changed]
     summaries = {s["trend_id"]: s for s in summarise(state, redact=redact, only=set(ids), timelines=False)}
     merged_into = {ln.child: ln.parent for ln in state.lineage if ln.kind == "merge"}
-    renamed = {r for chunk in _chunks(ids) for r in session.scalars(select(TrendLineage.child_id).where(
-        TrendLineage.relation == "rename", TrendLineage.child_id.in_(chunk)))}
+    renamed = {r for chunk in _chunks(ids) for r in session.scalars(select(col(TrendLineage.child_id)).where(
+        col(TrendLineage.relation) == "rename", col(TrendLineage.child_id).in_(chunk)))}
     rows = {row.id: row for chunk in _chunks(ids)
-            for row in session.scalars(select(TrendRow).where(TrendRow.id.in_(chunk)))}
+            for row in session.scalars(select(TrendRow).where(col(TrendRow.id).in_(chunk)))}
     for trend in changed:
         rows[trend.trend_id] = _write_trend(session, rows.get(trend.trend_id), trend, summaries[trend.trend_id],
                                             trend.trend_id in renamed)
@@ -69,7 +69,8 @@ def apply_reviews(session: Session, state: TrendState) -> int:
     """Carry reviewers' merges into the tracker, so the next run does not undo them; returns merges applied."""
     known = {(line.parent, line.child) for line in state.lineage if line.kind == "merge"}
     applied = 0
-    for row in session.scalars(select(TrendLineage).where(TrendLineage.relation == "merge").order_by(TrendLineage.id)):
+    for row in session.scalars(select(TrendLineage).where(col(TrendLineage.relation) == "merge")
+                               .order_by(col(TrendLineage.id))):
         keep, gone = state.trends.get(row.parent_id), state.trends.get(row.child_id)
         if (row.parent_id, row.child_id) in known or keep is None or gone is None or not (keep.alive and gone.alive):
             continue
@@ -104,18 +105,19 @@ def _write_memberships(session: Session, state: TrendState, new_lineage: list[Li
     the earlier members are already in TrendMembership."""
     for line in new_lineage:
         if line.kind == "merge":
-            session.execute(update(TrendMembership).where(TrendMembership.trend_id == line.child)
+            session.execute(update(TrendMembership).where(col(TrendMembership.trend_id) == line.child)
                             .values(trend_id=line.parent))
     placed = {int(pid): t.trend_id for t in state.trends.values() if t.alive for pid in t.post_ids}
     for chunk in _chunks(placed):
-        live = set(session.scalars(select(Post.id).where(Post.id.in_(chunk))))  # purged posts have no row to link to
-        current = dict(session.execute(select(TrendMembership.post_id, TrendMembership.trend_id)
-                                       .where(TrendMembership.post_id.in_(chunk))).all())
+        # purged posts have no row to link to
+        live = set(session.scalars(select(col(Post.id)).where(col(Post.id).in_(chunk))))
+        current = dict(session.execute(select(col(TrendMembership.post_id), col(TrendMembership.trend_id))
+                                       .where(col(TrendMembership.post_id).in_(chunk))).all())
         for post_id in chunk:
             if post_id not in live or current.get(post_id) == placed[post_id]:
                 continue
             if post_id in current:
-                session.execute(update(TrendMembership).where(TrendMembership.post_id == post_id)
+                session.execute(update(TrendMembership).where(col(TrendMembership.post_id) == post_id)
                                 .values(trend_id=placed[post_id]))
             else:
                 session.add(TrendMembership(post_id=post_id, trend_id=placed[post_id]))
@@ -126,21 +128,22 @@ def _write_categories(session: Session, rows: list[TrendRow], min_share: float, 
     from at least `min_authors` distinct authors (one loud account is not a trend of its own); a tie goes to the
     category assigned first."""
     authors = func.count(func.distinct(Post.author_key))
-    for chunk in _chunks([row.id for row in rows]):
-        members = dict(session.execute(select(TrendMembership.trend_id, func.count()).where(
-            TrendMembership.trend_id.in_(chunk)).group_by(TrendMembership.trend_id)).all())
+    for chunk in _chunks([row.id for row in rows if row.id is not None]):  # all of them: the rows are flushed
+        members = dict(session.execute(select(col(TrendMembership.trend_id), func.count()).where(
+            col(TrendMembership.trend_id).in_(chunk)).group_by(col(TrendMembership.trend_id))).all())
         best: dict[int, tuple[int, int, str, int]] = {}  # trend id -> (-posts, first assignment, category, authors)
         for trend_id, category, count, first, voices in session.execute(
-                select(TrendMembership.trend_id, CategoryAssignment.category, func.count(),
+                select(col(TrendMembership.trend_id), col(CategoryAssignment.category), func.count(),
                        func.min(CategoryAssignment.id), authors)
-                .join(CategoryAssignment, CategoryAssignment.post_id == TrendMembership.post_id)
-                .join(Post, Post.id == TrendMembership.post_id)
-                .where(TrendMembership.trend_id.in_(chunk))
-                .group_by(TrendMembership.trend_id, CategoryAssignment.category)):
+                .join(CategoryAssignment, col(CategoryAssignment.post_id) == col(TrendMembership.post_id))
+                .join(Post, col(Post.id) == col(TrendMembership.post_id))
+                .where(col(TrendMembership.trend_id).in_(chunk))
+                .group_by(col(TrendMembership.trend_id), col(CategoryAssignment.category))):
             if trend_id not in best or (-count, first, category) < best[trend_id][:3]:
                 best[trend_id] = (-count, first, category, int(voices or 0))
         for row in (r for r in rows if r.id in chunk):
-            count, _, category, voices = best.get(row.id, (0, 0, None, 0))
+            assert row.id is not None
+            count, _, category, voices = best.get(row.id) or (0, 0, None, 0)
             enough = -count >= max(2, min_share * members.get(row.id, 0)) and voices >= min_authors
             row.category = category if enough else None
             session.add(row)
@@ -148,8 +151,8 @@ def _write_categories(session: Session, rows: list[TrendRow], min_share: float, 
 
 def _write_lineage(session: Session, lines: list[Lineage]) -> None:
     known = {tuple(r) for chunk in _chunks({line.child for line in lines}) for r in session.execute(
-        select(TrendLineage.parent_id, TrendLineage.child_id, TrendLineage.relation)
-        .where(TrendLineage.child_id.in_(chunk)))}
+        select(col(TrendLineage.parent_id), col(TrendLineage.child_id), col(TrendLineage.relation))
+        .where(col(TrendLineage.child_id).in_(chunk)))}
     for line in lines:
         if (line.parent, line.child, line.kind) not in known:
             known.add((line.parent, line.child, line.kind))

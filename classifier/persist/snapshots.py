@@ -7,9 +7,10 @@ Every row carries the trend's current status, so a status change is one UPDATE o
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from classifier.detect.metrics import baseline_windows, window_metrics
 from classifier.detect.windows import window_index, window_start
@@ -31,7 +32,8 @@ def _monday(start: datetime) -> datetime:
 
 def _rows(trend: TrackedTrend, state: TrendState, span: timedelta, days: set[int], weeks: set[datetime]) -> list[dict]:
     """Snapshot values of the windows `days` and of the weeks starting on `weeks`."""
-    rows = []
+    assert state.origin is not None  # set by the first batch
+    rows: list[dict[str, Any]] = []
     for index in sorted(days):
         metrics = window_metrics(trend, index, state, span)
         rows.append({"window": "day" if state.window == timedelta(days=1) else "window",
@@ -61,8 +63,9 @@ def write_snapshots(session: Session, trend: TrackedTrend, state: TrendState, sp
     """Bring the trend's rows in line with the state; `before` is `window_counts` as last written (None: unknown,
     so every row is compared)."""
     if not trend.alive:
-        session.execute(delete(TrendSnapshot).where(TrendSnapshot.trend_id == trend.trend_id))
+        session.execute(delete(TrendSnapshot).where(col(TrendSnapshot.trend_id) == trend.trend_id))
         return
+    assert state.origin is not None  # set by the first batch
     if before is None:
         days = moved = set(trend.windows)
     else:
@@ -70,12 +73,13 @@ def write_snapshots(session: Session, trend: TrackedTrend, state: TrendState, sp
         moved = {w for w in now if now[w] != before.get(w)}
         reach = baseline_windows(state, span)
         days = {w for c in moved for w in range(c, c + reach + 1) if w in trend.windows}
-        session.execute(update(TrendSnapshot).where(TrendSnapshot.trend_id == trend.trend_id,
-                                                    TrendSnapshot.status != trend.status).values(status=trend.status))
+        session.execute(update(TrendSnapshot).where(col(TrendSnapshot.trend_id) == trend.trend_id,
+                                                    col(TrendSnapshot.status) != trend.status)
+                        .values(status=trend.status))
     wanted = _rows(trend, state, span, days, {_monday(window_start(w, state.origin, state.window)) for w in moved})
-    query = select(TrendSnapshot).where(TrendSnapshot.trend_id == trend.trend_id)
+    query = select(TrendSnapshot).where(col(TrendSnapshot.trend_id) == trend.trend_id)
     if before is not None:
-        query = query.where(TrendSnapshot.window_start.in_({row["window_start"] for row in wanted}))
+        query = query.where(col(TrendSnapshot.window_start).in_({row["window_start"] for row in wanted}))
     stored = {(r.window, r.window_start): r for r in session.scalars(query)}
     for values in wanted:
         values["status"] = trend.status

@@ -16,7 +16,7 @@ from datetime import datetime
 
 import numpy as np
 from sqlalchemy import delete, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from classifier.exceptions import StateError
 from classifier.persist.codec import decode_stream, decode_trend, encode_stream, encode_trend
@@ -73,7 +73,8 @@ def load_state(session: Session) -> StoredState | None:
     if row is None:
         return None
     state, until = decode_stream(row.data)
-    rows = session.execute(select(TrackedTrendRow.trend_id, TrackedTrendRow.data).order_by(TrackedTrendRow.trend_id))
+    rows = session.execute(select(col(TrackedTrendRow.trend_id), col(TrackedTrendRow.data))
+                           .order_by(col(TrackedTrendRow.trend_id)))
     with _collector_paused():
         for trend_id, data in rows:
             state.trends[trend_id] = decode_trend(data, trend_id)
@@ -94,16 +95,17 @@ def save_state(session: Session, stored: StoredState, *, until: datetime | None)
     data = encode_stream(stored.state, until)
     if stored.saved_at is None:
         session.add(ClassifierState(name=STATE_NAME, data=data, updated_at=now))
-    elif session.execute(update(ClassifierState).where(ClassifierState.name == STATE_NAME,
-                                                       ClassifierState.updated_at == stored.saved_at)
-                         .values(data=data, updated_at=now).execution_options(synchronize_session=False)).rowcount != 1:
+    elif session.execute(  # type: ignore[attr-defined]  # sqlmodel types execute() as Result, not CursorResult
+            update(ClassifierState).where(col(ClassifierState.name) == STATE_NAME,
+                                          col(ClassifierState.updated_at) == stored.saved_at)
+            .values(data=data, updated_at=now).execution_options(synchronize_session=False)).rowcount != 1:
         raise StateError("another run saved the trend-engine state after this run loaded it, so this run kept "
                          "nothing; fix: run it again (`leefwereld process`)")
     with _collector_paused():
         encoded = [(trend, encode_trend(trend)) for trend in changed]
     for trend, data in encoded:
         if trend.trend_id in stored.marks:
-            session.execute(update(TrackedTrendRow).where(TrackedTrendRow.trend_id == trend.trend_id)
+            session.execute(update(TrackedTrendRow).where(col(TrackedTrendRow.trend_id) == trend.trend_id)
                             .values(data=data, updated_at=now))
         else:
             session.add(TrackedTrendRow(trend_id=trend.trend_id, data=data, updated_at=now))
@@ -115,7 +117,7 @@ def save_state(session: Session, stored: StoredState, *, until: datetime | None)
 def reset_state(session: Session) -> None:
     """Forget the stored state and the memberships built from it, so the next state starts from nothing."""
     session.execute(delete(TrackedTrendRow))
-    session.execute(delete(ClassifierState).where(ClassifierState.name == STATE_NAME))
+    session.execute(delete(ClassifierState).where(col(ClassifierState.name) == STATE_NAME))
     session.execute(delete(TrendMembership))
 
 

@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from crawlers.demo import background_phrases as bg
@@ -93,7 +94,7 @@ class Corpus:
             ident = make_identity(self.rng, platform, moment, boost)
         self.ids.add(ident.id)
         self.texts.add(text)
-        post = {"id": ident.id, "text": text,
+        post: dict[str, Any] = {"id": ident.id, "text": text,
                 "created_at": moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "platform": platform, "author": author}
         if ident.url:

@@ -64,9 +64,10 @@ def _post_id(rng: random.Random, platform: str, moment: datetime) -> tuple[str, 
 
 
 def _counts(rng: random.Random, platform: str, boost: float) -> dict[str, int | None]:
+    views: int | None
     if platform in VIEWS:
         mu, sigma = VIEWS[platform]
-        views: int | None = int(rng.lognormvariate(mu, sigma) * boost)
+        views = int(rng.lognormvariate(mu, sigma) * boost)
         likes = int(views * rng.uniform(0.01, 0.12))
     else:  # Mastodon and Bluesky do not report views
         views, likes = None, int(rng.lognormvariate(1.0, 1.1) * boost)

@@ -77,7 +77,7 @@ class SourceSpider(scrapy.Spider):
         reason = failure.getErrorMessage()
         if failure.check(scrapy.exceptions.IgnoreRequest) and "robots.txt" in reason:
             reason = "forbidden by the site's robots.txt; not fetched"
-        elif hasattr(failure.value, "response"):
+        elif failure.value is not None and hasattr(failure.value, "response"):
             reason = f"HTTP {failure.value.response.status}"
         record_error(self.crawler, f"{url}: {reason}")
 

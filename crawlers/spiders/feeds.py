@@ -86,8 +86,8 @@ class FeedSpider(SourceSpider):
             yield FoundPost(raw=raw, query=query, searched_for=searched_for)
             if stamp and (newest is None or stamp > newest):
                 newest = stamp
-        yield CursorMark(query=query, value=newest, etag=response.headers.get("ETag", b"").decode() or None,
-                         last_modified=response.headers.get("Last-Modified", b"").decode() or None)
+        yield CursorMark(query=query, value=newest, etag=(response.headers.get("ETag") or b"").decode() or None,
+                         last_modified=(response.headers.get("Last-Modified") or b"").decode() or None)
 
     def raw_post(self, entry: Any, when: datetime) -> RawPost | None:
         ident = entry.get("id") or entry.get("link")

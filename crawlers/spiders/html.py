@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from parsel import Selector, SelectorList
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
 from crawlers.exceptions import MalformedResponse
 from crawlers.items import CursorMark, FoundPost
@@ -53,7 +53,7 @@ class HtmlSpider(SourceSpider):
             yield self.request(self.url(start_url), self.parse_page,
                                cb_kwargs={"query": start_url, "page": 1, "first_id": None})
 
-    def parse_page(self, response: Response, query: str, page: int, first_id: str | None) -> Iterator[Any]:
+    def parse_page(self, response: TextResponse, query: str, page: int, first_id: str | None) -> Iterator[Any]:
         selectors = self.source.selectors
         if b"</html>" not in response.body[-500:].lower():
             raise MalformedResponse(response.url, "the page is cut off before </html>")

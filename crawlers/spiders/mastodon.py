@@ -24,7 +24,7 @@ _NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 
 
 def next_link(response: Response) -> str | None:
-    header = response.headers.get("Link", b"").decode("latin-1")
+    header = (response.headers.get("Link") or b"").decode("latin-1")
     match = _NEXT.search(header)
     return match.group(1) if match else None
 
