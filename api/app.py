@@ -21,6 +21,7 @@ from api.auth.throttle import LoginThrottle
 from api.config_state import load_watch
 from api.deps import CurrentUser, LoginRequired, SessionDep, SettingsDep
 from api.errors import install_error_pages
+from api.json_input import RejectLoneSurrogates
 from api.metrics import install_metrics
 from api.routes import (
     admin_pages,
@@ -118,6 +119,7 @@ def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     load_watch(app, engine)
     install_metrics(app, engine)
+    app.add_middleware(RejectLoneSurrogates)
     app.add_middleware(SecurityHeadersMiddleware)  # outermost of ours: every answer gets the headers
     app.add_api_route("/openapi.json", openapi_schema, methods=["GET"], include_in_schema=False)
     app.add_api_route("/docs", api_docs, methods=["GET"], include_in_schema=False)
@@ -125,5 +127,8 @@ def create_app(settings: Settings, *, engine: Engine) -> FastAPI:
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["health"])
     app.add_api_route("/", overview, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
     app.state.upload_limiter = zeeschuimer.UploadLimiter()
+    app.state.upload_limit = zeeschuimer.MAX_UPLOAD_BYTES
     app.include_router(zeeschuimer.router)
+    app.state.upload_queue = zeeschuimer.upload_queue()
+    app.state.resumed_uploads = zeeschuimer.resume_uploads(settings, engine, app.state.upload_queue)
     return app

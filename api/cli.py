@@ -495,11 +495,6 @@ def serve(
     except SettingsError as exc:
         raise _fail(str(exc)) from None
     engine = _engine(settings)
-    from models.crawling import close_abandoned_runs
-    from models.db import session_scope
-
-    with session_scope(engine) as session:  # uploads a killed server was still storing: closed, not "Bezig" forever
-        close_abandoned_runs(session)
     application = create_app(settings, engine=engine)
     child = None
     if with_worker:

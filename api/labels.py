@@ -36,14 +36,6 @@ LINEAGE = {
     "en": {("split", "child"): "Split off from", ("split", "parent"): "Split off from this one:",
            ("merge", "child"): "Merged into", ("merge", "parent"): "Merged into this one:"},
 }
-# Figures in the classifier's why_flagged; unknown keys are shown as they are.
-FIGURE_NL = {
-    "window": "Venster", "thresholds": "Drempels", "crossed": "Overschreden drempels", "start": "Begin",
-    "posts": "Berichten", "authors": "Auteurs", "signal": "Signaal (auteurs)", "burst": "Piekscore",
-    "burst_score": "Piekscore", "burst_z": "Piekscore (z)", "growth": "Groei", "min_growth": "Minimale groei",
-    "min_authors": "Minimaal aantal auteurs", "baseline_span": "Vergelijkingsperiode", "threshold": "Drempel",
-    "platforms": "Platforms", "sources": "Bronnen", "expected": "Verwacht",
-}
 VOCABULARIES: dict[str, Vocabulary] = {
     "status": TREND_STATUSES, "severity": SEVERITIES, "review_state": REVIEW_STATES, "review_action": REVIEW_ACTIONS,
     "channel": CHANNELS, "mode": DELIVERY_MODES, "delivery_status": DELIVERY_STATUSES, "platform": PLATFORMS,
@@ -70,10 +62,6 @@ def growth_label(growth: float | None, lang: str = "nl") -> str:
         return "–"
     text = f"×{growth:.1f}"
     return text if lang == "en" else text.replace(".", ",")
-
-
-def figure_label(key: object) -> str:
-    return FIGURE_NL.get(str(key), str(key))
 
 
 def lineage_label(relation: str, side: str, lang: str = "nl") -> str:
@@ -139,6 +127,6 @@ def _lineage(context: Context, link: Any) -> str:
 
 FILTERS: dict[str, Any] = {
     **{name: _vocabulary_filter(vocabulary) for name, vocabulary in VOCABULARIES.items()},
-    "moment": _moment, "day": _day, "duration": _duration, "growth": _growth, "figure": figure_label,
+    "moment": _moment, "day": _day, "duration": _duration, "growth": _growth,
     "lineage": _lineage,
 }

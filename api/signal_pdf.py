@@ -9,8 +9,9 @@ from typing import Any
 
 from fpdf import FPDF
 
+from api.explain import why_lines
 from api.i18n import translate
-from api.labels import figure_label, format_day, growth_label, moment_label
+from api.labels import format_day, growth_label, moment_label
 from api.signal_sheet import SignalSheet
 from monitor_config.vocabulary import PLATFORMS, REVIEW_STATES, SEVERITIES, TREND_STATUSES
 
@@ -50,13 +51,15 @@ def render_signal_pdf(sheet: SignalSheet, *, lang: str, zone: Any) -> bytes:
     pdf.para(_facts(sheet, lang, zone))
     pdf.ln(2)
     _section(pdf, translate(lang, "trend.summary"))
+    if sheet.summary_text:
+        pdf.para(sheet.summary_text)
     pdf.para(f"{translate(lang, 'trend.keywords')}: {', '.join(sheet.keywords) or '–'}")
     pdf.para(f"Hashtags: {', '.join(sheet.hashtags) or '–'}")
     if sheet.platforms:
         pdf.para(f"{translate(lang, 'trends.platforms')}: " + ", ".join(
             f"{PLATFORMS.label(k, lang)} {v}" for k, v in sorted(sheet.platforms.items(), key=lambda kv: -kv[1])))
     _section(pdf, translate(lang, "trend.why"))
-    for text in _why_lines(sheet.why_flagged) or [translate(lang, "trend.not_flagged")]:
+    for text in why_lines(sheet.why_flagged, lang) or [translate(lang, "trend.not_flagged")]:
         pdf.para(text)
     _section(pdf, translate(lang, "sheet.per_day"))
     _chart(pdf, sheet, lang)
@@ -84,18 +87,6 @@ def _facts(sheet: SignalSheet, lang: str, zone: Any) -> str:
     parts.append(translate(lang, "trend.size", size=sheet.size, authors=sheet.authors))
     parts.append(f"{translate(lang, 'trend.growth')}: {growth_label(sheet.growth, lang)}")
     return "\n".join(parts)
-
-
-def _why_lines(why: dict[str, Any], prefix: str = "") -> list[str]:
-    lines = []
-    for key, value in why.items():
-        if isinstance(value, dict):
-            lines += _why_lines(value, f"{prefix}{figure_label(key)} – ")
-        elif isinstance(value, list):
-            lines.append(f"{prefix}{figure_label(key)}: {', '.join(str(figure_label(v)) for v in value) or '–'}")
-        else:
-            lines.append(f"{prefix}{figure_label(key)}: {value}")
-    return lines
 
 
 def _section(pdf: SheetPdf, title: str) -> None:

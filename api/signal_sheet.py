@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from api.digest.build import shorten
 from api.queries.trends import daily_volumes, get_posts, latest_growth
+from api.trend_views import describe_trend
 from models.analysis import Trend
 from monitor_config.schema import MonitorConfig
 
@@ -47,6 +48,7 @@ class SignalSheet:
     generated_at: datetime
     data_until: datetime | None
     notes: list[str] = field(default_factory=list)
+    summary_text: str = ""
 
 
 def build_signal_sheet(session: Session, trend: Trend, config: MonitorConfig, *, lang: str, now: datetime,
@@ -75,4 +77,5 @@ def build_signal_sheet(session: Session, trend: Trend, config: MonitorConfig, *,
         platforms={str(k): int(v) for k, v in (platforms or {}).items() if isinstance(v, (int, float))},
         why_flagged=dict(why or {}), days=days, daily=volumes,
         examples=[shorten(post.text, EXAMPLE_LENGTH) for post in posts[:EXAMPLES]],
-        organisation=config.organisation, generated_at=now, data_until=data_until)
+        organisation=config.organisation, generated_at=now, data_until=data_until,
+        summary_text=describe_trend(session, trend, config, lang, data_until))

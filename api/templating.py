@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.auth import csrf_token
+from api.explain import FILTERS as EXPLAIN_FILTERS
 from api.flash import take_flashes
 from api.i18n import GLOBALS as I18N_GLOBALS
 from api.i18n import choose_language
@@ -29,6 +30,7 @@ ENVIRONMENT = Environment(
     trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
 )
 ENVIRONMENT.filters.update(FILTERS)
+ENVIRONMENT.filters.update(EXPLAIN_FILTERS)
 ENVIRONMENT.filters["md"] = escape_markdown
 ENVIRONMENT.globals.update(I18N_GLOBALS)
 

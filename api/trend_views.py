@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlmodel import Session
 
+from api.explain import summary_sentence
 from api.public import (
     LineageLinkPublic,
     SnapshotPublic,
@@ -15,7 +17,7 @@ from api.public import (
     describe_category,
     make_post_public,
 )
-from api.queries.trends import get_posts, latest_growth, list_lineage, list_snapshots
+from api.queries.trends import daily_volumes, get_posts, latest_growth, list_lineage, list_snapshots
 from models.analysis import Trend
 from monitor_config.schema import MonitorConfig
 
@@ -63,3 +65,20 @@ def make_trend_detail(session: Session, trend: Trend, config: MonitorConfig,
         merged_into=trend.merged_into, timeline=timeline,
         representative_posts=[make_post_public(post) for post in get_posts(session, post_ids)], lineage=lineage,
     )
+
+
+def describe_trend(session: Session, trend: Trend, config: MonitorConfig, lang: str, until: datetime | None) -> str:
+    """The trend in a sentence or two (api.explain.summary_sentence): since when, how many accounts, where, and its
+    posts in the seven days up to `until` (the newest data) against the seven days before."""
+    zone = config.zone
+    end_day = (until or trend.last_seen).astimezone(zone).date()
+    end = datetime.combine(end_day + timedelta(days=1), time.min, zone)
+    volumes = daily_volumes(session, [trend.id or 0], end - timedelta(days=14), end, zone).get(trend.id or 0, {})
+    cut = end_day - timedelta(days=6)
+    posts = sum(v for day, v in volumes.items() if day >= cut)
+    previous = sum(v for day, v in volumes.items() if day < cut)
+    platforms = {str(k): int(v) for k, v in _summary_part(trend, "platforms", dict).items()
+                 if isinstance(v, (int, float))}
+    return summary_sentence(topic=trend.label or f"Trend {trend.id}", first_seen=trend.first_seen.astimezone(zone),
+                            authors=trend.authors, platforms=platforms, posts=posts, previous=previous, lang=lang,
+                            period_end=end_day)

@@ -5,10 +5,8 @@ Bad rows are reported with their line number and reason and skipped; every good 
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,13 +14,15 @@ from sqlalchemy.engine import Engine
 
 from crawlers.matching import WatchlistMatcher
 from crawlers.normalise import InvalidPost, RawPost, normalise
+from crawlers.rows import FourCatRow, PlainRow, load_json_line, validated
+from crawlers.storing import store_each
 from crawlers.zeeschuimer import map_item
-from models.db import session_scope
-from models.ingest import PostIn, StoreResult, store_posts
+from models.ingest import PostIn, StoreResult
 
 Format = Literal["jsonl", "csv", "4cat"]
 FORMATS: tuple[str, ...] = ("jsonl", "csv", "4cat")
 MAX_REPORTED = 1000
+COUNT_FIELDS = ("likes", "shares", "replies", "views")
 
 
 @dataclass
@@ -53,53 +53,13 @@ def guess_format(path: Path) -> Format:
     return "csv" if path.suffix.lower() == ".csv" else "jsonl"
 
 
-def parse_time(value: Any, field_name: str = "created_at") -> datetime:
-    """ISO 8601 with a zone (a trailing Z is fine) or Unix seconds."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz=UTC)
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidPost(f"{field_name} is missing; fix: ISO 8601 such as 2026-10-05T15:30:00Z")
-    text = value.strip()
-    if text.isdigit():
-        return datetime.fromtimestamp(int(text), tz=UTC)
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidPost(f"{field_name} {value!r} is not a date; fix: ISO 8601 such as 2026-10-05T15:30:00Z") from None
-    if parsed.tzinfo is None:
-        raise InvalidPost(f"{field_name} {value!r} has no time zone; fix: end it with Z (UTC) or an offset like +02:00")
-    return parsed
-
-
-def _count(row: dict[str, Any], name: str) -> int | None:
-    value = row.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        raise InvalidPost(f"{name} is {value!r}, not a number; fix: a whole number or leave it empty") from None
-
-
-def _require(row: dict[str, Any], name: str) -> str:
-    value = row.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise InvalidPost(f"{name} is missing; fix: every row needs 'id', 'text', 'created_at' and 'platform'")
-    return str(value)
-
-
 def from_plain_row(row: dict[str, Any]) -> RawPost:
     """The product's own post shape: {"id", "text", "created_at", "platform"} plus optional fields."""
+    valid = validated(PlainRow, row)
     return RawPost(
-        platform=_require(row, "platform"),
-        external_id=_require(row, "id"),
-        text=_require(row, "text"),
-        created_at=parse_time(row.get("created_at")),
-        author=str(row["author"]) if row.get("author") not in (None, "") else None,
-        url=row.get("url") or None,
-        language=row.get("language") or None,
-        likes=_count(row, "likes"), shares=_count(row, "shares"), replies=_count(row, "replies"),
-        views=_count(row, "views"),
+        platform=valid.platform, external_id=valid.id, text=valid.text, created_at=valid.created_at,
+        author=valid.author, url=valid.url, language=valid.language,
+        likes=valid.likes, shares=valid.shares, replies=valid.replies, views=valid.views,
     )
 
 
@@ -110,15 +70,15 @@ def from_4cat_row(row: dict[str, Any], platform: str) -> RawPost:
     when = row.get("unix_timestamp") or row.get("timestamp")
     if isinstance(when, str) and len(when) == 19 and when[10] == " ":
         when = when.replace(" ", "T") + "Z"  # 4CAT writes UTC as 'YYYY-MM-DD HH:MM:SS'
+    valid = validated(FourCatRow, {
+        **{name: row.get(name) for name in ("id", "author", *COUNT_FIELDS)},
+        "body": row.get("body") or row.get("text") or "", "timestamp": when,
+        "platform": row.get("platform") or platform, "url": row.get("url") or row.get("link") or None,
+    })
     return RawPost(
-        platform=str(row.get("platform") or platform),
-        external_id=_require(row, "id"),
-        text=str(row.get("body") or row.get("text") or ""),
-        created_at=parse_time(when, "timestamp"),
-        author=str(row["author"]) if row.get("author") else None,
-        url=row.get("url") or row.get("link") or None,
-        likes=_count(row, "likes"), shares=_count(row, "shares"), replies=_count(row, "replies"),
-        views=_count(row, "views"),
+        platform=valid.platform, external_id=valid.id, text=valid.body, created_at=valid.timestamp,
+        author=valid.author, url=valid.url,
+        likes=valid.likes, shares=valid.shares, replies=valid.replies, views=valid.views,
     )
 
 
@@ -128,9 +88,9 @@ def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | InvalidPost]
             if not line.strip():
                 continue
             try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield number, InvalidPost(f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})")
+                value = load_json_line(line)
+            except InvalidPost as exc:
+                yield number, exc
                 continue
             yield number, value if isinstance(value, dict) else InvalidPost("a line must be a JSON object")
 
@@ -138,7 +98,18 @@ def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | InvalidPost]
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | InvalidPost]]:
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
         reader = csv.DictReader(handle)
-        for row in reader:
+        last = 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # a field over the csv module's limit, for one: that row only
+                last += 1
+                yield last, InvalidPost(f"not a usable CSV row ({exc}); fix: a post's text is at most 20,000 "
+                                        "characters")
+                continue
+            last = reader.line_num
             if None in row:
                 yield reader.line_num, InvalidPost("more values than columns in the header")
                 continue
@@ -175,29 +146,34 @@ def import_file(
     """Import a file in batches (each committed on its own) and report what landed and what was skipped."""
     fmt = fmt or guess_format(path)
     report = ImportReport(path=str(path), format=fmt)
-    batch: list[PostIn] = []
+    batch: list[tuple[int, PostIn]] = []
     totals = StoreResult()
 
+    def skip(number: int, reason: str) -> None:
+        report.error_count += 1
+        if len(report.errors) < MAX_REPORTED:
+            report.errors.append(RowError(number, reason))
+
     def flush() -> None:
-        if batch:
-            with session_scope(engine) as session:
-                totals.__iadd__(store_posts(session, batch))
-            batch.clear()
+        outcome = store_each(engine, batch)
+        totals.__iadd__(outcome.totals)
+        for number, reason in outcome.refused:
+            skip(number, reason)
+        batch.clear()
 
     for number, item in read_posts(path, fmt, platform):
         report.rows += 1
         try:
             if isinstance(item, InvalidPost):
                 raise item
-            batch.append(normalise(item, key=key, matcher=matcher))
+            batch.append((number, normalise(item, key=key, matcher=matcher)))
         except InvalidPost as exc:
-            report.error_count += 1
-            if len(report.errors) < MAX_REPORTED:
-                report.errors.append(RowError(number, str(exc)))
+            skip(number, str(exc))
         if len(batch) >= batch_size:
             flush()
         if on_progress:
             on_progress(number)
     flush()
+    report.errors.sort(key=lambda error: error.line)
     report.stored, report.duplicates = totals.stored, totals.duplicates
     return report

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from crawlers.exceptions import SourceNotUsable
 from crawlers.pipelines import watchlists_for_source
+from crawlers.uploads import UPLOAD_SOURCE
 from models.content import CrawlRun
 from models.crawling import close_abandoned_runs, fail_unfinished_runs, run_as_dict, start_runs
 from models.db import session_scope
@@ -72,7 +73,8 @@ def run_crawl(settings: Settings, engine: Engine, *, source: str | None = None, 
     if not sources:
         return []
     with session_scope(engine) as session:
-        close_abandoned_runs(session)  # runs of an earlier crawl that was killed: not `running` forever
+        # runs of an earlier crawl that was killed: not `running` forever
+        close_abandoned_runs(session, keep_sources=(UPLOAD_SOURCE,))
         runs = [(r.source_name, r.id) for r in start_runs(
             session, source_names=[s.name for s in sources], trigger=trigger, watchlist_name=watchlist)]
     log_path = Path(settings.home).resolve() / "logs" / f"crawl-{runs[0][1]}.log"

@@ -49,6 +49,18 @@ class CrawlRun(SQLModel, table=True):
     errors: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
+class Upload(SQLModel, table=True):
+    """A Zeeschuimer upload: the hash of its unguessable status key, its crawl run and who uploaded it."""
+
+    __tablename__ = "upload"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key_hash: str = Field(max_length=64, unique=True)
+    run_id: int = Field(foreign_key="crawl_run.id", index=True, ondelete="CASCADE")
+    uploader: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class CrawlCursor(SQLModel, table=True):
     """Where a source's query stopped last time; moves only after the batch before it is committed."""
 

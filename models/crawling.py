@@ -1,7 +1,7 @@
 """Reads and writes of the collectors' bookkeeping: cursors per source and query, and crawl run records."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -77,10 +77,15 @@ INTERRUPTED = ("interrupted: the process recording this run stopped before it fi
                "the posts stored until then are kept, and the next run goes on from the saved cursors")
 
 
-def close_abandoned_runs(session: Session, *, now: datetime | None = None) -> int:
-    """Close the unfinished runs whose recording process on this machine has ended, so none stays `running`."""
-    open_runs = session.scalars(select(CrawlRun).where(col(CrawlRun.finished_at).is_(None),
-                                                       col(CrawlRun.holder).is_not(None))).all()
+def close_abandoned_runs(session: Session, *, now: datetime | None = None, keep_sources: Collection[str] = ()) -> int:
+    """Close the unfinished runs whose recording process on this machine has ended, so none stays `running`.
+
+    Runs of `keep_sources` are left to their own recovery (uploads: the web server stores a received file again
+    at its start, and fails the run only when the file is gone)."""
+    query = select(CrawlRun).where(col(CrawlRun.finished_at).is_(None), col(CrawlRun.holder).is_not(None))
+    if keep_sources:
+        query = query.where(col(CrawlRun.source_name).not_in(list(keep_sources)))
+    open_runs = session.scalars(query).all()
     closed = 0
     for run in open_runs:
         if run.holder and holder_is_dead(run.holder):

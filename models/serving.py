@@ -79,3 +79,17 @@ class AuditLog(SQLModel, table=True):
     action: str = Field(max_length=64)
     target: str | None = Field(default=None, max_length=200)
     details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class SentDigest(SQLModel, table=True):
+    """A weekly digest as it was sent, per language: later reviews are shown beside it as dated notes, never
+    rewritten into it."""
+
+    __tablename__ = "sent_digest"
+    __table_args__ = (UniqueConstraint("week", "lang", name="uq_sent_digest"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    week: str = Field(max_length=10)
+    lang: str = Field(max_length=2)
+    sent_at: datetime = Field(sa_type=UTCDateTime)
+    content: dict = Field(sa_column=Column(JSON, nullable=False))  # the Digest model as JSON

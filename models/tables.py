@@ -10,7 +10,7 @@ from models.analysis import (
     TrendMembership,
     TrendSnapshot,
 )
-from models.content import CrawlCursor, CrawlRun, DailyCount, Post, PostWatchlist, SourceRow, WatchlistRow
+from models.content import CrawlCursor, CrawlRun, DailyCount, Post, PostWatchlist, SourceRow, Upload, WatchlistRow
 from models.jobs import JobClaim
 from models.overrides import ConfigOverride
 from models.serving import AlertDelivery, AuditLog, Review, Subscription, User
@@ -39,6 +39,7 @@ __all__ = [
     "TrendLineage",
     "TrendMembership",
     "TrendSnapshot",
+    "Upload",
     "User",
     "WatchlistRow",
 ]

@@ -15,6 +15,12 @@ from monitor_config.schema import SOURCE_KINDS, MonitorConfig
 
 DEFAULT_CONFIG = Path(__file__).with_name("default.yaml")
 Loc = tuple[str | int, ...]
+# A watch configuration is a few hundred lines; these bounds stop a hostile or broken file (a "billion laughs"
+# of nested aliases, thousands of nested brackets) before it costs minutes and gigabytes.
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ALIASES = 100
+MAX_DEPTH = 40
+MAX_NODES = 50_000
 
 
 @dataclass
@@ -25,45 +31,113 @@ class _Located:
     lines: dict[Loc, int]
 
 
+class _TooLarge(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+class _BadValue(Exception):
+    def __init__(self, line: int, problem: str) -> None:
+        self.line, self.problem = line, problem
+
+
 class _DuplicateKey(Exception):
     def __init__(self, key: str, line: int, first_line: int) -> None:
         self.key, self.line, self.first_line = key, line, first_line
 
 
-def _to_python(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
+class _Budget:
+    """What may still be built, and one constructor for the scalars of this document."""
+
+    def __init__(self, nodes: int) -> None:
+        self.left = nodes
+        self.loader = yaml.SafeLoader("")
+
+
+def _to_python(node: yaml.Node, loc: Loc, lines: dict[Loc, int], budget: _Budget) -> Any:
+    budget.left -= 1
+    if budget.left < 0:  # aliases can repeat a part many times over: count what is built, not what is written
+        raise _TooLarge(node.start_mark.line + 1)
     lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         first_seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            key = yaml.SafeLoader.construct_scalar(yaml.SafeLoader(""), key_node)  # keys are plain strings
+            key = _construct(budget, key_node, key=True)  # keys are plain strings
             if key in first_seen:
                 raise _DuplicateKey(str(key), key_node.start_mark.line + 1, first_seen[key])
             first_seen[key] = key_node.start_mark.line + 1
-            result[key] = _to_python(value_node, (*loc, key), lines)
+            result[key] = _to_python(value_node, (*loc, key), lines, budget)
             lines[(*loc, key)] = key_node.start_mark.line + 1
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, (*loc, i), lines) for i, item in enumerate(node.value)]
-    return yaml.SafeLoader("").construct_object(node, deep=True)
+        return [_to_python(item, (*loc, i), lines, budget) for i, item in enumerate(node.value)]
+    return _construct(budget, node)
+
+
+def _construct(budget: _Budget, node: yaml.Node, *, key: bool = False) -> Any:
+    try:
+        if not key:
+            return budget.loader.construct_object(node, deep=True)
+        if not isinstance(node, yaml.ScalarNode):
+            raise ValueError(f"a key must be plain text, not a {type(node).__name__}")
+        return budget.loader.construct_scalar(node)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        raise _BadValue(node.start_mark.line + 1, getattr(exc, "problem", None) or str(exc)) from None
+
+
+def _line(mark: Any) -> int | None:
+    return mark.line + 1 if mark is not None else None
+
+
+def _check_shape(text: str, path: Path) -> None:
+    """Size, nesting depth and number of aliases, read from the event stream (which does not recurse)."""
+    def refuse(line: int | None, text: str, fix: str) -> ConfigError:
+        return ConfigError(path, [ConfigProblem(line, "(file)", text, fix)])
+
+    if len(text) > MAX_BYTES:
+        raise refuse(None, f"the file is larger than {MAX_BYTES // 2**20} MB",
+                     "a watch configuration is a few hundred lines; check that this is the right file")
+    depth = aliases = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise refuse(_line(event.start_mark), f"nested more than {MAX_DEPTH} levels deep",
+                             "check the indentation and brackets; settings are never nested this deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise refuse(_line(event.start_mark), f"more than {MAX_ALIASES} aliases (*name)",
+                             "write the values out instead of repeating anchors")
 
 
 def _parse(text: str, path: Path) -> _Located:
     try:
+        _check_shape(text, path)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError(
             path,
-            [ConfigProblem(line, "(yaml)", f"not valid YAML: {exc.problem}", "check indentation and quoting")],
+            [ConfigProblem(line, "(yaml)", f"not valid YAML: {problem}", "check indentation and quoting")],
         ) from None
     if node is None:
         raise ConfigError(path, [ConfigProblem(1, "(file)", "the file is empty",
                                                "start from the shipped default.yaml")])
     lines: dict[Loc, int] = {}
     try:
-        value = _to_python(node, (), lines)
+        value = _to_python(node, (), lines, _Budget(MAX_NODES))
+    except _BadValue as bad:
+        raise ConfigError(path, [ConfigProblem(bad.line, "(yaml)", f"a value cannot be read: {bad.problem}",
+                                               "write it as plain text, a number or true/false")]) from None
+    except _TooLarge as big:
+        raise ConfigError(path, [ConfigProblem(big.line, "(file)", f"the aliases expand to more than {MAX_NODES} "
+                                               "values", "write the values out instead of nesting anchors")]) from None
     except _DuplicateKey as dup:
         raise ConfigError(
             path,

@@ -22,6 +22,7 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from crawlers.uploads import UPLOAD_SOURCE
 from models.crawling import close_abandoned_runs
 from models.db import session_scope
 from monitor_config.settings import Settings
@@ -91,7 +92,7 @@ class Worker:
         engine = self.pipeline.engine
         released = release_abandoned(engine, now)
         with session_scope(engine) as session:
-            closed = close_abandoned_runs(session, now=now)
+            closed = close_abandoned_runs(session, now=now, keep_sources=(UPLOAD_SOURCE,))
         if released or closed:
             log.warning("recovered after an interrupted process: %d job claim(s) freed (%s), %d crawl run(s) "
                         "closed as failed", len(released), ", ".join(released) or "-", closed)

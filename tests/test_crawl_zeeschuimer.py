@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from api.app import create_app
 from api.auth.users import create_api_token, create_user
-from api.routes.zeeschuimer import UploadLimiter, get_limiter
+from api.routes.zeeschuimer import UploadLimiter, get_limiter, wait_for_uploads
 from models.db import session_scope
 from monitor_config.settings import load_settings
 from tests.crawl_support import links, runs, stored
@@ -32,9 +32,11 @@ def client(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key:
 
 
 def upload(client: TestClient, name: str, platform: str, **headers: str) -> Response:
-    return client.post("/api/import-dataset/", content=(CAPTURES / name).read_bytes(),
-                       headers={"X-Zeeschuimer-Platform": platform, "Content-Type": "application/x-ndjson",
-                                **headers})
+    response = client.post("/api/import-dataset/", content=(CAPTURES / name).read_bytes(),
+                           headers={"X-Zeeschuimer-Platform": platform, "Content-Type": "application/x-ndjson",
+                                    **headers})
+    wait_for_uploads(client.app)  # stored beside the request handling, one upload at a time
+    return response
 
 
 def test_upload_and_poll_like_the_extension(client: TestClient, engine: Engine) -> None:

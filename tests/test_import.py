@@ -29,10 +29,10 @@ def test_jsonl_lands_good_rows_and_reports_bad_ones(engine: Engine, key: bytes, 
     assert (report.rows, report.stored, report.error_count) == (9, 4, 5)
     assert [(e.line, e.reason) for e in report.errors] == [
         (3, "not valid JSON (Invalid control character at column 33)"),
-        (4, "text is missing; fix: every row needs 'id', 'text', 'created_at' and 'platform'"),
+        (4, "text is empty; fix: a post needs text to be classified"),
         (5, "created_at '2026-10-05 16:00:00' has no time zone; fix: end it with Z (UTC) or an offset like +02:00"),
         (7, "a line must be a JSON object"),
-        (8, "likes is 'veel', not a number; fix: a whole number or leave it empty"),
+        (8, "likes is 'veel', not a number; fix: a whole number from 0 to 2147483647, or leave it empty"),
     ]
     posts = _posts(engine)
     assert set(posts) == {"t1", "t2", "m1", "m3"}
@@ -68,7 +68,7 @@ def test_csv(engine: Engine, key: bytes) -> None:
 def test_4cat_ndjson_with_zeeschuimer_captures(engine: Engine, key: bytes) -> None:
     report = import_file(IMPORTS / "capture.ndjson", engine=engine, key=key, fmt="4cat")
     assert [(e.line, e.reason.split(";")[0]) for e in report.errors] == [
-        (3, "createTime is None, not a Unix timestamp"), (4, "unknown platform 'facebook.com'")]
+        (3, "createTime is missing"), (4, "unknown platform 'facebook.com'")]
     posts = _posts(engine)
     tiktok, instagram, forum = posts["7400000000000000001"], posts["3800000000000000001_1"], posts["4cat-1"]
     assert tiktok.platform == "tiktok" and tiktok.text.endswith("#gelblaster #fyp")

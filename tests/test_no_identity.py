@@ -29,6 +29,7 @@ from api.alerts import (
 )
 from api.app import create_app
 from api.deps import get_clock
+from api.routes.zeeschuimer import wait_for_uploads
 from crawlers.importers import import_file
 from crawlers.runner import run_crawl
 from models.analysis import Trend, TrendMembership, TrendSnapshot
@@ -101,6 +102,7 @@ def collect_everything(engine: Engine, tmp_path: Path, key: bytes, monkeypatch: 
     response = client.post("/api/import-dataset/", content=json.dumps(tiktok_item("7500000000000000999")).encode(),
                            headers={"X-Zeeschuimer-Platform": "tiktok.com", "Content-Type": "application/x-ndjson"})
     assert response.status_code == 200, response.text
+    wait_for_uploads(client.app)
     assert find_needles(response.text) == []
 
 

@@ -106,7 +106,8 @@ def test_trend_detail_has_timeline_lineage_and_redacted_posts(api) -> None:
     assert [s["volume"] for s in detail["timeline"]["windows"]] == [1, 3, 9]
     assert detail["lineage"] == [{"relation": "merge", "side": "parent", "other_id": ids["merged"],
                                   "other_label": "Opgegaan", "at": "2026-11-19T12:00:00Z"}]
-    assert detail["category_title"] == "Exposen en online shaming" and detail["why_flagged"]["threshold"] == 2.5
+    assert detail["category_title"] == "Exposen en online shaming"
+    assert detail["why_flagged"]["thresholds"]["min_growth"] == 3.0
     assert "representative_post_ids" not in detail["summary"]
 
 

@@ -35,7 +35,8 @@ def build_week(session: Session) -> dict[str, int]:
         "emerging": make_trend(session, label="Gelblaster bij de metro", first_seen=at(date(2026, 11, 2)),
                                last_seen=at(date(2026, 11, 21)), emerging_at=at(date(2026, 11, 18)),
                                status="emerging", daily=spread(w46, [1] * 7 + [2, 3, 8, 12, 15, 9, 4]),
-                               posts=[PHONE_POST]),
+                               posts=["gelblaster gezien bij de metro"],
+                               other_posts=[(PHONE_POST, at(date(2026, 11, 18)))]),
         "new": make_trend(session, label="Expose-pagina Noord", category="online-shaming", status="new",
                           first_seen=at(date(2026, 11, 17)), last_seen=at(date(2026, 11, 20)),
                           daily=spread(date(2026, 11, 17), [1, 2, 1]), posts=[SCRIPT], review_status="confirmed"),
@@ -93,14 +94,15 @@ def test_sections_classify_new_emerging_growing_and_fading(engine: Engine, diges
     assert digest.totals.endswith("Trends zonder risicocategorie die deze week bewogen: 1 (zie het trendoverzicht).")
 
 
-def test_examples_are_posts_of_the_week_when_there_are_any(engine: Engine, digest_rows: dict[str, int],
+def test_examples_are_posts_of_the_week_shown_and_only_those(engine: Engine, digest_rows: dict[str, int],
                                                            small_config: MonitorConfig) -> None:
     with Session(engine) as session:
         digest = build_digest(session, week=WEEK, config=small_config, now=NOW)
     examples = {item.label: [post.text for post in item.examples]
                 for section in digest.sections for category in section.categories for item in category.items}
     assert examples["Orbeez in de klas"] == ["nieuw bericht deze week"]
-    assert examples["Gelblaster bij de metro"] == ["bel me op [telefoonnummer] voor de gelblaster"]  # none that week
+    assert examples["Gelblaster bij de metro"] == ["bel me op [telefoonnummer] voor de gelblaster"]
+    assert "gelblaster gezien bij de metro" not in str(examples)  # written in W45: a digest shows its own week
 
 
 def test_renderings_escape_post_text_and_never_show_phone_numbers(engine: Engine, digest_rows: dict[str, int],

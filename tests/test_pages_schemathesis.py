@@ -15,13 +15,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models.content import CrawlRun, SourceRow, WatchlistRow
-from tests.pages_support import bearer, make_site
+from tests.pages_support import Site, bearer, make_site
 from tests.trend_factory import at, make_trend, spread
 
 EXAMPLES = 40
 
 
-def make_schema(engine: Engine, home: Path) -> tuple[Any, str]:
+def make_schema(engine: Engine, home: Path) -> tuple[Any, Site]:
     site = make_site(engine, home)
     with Session(engine) as session:
         make_trend(session, label="Gelblaster bij de metro", status="emerging", first_seen=at(date(2026, 11, 17)),
@@ -33,13 +33,14 @@ def make_schema(engine: Engine, home: Path) -> tuple[Any, str]:
         session.commit()
     return (schemathesis.openapi.from_asgi("/openapi.json", site.app,
                                            headers={"Authorization": f"Bearer {site.admin_token}"}),
-            site.admin_token)
+            site)
 
 
 # schemathesis.pytest.from_fixture does not work with pytest 9, so every operation is driven by hand
 # through its Hypothesis strategy, the same cases the plugin would generate.
 def test_the_api_never_fails_with_a_server_error(engine: Engine, tmp_path: Path) -> None:
-    schema, token = make_schema(engine, tmp_path)
+    schema, site = make_schema(engine, tmp_path)
+    token = site.admin_token
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {op.path for op in operations} >= {"/api/v1/trends", "/api/v1/trends/{trend_id}",
                                               "/api/v1/digests/{iso_week}", "/metrics"}

@@ -31,8 +31,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, in
                            emerging_at=at(date(2026, 11, 18)), keywords=["gelblaster", "metro"],
                            posts=[f"app me op {PHONE} voor de gelblaster", SCRIPT],
                            daily=spread(date(2026, 11, 10), [1, 1, 2, 1, 0, 1, 2, 3, 5, 8, 13, 9]),
-                           why_flagged={"window": {"posts": 13, "signal": 9}, "thresholds": {"burst_z": 3.0},
-                                        "crossed": ["burst_z", "min_growth"]})
+                           why_flagged={  # as stored: "crossed" claims growth, the figures say otherwise
+                               "window": {"start": "2026-11-19T00:00:00Z", "posts": 13, "signal": 9, "baseline": 5.5,
+                                          "growth": 1.437, "burst": 12.25},
+                               "thresholds": {"min_authors": 5, "burst_z": 8.0, "min_growth": 3.0,
+                                              "baseline_span": "7d"},
+                               "crossed": ["min_authors", "burst_z", "min_growth"]})
         gone = make_trend(session, label="Orbeez-gevecht", first_seen=at(date(2026, 11, 12)), merged_into=trend.id)
         link_trends(session, trend, gone, "merge", at(date(2026, 11, 19)))  # the parent is the trend that stays
         session.commit()
@@ -82,7 +86,13 @@ def test_trend_page_escapes_and_redacts_post_text(browser) -> None:
     assert "&lt;script&gt;alert(&#34;xss&#34;)&lt;/script&gt;" in page.text
     for heading in ("Tijdlijn", "Samenvatting", "Platforms", "Waarom gesignaleerd", "Voorbeeldberichten", "Herkomst"):
         assert f">{heading}</h2>" in page.text
-    assert "<dt>Overschreden drempels</dt><dd>Piekscore (z), Minimale groei</dd>" in page.text
+    why = page.text.split('id="kop-waarom"')[1].split("</section>")[0]
+    assert "in het venster vanaf 19 november 2026 plotseling veel meer afzenders had dan gewoonlijk" in why
+    assert "9 verschillende afzenders in dat venster; nodig zijn er minstens 5. <strong>(voldaan)</strong>" in why
+    assert "piekscore 12,2, nodig is minstens 8. <strong>(voldaan)</strong>" in why
+    assert "1,4 keer zoveel afzenders als gewoonlijk; nodig is minstens 3 keer. <strong>(niet voldaan)</strong>" in why
+    for internal in ("min_growth", "burst_z", "(z)", "crossed", "Overschreden", "1.437"):
+        assert internal not in why
     # from a week before it was first seen (3 November) to its last day (21 November)
     assert 'role="img" aria-label="Berichten per dag in deze trend, 19 dagen: 46 in totaal"' in page.text
 

@@ -56,7 +56,7 @@ def test_processing_is_incremental_and_keeps_trend_ids(engine: Engine, key: byte
             .where(col(TrendMembership.trend_id) == main_trend)).all()
     assert 0 < second.posts < first.posts and second.embedded <= second.posts
     assert max(later, key=later.__getitem__) == main_trend and later[main_trend] > early[main_trend]
-    assert trend is not None and trend.category == "gelblasters" and "gelblaster" in trend.label
+    assert trend is not None and trend.category == "gelblasters" and "gelblaster" in trend.label.lower()
     assert {s.window for s in snapshots} == {"day", "week"}
     assert sum(s.volume for s in snapshots if s.window == "day") == trend.size
     assert categories.count("gelblasters") > len(categories) / 2

@@ -13,6 +13,13 @@ from models.content import Post
 from models.privacy import content_hash
 
 _numbers = itertools.count(1)
+# What the classifier stores when a window crosses its thresholds (classifier/detect/lifecycle.py)
+WHY_FLAGGED: dict[str, Any] = {
+    "window": {"start": "2026-11-18T00:00:00Z", "posts": 14, "authors": 9, "texts": 12, "platforms": 2,
+               "sources": 2, "signal": 9, "baseline": 0.4, "growth": 7.143, "burst": 7.113},
+    "thresholds": {"min_authors": 5, "burst_z": 6.0, "min_growth": 3.0, "baseline_span": "7d"},
+    "crossed": ["min_authors", "burst_z", "min_growth"],
+}
 
 
 def at(day: date, hour: int = 12) -> datetime:
@@ -52,7 +59,7 @@ def make_trend(session: Session, *, label: str, category: str | None = "gelblast
         assert post.id is not None
         session.add(TrendMembership(post_id=post.id, trend_id=trend.id, similarity=0.9))
     trend.summary = {"hashtags": list(hashtags), "platforms": platforms, "sources": 1,
-                     "why_flagged": dict(why_flagged or {"burst_score": 3.2, "threshold": 2.5}),
+                     "why_flagged": dict(why_flagged or WHY_FLAGGED),
                      "representative_post_ids": [post.id for post in stored], "lineage": None}
     for day, volume in sorted(daily.items()):
         session.add(TrendSnapshot(trend_id=trend.id, window="day", window_start=at(day, 0), volume=volume,

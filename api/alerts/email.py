@@ -28,6 +28,7 @@ TEXTS: dict[str, dict[str, Any]] = {
         "category": "Categorie", "severity": "Ernst", "status": "Status", "escalated": "escalatie",
         "posts": "berichten", "authors": "verschillende afzenders", "keywords": "Trefwoorden",
         "examples": "Voorbeelden (persoonsgegevens weggelaten)", "open": "Bekijk de trend",
+        "why_flagged": "Waarom gesignaleerd",
         "why": "Wilt u deze berichten niet meer ontvangen?", "unsubscribe": "Afmelden",
     },
     "en": {
@@ -37,6 +38,7 @@ TEXTS: dict[str, dict[str, Any]] = {
         "category": "Category", "severity": "Severity", "status": "Status", "escalated": "escalated",
         "posts": "posts", "authors": "distinct authors", "keywords": "Keywords",
         "examples": "Examples (personal details removed)", "open": "Open the trend",
+        "why_flagged": "Why it was flagged",
         "why": "No longer want these messages?", "unsubscribe": "Unsubscribe",
     },
 }

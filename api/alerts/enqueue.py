@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from api.alerts.filters import TrendFacts, matches_filters, read_trend_facts
+from api.trend_views import describe_trend
 from api.visibility import awaits_review
 from models.analysis import Trend, TrendSnapshot
 from models.privacy import redact
@@ -52,6 +53,7 @@ def build_item(facts: TrendFacts, config: MonitorConfig, level: tuple[int, int],
         "emerging_at": trend.emerging_at.isoformat() if trend.emerging_at else None,
         "examples": [redact(p.text)[:MAX_EXAMPLE_CHARS] for p in facts.posts[:MAX_EXAMPLES]],
         "url": f"/trends/{trend.id}", "level": list(level), "escalated": escalated,
+        "why_flagged": (trend.summary or {}).get("why_flagged") or None,
     }
 
 
@@ -82,6 +84,7 @@ def enqueue_alerts(session: Session, now: datetime, *, config: MonitorConfig) ->
     trends = [t for t in trends if not awaits_review(t, config)]
     alerted = alerted_levels(session, [t.id for t in trends if t.id is not None])
     added: list[AlertDelivery] = []
+    summaries: dict[int, dict[str, str]] = {}  # the trend in a sentence, in both languages, once per trend
     for trend in trends:
         facts = read_trend_facts(session, trend, config)
         level = (status_rank(session, trend), SEVERITIES.rank(facts.severity))
@@ -93,9 +96,11 @@ def enqueue_alerts(session: Session, now: datetime, *, config: MonitorConfig) ->
                 continue
             row = add_delivery(session, subscription=subscription, trend_id=trend.id,
                                dedupe_key=f"trend:{trend.id}:s{level[0]}:v{level[1]}", now=now,
-                               payload={"kind": "alert",
-                                        "items": [build_item(facts, config, level, before is not None,
-                                                                  subscription.language)]})
+                               payload={"kind": "alert", "items": [{
+                                   **build_item(facts, config, level, before is not None, subscription.language),
+                                   "summary": summaries.setdefault(trend.id or 0, {
+                                       lang: describe_trend(session, trend, config, lang, now)
+                                       for lang in ("nl", "en")})}]})
             if row is not None:
                 added.append(row)
     return added

@@ -11,11 +11,13 @@ from api.digest.render import (
     render_digest_json,
     render_digest_markdown,
 )
+from api.digest.sent import keep_sent, load_digest
 from api.digest.weeks import IsoWeek, last_complete_week, parse_week, week_of
 
 __all__ = [
     "FORMATS", "Digest", "DigestError", "DigestRenderer", "InvalidWeekError", "IsoWeek", "UnknownFormatError",
-    "build_digest", "classify_trend", "last_complete_week", "make_digest_email_renderer", "parse_week",
+    "build_digest", "classify_trend", "keep_sent", "last_complete_week", "load_digest", "make_digest_email_renderer",
+    "parse_week",
     "render_digest", "render_digest_email", "render_digest_html", "render_digest_json", "render_digest_markdown",
     "week_of",
 ]

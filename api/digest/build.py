@@ -8,18 +8,27 @@ trends without a risk category (everyday talk) are only counted.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from difflib import SequenceMatcher
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlalchemy import func, select
+from sqlmodel import Session, col
 
 from api.digest.i18n import translate
 from api.digest.model import SECTION_ORDER, Digest, DigestCategory, DigestItem, DigestPost, DigestSection, SectionKind
 from api.digest.weeks import IsoWeek
+from api.explain import summary_sentence, why_lines
 from api.labels import format_day, moment_label
 from api.public import describe_category
-from api.queries.trends import daily_volumes, find_trends_active_between, find_week_posts, get_posts
+from api.queries.trends import (
+    WEEK,
+    daily_volumes,
+    find_trends_active_between,
+    find_week_posts,
+    member_figures,
+)
 from api.visibility import awaits_review
-from models.analysis import Trend
+from models.analysis import Trend, TrendSnapshot
 from models.privacy import redact
 from monitor_config.schema import MonitorConfig
 from monitor_config.vocabulary import SEVERITIES
@@ -56,24 +65,62 @@ def _change(volume: int, previous: int) -> int | None:
     return round((volume - previous) * 100 / previous) if previous else None
 
 
+NEAR_DUPLICATE = 0.8  # examples more alike than this (difflib ratio) show the same thing twice
+
+
+def _distinct(texts: list[str], limit: int) -> list[int]:
+    """Indexes of up to `limit` texts, skipping near-duplicates of one already chosen."""
+    chosen: list[int] = []
+    for i, text in enumerate(texts):
+        key = text.casefold()
+        if all(SequenceMatcher(None, key, texts[j].casefold()).ratio() < NEAR_DUPLICATE for j in chosen):
+            chosen.append(i)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
 def _examples(session: Session, trend: Trend, week: IsoWeek, zone: ZoneInfo) -> list[DigestPost]:
-    """Posts of this week (representative ones first); the trend's representative posts when none are left."""
+    """Distinct posts of this week (representative ones first), redacted; none when the week has none stored."""
     ids = (trend.summary or {}).get("representative_post_ids") or []
     ids = [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
     posts = find_week_posts(session, trend.id or 0, week.start(zone), week.end(zone), prefer=ids,
-                            limit=EXAMPLES_PER_TREND)
-    posts = posts or get_posts(session, ids)[:EXAMPLES_PER_TREND]
-    return [DigestPost(platform=p.platform, created_at=p.created_at, text=shorten(p.text)) for p in posts]
+                            limit=EXAMPLES_PER_TREND * 6)
+    texts = [shorten(p.text) for p in posts]
+    return [DigestPost(platform=posts[i].platform, created_at=posts[i].created_at, text=texts[i])
+            for i in _distinct(texts, EXAMPLES_PER_TREND)]
+
+
+def _week_authors(session: Session, trend_id: int, start: datetime, end: datetime) -> int:
+    """Distinct authors of the week from the week snapshots (they outlive purged posts)."""
+    return int(session.execute(select(func.max(TrendSnapshot.authors)).where(
+        col(TrendSnapshot.trend_id) == trend_id, col(TrendSnapshot.window) == WEEK,
+        col(TrendSnapshot.window_start) >= start - timedelta(days=1), col(TrendSnapshot.window_start) < end)
+    ).scalar_one() or 0)
 
 
 def _item(session: Session, trend: Trend, week: IsoWeek, days: list[date], volumes: dict[date, int],
-          zone: ZoneInfo) -> DigestItem:
+          zone: ZoneInfo, lang: str) -> DigestItem:
+    """The trend's figures for this week only: posts, authors and posts per platform of the week, which agree."""
     daily = [volumes.get(day, 0) for day in days]
-    volume, previous = sum(daily[-7:]), sum(daily[-14:-7])
-    platforms = {k: v for k, v in ((trend.summary or {}).get("platforms") or {}).items() if isinstance(v, (int, float))}
-    return DigestItem(trend_id=trend.id or 0, label=trend.label or f"Trend {trend.id}", status=trend.status,
+    counted_volume, previous = sum(daily[-7:]), sum(daily[-14:-7])
+    start, end = week.start(zone), week.end(zone)
+    stored = member_figures(session, trend.id or 0, start, end)
+    if stored.posts >= counted_volume:  # every post of the week is still stored: count them
+        volume, authors, platforms = stored.posts, stored.authors, stored.platforms
+    else:  # the week's posts were purged; the day counts remain, the breakdown per platform does not
+        volume, platforms = counted_volume, {}
+        authors = min(volume, max(stored.authors, _week_authors(session, trend.id or 0, start, end)))
+    label = trend.label or f"Trend {trend.id}"
+    all_platforms = {str(k): int(v) for k, v in ((trend.summary or {}).get("platforms") or {}).items()
+                     if isinstance(v, (int, float))}
+    summary = summary_sentence(topic=label, first_seen=trend.first_seen.astimezone(zone), authors=trend.authors,
+                               platforms=all_platforms, posts=volume, previous=previous, lang=lang)
+    why = why_lines((trend.summary or {}).get("why_flagged"), lang) if trend.emerging_at is not None \
+        and trend.emerging_at < end else []
+    return DigestItem(trend_id=trend.id or 0, label=label, status=trend.status,
                       volume=volume, previous_volume=previous, change_percent=_change(volume, previous),
-                      authors=trend.authors, platforms={str(k): int(v) for k, v in platforms.items()},
+                      authors=authors, platforms=platforms, summary=summary, why=why,
                       daily=daily, examples=_examples(session, trend, week, zone), path=f"/trends/{trend.id}")
 
 
@@ -122,7 +169,7 @@ def build_digest(session: Session, *, week: IsoWeek, config: MonitorConfig, lang
     placed: dict[SectionKind, list[tuple[Trend, DigestItem]]] = {kind: [] for kind in SECTION_ORDER}
     uncategorised = 0
     for trend in trends:
-        item = _item(session, trend, week, days, volumes.get(trend.id or 0, {}), zone)
+        item = _item(session, trend, week, days, volumes.get(trend.id or 0, {}), zone, lang)
         kind = classify_trend(trend, week, item.volume, item.previous_volume, zone)
         if kind is None:
             continue

@@ -23,8 +23,12 @@ class DigestItem(BaseModel):
     volume: int = Field(description="Posts in the week")
     previous_volume: int = Field(description="Posts in the week before")
     change_percent: int | None = Field(description="Change against the week before; null when it had none")
-    authors: int
-    platforms: dict[str, int]
+    authors: int = Field(description="Distinct authors in the week (never more than `volume`)")
+    platforms: dict[str, int] = Field(description="Posts in the week per platform; they add up to `volume` (empty "
+                                                  "when the week's posts were purged and only the day counts remain)")
+    summary: str = Field("", description="What the trend is, in one or two sentences")
+    why: list[str] = Field(default_factory=list, description="Why it was flagged: a sentence, then one line per "
+                                                              "criterion with its value and threshold")
     daily: list[int] = Field(description="Posts per day over the four weeks ending with this one")
     examples: list[DigestPost]
     path: str = Field(description="The trend's page, relative to the site")
@@ -62,3 +66,5 @@ class Digest(BaseModel):
     totals: str = Field(description="The counts as a sentence, or that the week had nothing to report")
     coverage: str = Field("", description="Up to when the data of this week reaches, as a sentence")
     sections: list[DigestSection]
+    sent_at: datetime | None = Field(None, description="When this digest was sent; it is kept as sent from then on")
+    notes: list[str] = Field(default_factory=list, description="Changes made after sending, as dated sentences")

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from api.digest.exceptions import InvalidWeekError
 
+FIRST_YEAR, LAST_YEAR = 1900, 8999
 WEEK_PATTERN = re.compile(r"^(\d{4})-?[Ww](\d{1,2})$")
 
 
@@ -44,6 +45,8 @@ def parse_week(value: str) -> IsoWeek:
     if not match:
         raise InvalidWeekError(value, "is not written as an ISO week")
     year, week = int(match.group(1)), int(match.group(2))
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # beyond these a week's dates do not fit a date (9999-W52 ends in 10000)
+        raise InvalidWeekError(value, f"is outside the years {FIRST_YEAR} to {LAST_YEAR}")
     try:
         date.fromisocalendar(year, week, 1)
     except ValueError:

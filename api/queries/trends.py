@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 
 from models.analysis import Trend, TrendLineage, TrendMembership, TrendSnapshot
 from models.content import Post
+from models.trend_figures import PostFigures, member_figures  # noqa: F401 - the pages and digest use them
 
 WEEK = "week"  # the classifier's other windows are "day" (the default 1d) or "window" (any other length)
 HIDDEN_REVIEW = "dismissed"  # a reviewer judged it not a risk: out of lists and digests
@@ -188,3 +189,4 @@ def find_week_posts(session: Session, trend_id: int, start: datetime, end: datet
              .order_by(col(Post.id).in_(list(prefer) or [-1]).desc(), func.coalesce(Post.likes, 0).desc(), col(Post.id))
              .limit(limit))
     return list(session.execute(query).scalars())
+

@@ -16,6 +16,7 @@ from api.review.exceptions import InvalidReviewError, UnknownTrendError
 from api.visibility import review_categories
 from models.analysis import Trend, TrendLineage, TrendMembership
 from models.serving import Review, User
+from models.trend_figures import recount
 from monitor_config.schema import MonitorConfig
 from monitor_config.vocabulary import VERDICT_STATES
 
@@ -109,7 +110,12 @@ def merge_trends(session: Session, *, source_id: int, target_id: int, reviewer: 
     session.execute(update(TrendMembership).where(col(TrendMembership.trend_id) == source_id)
                     .values(trend_id=target_id))
     source.merged_into, source.updated_at = target_id, now
-    target.size += moved
+    platforms = dict((target.summary or {}).get("platforms") or {})
+    for name, count in ((source.summary or {}).get("platforms") or {}).items():
+        platforms[name] = platforms.get(name, 0) + count
+    session.flush()
+    recount(session, target, target.size + source.size, target.authors + source.authors, platforms)
+    recount(session, source, 0, 0, {})
     target.first_seen = min(target.first_seen, source.first_seen)
     target.last_seen = max(target.last_seen, source.last_seen)
     target.emerging_at = min(filter(None, (target.emerging_at, source.emerging_at)), default=None)

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel
 
 from api.deps import ClockDep, CurrentUser, SessionDep, SettingsDep
-from api.digest import Digest, InvalidWeekError, IsoWeek, build_digest, last_complete_week, parse_week
+from api.digest import Digest, InvalidWeekError, IsoWeek, last_complete_week, load_digest, parse_week
 from api.digest.render import render_digest_html, render_digest_markdown
 
 router = APIRouter(prefix="/api/v1/digests", tags=["digests"])
@@ -53,7 +53,7 @@ def read_digest(
     lang: Annotated[Literal["nl", "en"], Query()] = "nl",
 ) -> Any:
     """New, emerging, growing and fading trends of the week, per category, with example posts (redacted)."""
-    digest = build_digest(session, week=read_week(iso_week), config=settings.watch, lang=lang, now=clock())
+    digest = load_digest(session, week=read_week(iso_week), config=settings.watch, lang=lang, now=clock())
     base_url = str(settings.watch.alerts.public_url)  # never the request's Host header
     if fmt == "md":
         return PlainTextResponse(render_digest_markdown(digest, base_url=base_url), media_type="text/markdown")

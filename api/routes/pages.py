@@ -11,7 +11,7 @@ from sqlmodel import Session
 from api.alerts.filters import matches_filters, read_trend_facts
 from api.charts import day_chart_svg, sparkline_svg
 from api.deps import ClockDep, CurrentUser, SessionDep, SettingsDep
-from api.digest import InvalidWeekError, build_digest, last_complete_week, parse_week
+from api.digest import InvalidWeekError, last_complete_week, load_digest, parse_week
 from api.digest.render import digest_context
 from api.freshness import Freshness, data_span, read_freshness
 from api.i18n import choose_language, translate
@@ -19,7 +19,7 @@ from api.params import MAX_ID
 from api.periods import CHOICES, Period, read_period
 from api.queries.trends import TrendFilters, TrendRow, daily_volumes, get_trend, list_trends, total_daily_volume
 from api.templating import TEMPLATES
-from api.trend_views import make_trend_detail, make_trend_public
+from api.trend_views import describe_trend, make_trend_detail, make_trend_public
 from api.visibility import filters_for, may_see
 from monitor_config.schema import MonitorConfig
 from monitor_config.vocabulary import PLATFORMS, TREND_STATUSES
@@ -100,11 +100,13 @@ def trend_page(request: Request, trend_id: int, session: SessionDep, settings: S
         raise HTTPException(404, detail=f"Trend {trend_id} bestaat niet (meer); misschien is het adres verkeerd "
                                         "overgenomen.")
     detail = make_trend_detail(session, trend, config, shown=lambda other: may_see(user, other, config))
-    chart = trend_chart(session, detail, config, lang, read_freshness(session, config, clock()))
+    freshness = read_freshness(session, config, clock())
+    chart = trend_chart(session, detail, config, lang, freshness)
+    summary_text = describe_trend(session, trend, config, lang, freshness.newest_post)
     days = detail.timeline.windows[-90:]
     unit = ("day", "days") if all(s.window == "day" for s in days) else ("window", "windows")
     return TEMPLATES.TemplateResponse(request, "trend.html", {
-        "user": user, "trend": detail, "chart": chart, "days": days, "unit": unit,
+        "user": user, "trend": detail, "chart": chart, "days": days, "unit": unit, "summary_text": summary_text,
         "category_title": next((c.title_in(lang) for c in config.categories if c.name == detail.category),
                                detail.category_title)})
 
@@ -143,7 +145,7 @@ def digest_page(request: Request, iso_week: str, session: SessionDep, settings: 
     except InvalidWeekError as exc:
         raise HTTPException(404, detail=exc.dutch) from None
     lang, now, zone = choose_language(request, user), clock(), settings.watch.zone
-    digest = build_digest(session, week=week, config=settings.watch, lang=lang, now=now)
+    digest = load_digest(session, week=week, config=settings.watch, lang=lang, now=now)
     freshness = read_freshness(session, settings.watch, now)
     coverage = freshness.covers(week.start(zone), week.end(zone))
     if week.end(zone) > now and coverage != "none":

@@ -24,6 +24,7 @@ from models.analysis import CategoryAssignment, TrendLineage, TrendMembership
 from models.analysis import Trend as TrendRow
 from models.content import Post
 from models.privacy import redact
+from models.trend_figures import recount
 from models.types import utcnow
 
 _CHUNK = 500
@@ -55,6 +56,9 @@ def mirror_state(session: Session, stored: StoredState, *, baseline_span: timede
     new_lineage = state.lineage[stored.lineage:]
     _write_memberships(session, state, new_lineage)
     session.flush()
+    for trend in changed:  # posts, authors and platforms that agree, now that the memberships are in place
+        recount(session, rows[trend.trend_id], trend.size if trend.alive else 0,
+                summaries[trend.trend_id]["authors"], summaries[trend.trend_id]["platforms"])
     _write_categories(session, [rows[t.trend_id] for t in changed if t.alive], min_category_share,
                       min_category_authors)
     for trend in changed:

@@ -1,5 +1,6 @@
-"""Trend summaries a Dutch youth worker can read: a label from c-TF-IDF keywords and hashtags, representative
-posts (passed through `redact`), first seen, emerging since, a timeline, platforms and why it was flagged."""
+"""Trend summaries a Dutch youth worker can read: a title from key phrases chosen against the trend's centre
+(`phrases`), c-TF-IDF keywords and hashtags, representative posts (passed through `redact`), first seen,
+emerging since, a timeline, platforms and why it was flagged."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
@@ -11,6 +12,7 @@ from classifier.detect.metrics import timeline
 from classifier.detect.windows import format_time
 from classifier.state import TrackedTrend, TrendState
 from classifier.summarise.ctfidf import keywords
+from classifier.summarise.phrases import key_phrases, title_of
 
 
 def _identity(text: str) -> str:
@@ -55,15 +57,21 @@ def summarise(state: TrendState, *, redact: Callable[[str], str] = _identity, to
     trends, their keywords still weighed against every trend's texts. `timelines=False` leaves the timelines
     (a pass over a trend's whole history) empty."""
     trends = [state.trends[k] for k in sorted(state.trends)]
-    docs = [_distinct_texts(t) for t in trends]
+    distinct = [_distinct(t) for t in trends]
+    docs = [texts for texts, _ in distinct]
     words = keywords(docs, top=top)
+    phrases = key_phrases(docs, [vecs for _, vecs in distinct],
+                          [t.mean if t.alive and t.mean is not None else None for t in trends])
     parents = {ln.child: ln for ln in state.lineage}
     out = []
-    for trend, kw in zip(trends, words, strict=True):
+    for trend, kw, key in zip(trends, words, phrases, strict=True):
         if only is not None and trend.trend_id not in only:
             continue
+        shown = representatives(trend, examples, redact) if trend.alive else []
         out.append({
-            "trend_id": trend.trend_id, "label": label_of(kw), "keywords": kw,
+            "trend_id": trend.trend_id,
+            "label": title_of(key, shown[0]["text"] if shown else None) or label_of(kw), "keywords": kw,
+            "phrases": key,
             "hashtags": [w for w in kw if w.startswith("#")], "category": None, "status": trend.status,
             "first_seen": format_time(trend.first_seen), "last_seen": format_time(trend.last_seen),
             "emerging_at": format_time(trend.emerging_at) if trend.emerging_at else None,
@@ -74,17 +82,21 @@ def summarise(state: TrendState, *, redact: Callable[[str], str] = _identity, to
             "why_flagged": trend.flagged,
             "lineage": ({"kind": parents[trend.trend_id].kind, "parent": parents[trend.trend_id].parent,
                          "at": format_time(parents[trend.trend_id].at)} if trend.trend_id in parents else None),
-            "representatives": representatives(trend, examples, redact) if trend.alive else [],
+            "representatives": shown,
             "timeline": timeline(trend, state, every) if trend.alive and timelines else [],
             "post_ids": list(trend.post_ids) if trend.alive else [],
         })
     return out
 
 
-def _distinct_texts(trend: TrackedTrend) -> list[str]:
+def _distinct(trend: TrackedTrend) -> tuple[list[str], np.ndarray | None]:
+    """The trend's exemplar texts, one per near-duplicate group, with their stored vectors."""
     if not trend.alive:
-        return []
-    seen: dict[str, str] = {}
-    for post, key in zip(trend.ex_posts, trend.ex_keys, strict=True):
-        seen.setdefault(key, post.text)
-    return list(seen.values())
+        return [], None
+    seen: dict[str, int] = {}
+    for i, key in enumerate(trend.ex_keys):
+        seen.setdefault(key, i)
+    rows = list(seen.values())
+    texts = [trend.ex_posts[i].text for i in rows]
+    vecs = trend.ex_vecs[rows] if trend.ex_vecs is not None and len(trend.ex_vecs) == len(trend.ex_posts) else None
+    return texts, vecs

@@ -13,7 +13,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawlers.exceptions import CollectorError, MalformedResponse, SourceNotUsable
-from crawlers.runlog import record_error
+from crawlers.runlog import DROPPED, record_error
 from models.crawling import CursorState
 from monitor_config.schema import Watchlist
 
@@ -40,6 +40,11 @@ class SourceSpider(scrapy.Spider):
 
     def begin(self) -> AsyncIterator[Any]:
         raise NotImplementedError
+
+    def skip_item(self, reason: object) -> None:
+        """An item the source sent in an unexpected shape: counted, reported, and the rest of the page goes on."""
+        self.crawler.stats.inc_value(DROPPED)
+        record_error(self.crawler, f"{self.source.name}: an item was skipped: {reason}")
 
     @property
     def max_pages(self) -> int:
@@ -77,8 +82,8 @@ class SourceSpider(scrapy.Spider):
         reason = failure.getErrorMessage()
         if failure.check(scrapy.exceptions.IgnoreRequest) and "robots.txt" in reason:
             reason = "forbidden by the site's robots.txt; not fetched"
-        elif failure.value is not None and hasattr(failure.value, "response"):
-            reason = f"HTTP {failure.value.response.status}"
+        elif (response := getattr(failure.value, "response", None)) is not None:
+            reason = f"HTTP {response.status}"
         record_error(self.crawler, f"{url}: {reason}")
 
     def request(self, url: str, callback: Any, **kwargs: Any) -> scrapy.Request:

@@ -15,12 +15,13 @@ from scrapy.http import Response
 
 from crawlers.exceptions import MalformedResponse
 from crawlers.items import CursorMark, FoundPost
-from crawlers.normalise import RawPost
+from crawlers.normalise import InvalidPost, RawPost, item_mapper
 from crawlers.spiders.base import SourceSpider, opaque_id
 
 PAGE_SIZE = 100
 
 
+@item_mapper
 def map_post(post: dict[str, Any]) -> RawPost:
     record = post.get("record") or {}
     created = record.get("createdAt") or post["indexedAt"]
@@ -70,12 +71,20 @@ class BlueskySpider(SourceSpider):
         stored = self.cursor(query).value
         reached_stored = False
         for post in data["posts"]:
-            indexed = post.get("indexedAt", "")
+            indexed = post.get("indexedAt") if isinstance(post, dict) else None
+            if not isinstance(indexed, str):
+                self.skip_item("a post without indexedAt")
+                continue
             if stored and indexed <= stored:
                 reached_stored = True
                 continue
             newest = max(newest or indexed, indexed)
-            yield FoundPost(raw=map_post(post), query=query, searched_for=watchlist)
+            try:
+                raw = map_post(post)
+            except InvalidPost as exc:
+                self.skip_item(exc)
+                continue
+            yield FoundPost(raw=raw, query=query, searched_for=watchlist)
         if data.get("cursor") and data["posts"] and not reached_stored and page < self.max_pages:
             yield self.search(term, watchlist, token, cursor=data["cursor"], page=page + 1, newest=newest)
             return

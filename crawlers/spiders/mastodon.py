@@ -16,7 +16,7 @@ from scrapy.http import Response
 from crawlers.exceptions import MalformedResponse
 from crawlers.items import CursorMark, FoundPost
 from crawlers.matching import fold
-from crawlers.normalise import RawPost
+from crawlers.normalise import InvalidPost, RawPost, item_mapper
 from crawlers.spiders.base import SourceSpider, opaque_id, quote_term
 
 PAGE_SIZE = 40
@@ -33,6 +33,7 @@ def opted_out(account: dict[str, Any]) -> bool:
     return account.get("noindex") is True or account.get("indexable") is False
 
 
+@item_mapper
 def map_status(status: dict[str, Any], instance: str) -> RawPost:
     status = status.get("reblog") or status
     account = status["account"]
@@ -91,15 +92,25 @@ class MastodonSpider(SourceSpider):
         instance = urlsplit(str(self.source.base_url)).netloc
         reached_stored = False
         for status in statuses:
-            if since and int(status["id"]) <= int(since):
+            try:
+                status_id = int(status["id"])
+            except (KeyError, TypeError, ValueError):
+                self.skip_item("a status without a numeric id")
+                continue
+            if since and status_id <= int(since):
                 reached_stored = True
                 break
-            if newest is None or int(status["id"]) > int(newest):
-                newest = status["id"]
-            if opted_out((status.get("reblog") or status)["account"]):
-                self.crawler.stats.inc_value("leefwereld/skipped_noindex")
+            if newest is None or status_id > int(newest):
+                newest = str(status_id)
+            try:
+                if opted_out((status.get("reblog") or status)["account"]):
+                    self.crawler.stats.inc_value("leefwereld/skipped_noindex")
+                    continue
+                raw = map_status(status, instance)
+            except (InvalidPost, KeyError, TypeError, AttributeError) as exc:
+                self.skip_item(exc if isinstance(exc, InvalidPost) else "a status without an account")
                 continue
-            yield FoundPost(raw=map_status(status, instance), query=query)
+            yield FoundPost(raw=raw, query=query)
         link = next_link(response)
         if statuses and link and not reached_stored and page < self.max_pages:
             yield self.request(self.rebase(link), self.parse_page, headers=self.headers(),

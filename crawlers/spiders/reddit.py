@@ -16,12 +16,13 @@ from scrapy.http import Response
 
 from crawlers.exceptions import MalformedResponse
 from crawlers.items import CursorMark, FoundPost
-from crawlers.normalise import RawPost
+from crawlers.normalise import InvalidPost, RawPost, item_mapper
 from crawlers.spiders.base import SourceSpider
 
 PAGE_SIZE = 100
 
 
+@item_mapper
 def map_link(data: dict[str, Any]) -> RawPost:
     text = "\n".join(part for part in (data.get("title"), data.get("selftext")) if part)
     return RawPost(
@@ -82,14 +83,23 @@ class RedditSpider(SourceSpider):
         stored = float(self.cursor(query).value or 0)
         reached_stored = False
         for child in children:
-            post = child.get("data") or {}
-            created = float(post.get("created_utc") or 0)
+            try:
+                post = child.get("data") or {}
+                created = float(post.get("created_utc") or 0)
+            except (AttributeError, TypeError, ValueError):
+                self.skip_item("a listing entry without a creation time")
+                continue
             if created <= stored:
                 reached_stored = True
                 continue
             newest = max(newest or created, created)
             if child.get("kind") == "t3":
-                yield FoundPost(raw=map_link(post), query=query, searched_for=watchlist)
+                try:
+                    raw = map_link(post)
+                except InvalidPost as exc:
+                    self.skip_item(exc)
+                    continue
+                yield FoundPost(raw=raw, query=query, searched_for=watchlist)
         if after and children and not reached_stored and page < self.max_pages:
             yield self.listing(query, path, params, watchlist, token, after=after, page=page + 1, newest=newest)
             return

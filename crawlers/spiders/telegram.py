@@ -10,7 +10,7 @@ from scrapy.http import Response
 
 from crawlers.exceptions import MalformedResponse
 from crawlers.items import CursorMark, FoundPost
-from crawlers.normalise import RawPost
+from crawlers.normalise import InvalidPost, RawPost, item_mapper
 from crawlers.spiders.base import SourceSpider
 
 MULTIPLIERS = {"K": 1_000, "M": 1_000_000}
@@ -28,6 +28,7 @@ def parse_views(text: str | None) -> int | None:
         return None
 
 
+@item_mapper
 def map_message(node: Selector, channel: str) -> RawPost | None:
     post_id = (node.attrib.get("data-post") or "").rsplit("/", 1)[-1]
     text = node.css(".tgme_widget_message_text").get()
@@ -60,11 +61,19 @@ class TelegramSpider(SourceSpider):
         stored = int(self.cursor(query).value or 0)
         ids: list[int] = []
         for node in response.css("div.tgme_widget_message[data-post]"):
-            post_id = int((node.attrib["data-post"].rsplit("/", 1)[-1]) or 0)
+            number = node.attrib["data-post"].rsplit("/", 1)[-1]
+            if not number.isdigit():
+                self.skip_item(f"a message with post id {number[:40]!r}")
+                continue
+            post_id = int(number)
             ids.append(post_id)
             if post_id <= stored:
                 continue
-            raw = map_message(node, channel)
+            try:
+                raw = map_message(node, channel)
+            except InvalidPost as exc:
+                self.skip_item(exc)
+                continue
             if raw is not None:
                 yield FoundPost(raw=raw, query=query)
         if ids:
