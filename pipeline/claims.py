@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -123,6 +123,14 @@ def release_abandoned(engine: Engine, now: datetime, *, job_id: str | None = Non
     for job, holder in dead:
         log.warning("%s: its holder %s has ended (killed or crashed); the job is free again", job, holder)
     return [job for job, _ in dead]
+
+
+def held_elsewhere(engine: Engine, job_ids: Iterable[str], me: str, now: datetime) -> bool:
+    """Whether another process holds a live claim on any of `job_ids`."""
+    with session_scope(engine) as session:
+        held = session.scalars(select(JobClaim).where(col(JobClaim.job_id).in_(list(job_ids)),
+                                                      col(JobClaim.status) == "running", col(JobClaim.holder) != me))
+        return any(claim.lease_until is None or claim.lease_until >= now for claim in held)
 
 
 @contextmanager

@@ -55,6 +55,10 @@ def crawl_jobs(config: MonitorConfig) -> list[ScheduledJob]:
             for w in config.watchlists]
 
 
+# The jobs that send from the outbox: while none of them runs anywhere, no outbox row can be mid-send.
+DELIVERY_JOBS = ("alerts-deliver", "alerts-daily", "digest-weekly")
+
+
 def scheduled_jobs(config: MonitorConfig, *, crawl: bool = True) -> list[ScheduledJob]:
     """Every job of the worker; `crawl=False` leaves out the watchlists' crawls (the offline demo)."""
     zone = config.timezone

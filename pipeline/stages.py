@@ -21,7 +21,7 @@ from sqlmodel import Session
 from api.alerts.base import Notifier
 from api.alerts.digest_mail import enqueue_digest
 from api.alerts.enqueue import enqueue_alerts
-from api.alerts.outbox import bundle_daily, claim_due, send_one
+from api.alerts.outbox import bundle_daily, claim_due, record_failure, release_orphaned, send_one
 from api.digest.weeks import last_complete_week
 from api.review.actions import flag_for_review
 from classifier.analyse import AnalysisReport, analyse_pending
@@ -85,13 +85,30 @@ def deliver_due(engine: Engine, notifiers: Mapping[str, Notifier], now: datetime
         claimed = claim_due(session, now)
     counts = {"sent": 0, "pending": 0, "failed": 0}
     for delivery_id in claimed:
-        with session_scope(engine) as session:
-            row = session.get(AlertDelivery, delivery_id)
-            if row is None:
-                continue
-            send_one(session, row, notifiers, now)
-            counts[row.status] = counts.get(row.status, 0) + 1
+        try:
+            with session_scope(engine) as session:
+                row = session.get(AlertDelivery, delivery_id)
+                if row is None:
+                    continue
+                send_one(session, row, notifiers, now)
+                status = row.status
+        except Exception as exc:  # the outcome could not be saved: count the attempt, go on with the batch
+            log.exception("delivery %s: could not record the outcome", delivery_id)
+            with session_scope(engine) as session:
+                record_failure(session, delivery_id, f"{type(exc).__name__}: {exc}", now)
+            status = "pending"
+        counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+def release_orphaned_deliveries(p: Pipeline) -> int:
+    """Outbox rows left `sending` by a process that died are due again now (call it only while no process
+    delivers)."""
+    with p.session() as session:
+        released = release_orphaned(session, p.clock())
+    if released:
+        log.warning("%d outbox rows claimed by a process that stopped mid-delivery are due again", released)
+    return released
 
 
 def deliver_alerts(p: Pipeline) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 Several workers may run against one database: each claims a slot before it runs it, so no slot runs twice.
 A slot missed while no worker was up runs once when a worker starts, if it is still within its job's grace.
+A worker that starts first cleans up after a killed one (`Worker.recover`): its claims, and its alerts mid-send.
 SIGTERM or SIGINT stops scheduling and waits for running jobs to finish; a second signal stops at once, and the
 claims this worker still holds are given up so another worker can take the next slot without waiting out leases.
 """
@@ -28,6 +29,7 @@ from monitor_config.settings import Settings
 from pipeline.claims import (
     claim,
     finish,
+    held_elsewhere,
     last_claimed,
     latest_slot,
     release_abandoned,
@@ -36,8 +38,8 @@ from pipeline.claims import (
     worker_name,
 )
 from pipeline.context import Pipeline
-from pipeline.schedule import ScheduledJob
-from pipeline.stages import figures
+from pipeline.schedule import DELIVERY_JOBS, ScheduledJob
+from pipeline.stages import figures, release_orphaned_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +59,11 @@ class Worker:
         self.holder = holder or worker_name()
         self.scheduler: BackgroundScheduler | None = None
 
-    def run_job(self, job: ScheduledJob) -> bool:
-        """Claim the job's current slot and run it; False when another worker has it."""
+    def run_job(self, job: ScheduledJob, *, now_slot: bool = False) -> bool:
+        """Claim the job's current slot (with `now_slot`, the present moment: a run beside the schedule) and run it;
+        False when another worker has it."""
         p, now = self.pipeline, self.pipeline.clock()
-        slot = latest_slot(job.trigger, now) or now
+        slot = now if now_slot else latest_slot(job.trigger, now) or now
         if not claim(p.engine, job.id, slot, self.holder, now):
             log.debug("%s: slot %s is taken by another worker", job.id, slot.isoformat())
             return False
@@ -82,19 +85,24 @@ class Worker:
         claimed = last_claimed(self.pipeline.engine, job.id)
         return claimed is None or claimed.slot < slot
 
-    def recover(self, now: datetime) -> None:
+    def recover(self, now: datetime) -> int:
         """Clean up after a process on this machine that was killed mid-work: free its job claims (so the jobs run
-        now, not after their lease) and close its crawl runs (so none stays `running`)."""
-        released = release_abandoned(self.pipeline.engine, now)
-        with session_scope(self.pipeline.engine) as session:
+        now, not after their lease), close its crawl runs (so none stays `running`) and, while no other process
+        delivers, make the outbox rows it left mid-send due now. Returns the number of those rows."""
+        engine = self.pipeline.engine
+        released = release_abandoned(engine, now)
+        with session_scope(engine) as session:
             closed = close_abandoned_runs(session, now=now, keep_sources=(UPLOAD_SOURCE,))
         if released or closed:
             log.warning("recovered after an interrupted process: %d job claim(s) freed (%s), %d crawl run(s) "
                         "closed as failed", len(released), ", ".join(released) or "-", closed)
+        if held_elsewhere(engine, DELIVERY_JOBS, self.holder, now):
+            return 0
+        return release_orphaned_deliveries(self.pipeline)
 
     def start(self) -> BackgroundScheduler:
         now = self.pipeline.clock()
-        self.recover(now)
+        orphaned = self.recover(now)
         scheduler = BackgroundScheduler(timezone="UTC")
         for job in self.jobs:
             scheduler.add_job(self.run_job, job.trigger, args=[job], id=job.id, name=job.name, max_instances=1,
@@ -102,6 +110,9 @@ class Worker:
             if self.missed(job, now):  # once, beside the regular schedule, which keeps its own times
                 scheduler.add_job(self.run_job, "date", run_date=now, args=[job], id=f"{job.id}:missed",
                                   name=f"{job.name} (missed slot)")
+            elif orphaned and job.id == DELIVERY_JOBS[0]:  # deliver what a dead process left, without waiting
+                scheduler.add_job(self.run_job, "date", run_date=now, args=[job], kwargs={"now_slot": True},
+                                  id=f"{job.id}:recovered", name=f"{job.name} (left by a stopped process)")
         scheduler.start()
         self.scheduler = scheduler
         log.info("worker %s started with %d jobs: %s", self.holder, len(self.jobs), ", ".join(j.id for j in self.jobs))

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from api.alerts.email import add_unsubscribe_headers, unsubscribe_url
 from api.alerts.enqueue import add_delivery
 from api.digest.mail import DigestRenderer
+from api.plain_text import clean_text
 from models.serving import AlertDelivery, Subscription
 from monitor_config.schema import MonitorConfig
 
@@ -38,7 +39,7 @@ def personalise(message: EmailMessage, subscription: Subscription, *, public_url
     for part in mine.walk():
         if part.is_multipart() or part.get_content_maintype() != "text":
             continue
-        body = part.get_content()
+        body = clean_text(part.get_content())  # no control character of a post reaches the mail
         if part.get_content_subtype() == "plain":
             part.set_content(f"{body.rstrip()}\n\n--\n{plain.format(name=subscription.name, url=url)}\n")
         elif part.get_content_subtype() == "html":

@@ -15,6 +15,8 @@ from typing import Any
 
 from api.alerts.base import Alert
 from api.alerts.exceptions import DeliveryError
+from api.email_address import InvalidEmailAddress, check_email_address
+from api.plain_text import clean_data, clean_line
 from api.templating import render
 from monitor_config.schema import AlertsConfig
 
@@ -52,22 +54,23 @@ def add_unsubscribe_headers(message: EmailMessage, url: str) -> None:
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
 
-def compose_alert_email(alert: Alert, *, public_url: str, from_address: str) -> EmailMessage:
+def compose_alert_email(alert: Alert, *, recipient: str, public_url: str, from_address: str) -> EmailMessage:
     t = TEXTS.get(alert.language, TEXTS["nl"])
     base = public_url.rstrip("/")
-    items = [{**item, "link": base + item["url"]} for item in alert.items]
+    # Post texts and reviewers' labels may hold control characters: none reaches the mail (nor CR/LF the subject).
+    items = [{**clean_data(item), "link": base + item["url"]} for item in alert.items]
     if len(items) == 1:
         subject = t["subject_one"].format(label=items[0]["label"] or t["untitled"], category=items[0]["category_title"])
         heading = t["heading_one"]
     else:
         subject, heading = t["subject_many"].format(n=len(items)), t["heading_many"]
     context = {"t": t, "lang": alert.language, "items": items, "subject": subject, "heading": heading,
-               "subscription_name": alert.subscription_name,
+               "subscription_name": clean_line(alert.subscription_name),
                "unsubscribe_url": unsubscribe_url(public_url, alert.token)}
     message = EmailMessage()
-    message["Subject"] = " ".join(subject.split())
+    message["Subject"] = clean_line(subject)
     message["From"] = from_address
-    message["To"] = alert.target or ""
+    message["To"] = recipient
     message["Date"] = email.utils.format_datetime(alert.sent_at)
     message["Message-ID"] = email.utils.make_msgid(f"alert.{alert.delivery_id}", domain=from_address.split("@")[-1])
     add_unsubscribe_headers(message, context["unsubscribe_url"])
@@ -83,19 +86,24 @@ class EmailNotifier:
         self.config = config
         self.environ = os.environ if environ is None else environ
 
-    def build(self, alert: Alert) -> EmailMessage:
+    def build(self, alert: Alert, recipient: str) -> EmailMessage:
         if alert.message is not None:
             message = Parser(_class=EmailMessage, policy=default_policy).parsestr(alert.message)
             del message["To"]
-            message["To"] = alert.target or ""
+            message["To"] = recipient
             return message
-        return compose_alert_email(alert, public_url=str(self.config.public_url),
+        return compose_alert_email(alert, recipient=recipient, public_url=str(self.config.public_url),
                                    from_address=self.config.smtp.from_address)
 
     def send(self, alert: Alert) -> None:
         if not alert.target:
             raise DeliveryError(f"subscription {alert.subscription_id} has no e-mail address", permanent=True)
-        message = self.build(alert)
+        try:  # rows stored before addresses were checked: never guess a recipient
+            recipient = check_email_address(alert.target)
+        except InvalidEmailAddress as exc:
+            raise DeliveryError(f"subscription {alert.subscription_id}: {exc} Edit the subscription's address.",
+                                permanent=True) from None
+        message = self.build(alert, recipient)
         smtp = self.config.smtp
         try:
             with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_seconds) as client:
@@ -103,7 +111,7 @@ class EmailNotifier:
                     client.starttls()
                 if smtp.username_env and smtp.password_env:
                     client.login(self.environ.get(smtp.username_env, ""), self.environ.get(smtp.password_env, ""))
-                client.send_message(message)
+                client.send_message(message, to_addrs=[recipient])
         except smtplib.SMTPRecipientsRefused as exc:
             raise DeliveryError(f"SMTP refused {alert.target}: {exc}", permanent=True) from exc
         except (smtplib.SMTPException, OSError) as exc:

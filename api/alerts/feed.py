@@ -6,6 +6,7 @@ from xml.etree import ElementTree as ET
 
 from sqlmodel import Session, col, select
 
+from api.plain_text import clean_line, clean_text
 from models.analysis import Trend
 from models.serving import AlertDelivery, Subscription
 
@@ -14,9 +15,11 @@ MAX_ENTRIES = 50
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    """A child element; its text and attributes are cleaned of control characters (one would make the whole
+    feed invalid XML), a title to one line."""
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: clean_line(v) for k, v in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = clean_line(text) if tag == "title" else clean_text(text)
     return element
 
 

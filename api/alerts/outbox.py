@@ -4,9 +4,10 @@ A row is claimed before it is sent (status `sending` and a lease in `next_attemp
 UPDATE that only one worker can win; on PostgreSQL the candidates are first picked with SELECT ... FOR UPDATE
 SKIP LOCKED so workers do not queue behind each other. The caller commits the claim before sending and each
 outcome after it (see `pipeline.stages.deliver_alerts`). A worker that dies mid-send leaves the row `sending`;
-after the lease it is due again, so nothing is lost. A failed send goes back to `pending` with exponential
-backoff (capped); only a permanent failure (for example a deleted subscription) ends as `failed`. Whatever a
-notifier raises counts as a failed attempt of that row alone.
+after the lease it is due again, so nothing is lost, and a worker that starts takes such rows back at once
+(`release_orphaned`). A failed send goes back to `pending` with exponential backoff (capped) and ends as
+`failed` after MAX_ATTEMPTS; a permanent failure (a deleted subscription, an address that is not one valid
+address) ends as `failed` at once. Whatever a notifier raises counts as a failed attempt of that row alone.
 
 Statuses: queued (waits for the daily bundle) -> bundled; pending -> sending -> sent | pending | failed.
 """
@@ -21,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from api.alerts.base import Alert, Notifier
 from api.alerts.exceptions import DeliveryError
+from api.plain_text import clean_text
 from models.serving import AlertDelivery, Subscription
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 FIRST_RETRY = timedelta(minutes=1)
 MAX_RETRY = timedelta(hours=6)
 LEASE = timedelta(minutes=15)
+MAX_ATTEMPTS = 20  # 1, 2, 4 ... 256 minutes, then every 6 hours: about three days of trying
 BATCH = 100
 DUE_STATUSES = ("pending", "sending")
 
@@ -88,10 +91,27 @@ def send_one(session: Session, row: AlertDelivery, notifiers: Mapping[str, Notif
 
 def _failed(row: AlertDelivery, error: str, *, permanent: bool, now: datetime) -> None:
     row.attempts += 1
-    row.last_error = error[:2000]
-    row.status = "failed" if permanent else "pending"
+    row.last_error = clean_text(error)[:2000]  # PostgreSQL refuses NUL; an error may quote the bad value
+    row.status = "failed" if permanent or row.attempts >= MAX_ATTEMPTS else "pending"
     row.next_attempt_at = now + backoff(row.attempts)
-    log.warning("delivery %s failed (attempt %s): %s", row.id, row.attempts, error)
+    log.warning("delivery %s failed (attempt %s%s): %s", row.id, row.attempts,
+                "; given up" if row.status == "failed" else "", error)
+
+
+def record_failure(session: Session, delivery_id: int, error: str, now: datetime) -> None:
+    """Record a failed attempt on a claimed row whose own outcome could not be saved (the caller commits)."""
+    row = session.get(AlertDelivery, delivery_id)
+    if row is not None and row.status == "sending":
+        _failed(row, error, permanent=False, now=now)
+        session.add(row)
+
+
+def release_orphaned(session: Session, now: datetime) -> int:
+    """Make every claimed (`sending`) row due now: for a worker that starts while no other process delivers, so
+    rows claimed by a process that died are retried at once instead of after their lease (the caller commits)."""
+    released = session.execute(update(AlertDelivery).where(col(AlertDelivery.status) == "sending")
+                               .values(status="pending", next_attempt_at=now))
+    return int(released.rowcount)  # type: ignore[attr-defined]
 
 
 def bundle_daily(session: Session, now: datetime) -> list[AlertDelivery]:

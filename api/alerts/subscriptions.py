@@ -17,6 +17,7 @@ from api.alerts.exceptions import SubscriptionError, UnknownSubscriptionError
 from api.alerts.filters import check_filters
 from api.alerts.webhook import Resolver, check_webhook_target, resolve_host
 from api.auth import record_audit, role_allows
+from api.email_address import InvalidEmailAddress, check_email_address
 from models.serving import Subscription, User
 from monitor_config.schema import MonitorConfig
 from monitor_config.vocabulary import CHANNELS, DELIVERY_MODES, LANGUAGES, ROLES
@@ -72,8 +73,13 @@ def check_request(request: SubscriptionRequest, *, owner: User, config: MonitorC
     target = (request.target or "").strip() or None
     if request.channel in ("email", "digest"):
         target = target or owner.email
-        if not target or "@" not in target or any(c.isspace() for c in target):
-            raise SubscriptionError("Geef een geldig e-mailadres op, bijvoorbeeld naam@school.nl.")
+        if not target:
+            raise SubscriptionError("Geef een geldig e-mailadres op, bijvoorbeeld naam@school.nl (veld ‘E-mailadres’, "
+                                    "target). / Give an e-mail address such as name@school.nl (field 'target').")
+        try:
+            target = check_email_address(target, field="E-mailadres (target)", field_en="target")
+        except InvalidEmailAddress as exc:
+            raise SubscriptionError(str(exc)) from None
     elif request.channel == "webhook":
         if not target:
             raise SubscriptionError("Geef het adres (URL) van de webhook op.")

@@ -23,6 +23,7 @@ import httpx
 
 from api.alerts.base import Alert
 from api.alerts.exceptions import DeliveryError, UnsafeTargetError
+from api.plain_text import clean_data
 from monitor_config.schema import WebhookPolicy
 
 SIGNATURE_HEADER = "X-Leefwereld-Signature"
@@ -105,7 +106,7 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 def webhook_body(alert: Alert) -> bytes:
     document = {"delivery_id": alert.delivery_id, "subscription": alert.subscription_name, "kind": alert.kind,
-                "sent_at": alert.sent_at.isoformat(), "trends": alert.items}
+                "sent_at": alert.sent_at.isoformat(), "trends": clean_data(alert.items)}
     return json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
 
 

@@ -3,6 +3,7 @@
 AuthError
   WeakPasswordError   a new password is easy to guess (too short, mostly spaces, the user name, a common one)
   InvalidUsernameError a new user name is empty, too long or has control characters
+  InvalidEmailError   a user's e-mail address that is not one valid address
   UnknownRoleError    a role name that is not in ROLES
   UserExistsError     the username is taken
   UnknownUserError    no user with that name
@@ -21,6 +22,10 @@ class WeakPasswordError(AuthError):
 
 
 class InvalidUsernameError(AuthError):
+    pass
+
+
+class InvalidEmailError(AuthError):
     pass
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from api.auth.exceptions import UnknownTokenError, UnknownUserError, UserExistsError
+from api.auth.exceptions import InvalidEmailError, UnknownTokenError, UnknownUserError, UserExistsError
 from api.auth.security import (
     TOKEN_PREFIX,
     check_password_strength,
@@ -18,6 +18,7 @@ from api.auth.security import (
     hash_secret,
     verify_password,
 )
+from api.email_address import InvalidEmailAddress, check_email_address
 from models.access import ApiToken
 from models.serving import AuditLog, User
 
@@ -58,6 +59,11 @@ def create_user(session: Session, *, username: str, password: str, role: str, em
     check_username(username)
     check_role(role)
     check_password_strength(password, username=username)
+    if email is not None:
+        try:
+            email = check_email_address(email, field="E-mailadres", field_en="email")
+        except InvalidEmailAddress as exc:
+            raise InvalidEmailError(str(exc)) from None
     if find_user(session, username) is not None:
         raise UserExistsError(f"Gebruiker {username!r} bestaat al. / User {username!r} already exists; fix: "
                               "choose another name.")

@@ -11,6 +11,7 @@ from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
 from api.auth import record_audit
+from api.plain_text import clean_line, clean_text
 from api.review.exceptions import InvalidReviewError, UnknownTrendError
 from api.visibility import review_categories
 from models.analysis import Trend, TrendLineage, TrendMembership
@@ -83,7 +84,7 @@ def add_note(session: Session, *, trend_id: int, reviewer: User, note: str, now:
 
 
 def rename_trend(session: Session, *, trend_id: int, reviewer: User, label: str, now: datetime) -> Trend:
-    label = " ".join(label.split())
+    label = clean_line(label)  # a label reaches e-mail subjects, feeds and webhooks: no control characters
     if not label or len(label) > MAX_LABEL:
         raise InvalidReviewError(f"Een naam heeft 1 tot {MAX_LABEL} tekens.")
     trend = get_trend(session, trend_id)
@@ -128,10 +129,9 @@ def merge_trends(session: Session, *, source_id: int, target_id: int, reviewer: 
 def submit_review(session: Session, *, trend_id: int, reviewer: User, verdict: str | None = None,
                   note: str | None = None, label: str | None = None, now: datetime) -> Trend:
     """One reviewer form: an optional rename, then a verdict (with the note) or, without verdict, just the note."""
-    if "\x00" in f"{note}{label}":
-        raise InvalidReviewError("Verwijder het NUL-teken (\\x00) uit de notitie of de naam.")
+    note = clean_text(note) if note is not None else None  # control characters never reach the database
     trend = get_trend(session, trend_id)
-    if label is not None and " ".join(label.split()) and " ".join(label.split()) != trend.label:
+    if label is not None and clean_line(label) and clean_line(label) != trend.label:
         rename_trend(session, trend_id=trend_id, reviewer=reviewer, label=label, now=now)
     if verdict:
         record_verdict(session, trend_id=trend_id, reviewer=reviewer, verdict=verdict, note=note, now=now)
