@@ -13,6 +13,7 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 
 from classifier.cluster.calibrate import Thresholds
+from classifier.cluster.events import kept_apart
 from classifier.cluster.members import open_trend
 from classifier.detect.windows import window_index
 from classifier.state import Lineage, TrackedTrend, TrendState
@@ -27,7 +28,7 @@ def young(trend: TrackedTrend, now: datetime, settings: TrendSettings) -> bool:
 def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datetime,
                 settings: TrendSettings) -> list[Lineage]:
     """Merge every pair (one of them touched this batch) whose cross mean similarity reaches `merge`
-    (`young` when both are young)."""
+    (`young` when both are young), except two trends that a split set apart."""
     out: list[Lineage] = []
     while True:
         live = state.live_trends()
@@ -35,8 +36,10 @@ def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datet
         if len(live) < 2 or not cand:
             return out
         sims = np.vstack([t.mean for t in cand]) @ np.vstack([t.mean for t in live]).T
+        apart = kept_apart(state)
         for a, ta in enumerate(cand):
-            sims[a, [b for b, tb in enumerate(live) if tb.trend_id == ta.trend_id]] = -np.inf
+            sims[a, [b for b, tb in enumerate(live) if tb.trend_id == ta.trend_id
+                     or frozenset((ta.trend_id, tb.trend_id)) in apart]] = -np.inf
             if young(ta, now, settings):
                 sims[a, [b for b, tb in enumerate(live) if young(tb, now, settings)]] += th.merge - th.young
         a, b = np.unravel_index(np.argmax(sims), sims.shape)
