@@ -28,7 +28,7 @@ def young(trend: TrackedTrend, now: datetime, settings: TrendSettings) -> bool:
 def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datetime,
                 settings: TrendSettings) -> list[Lineage]:
     """Merge every pair (one of them touched this batch) whose cross mean similarity reaches `merge`
-    (`young` when both are young), except two trends that a split set apart."""
+    (`young` when both are young), except two trends that a split set apart (with `new_event_check`)."""
     out: list[Lineage] = []
     while True:
         live = state.live_trends()
@@ -36,7 +36,7 @@ def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datet
         if len(live) < 2 or not cand:
             return out
         sims = np.vstack([t.mean for t in cand]) @ np.vstack([t.mean for t in live]).T
-        apart = kept_apart(state)
+        apart = kept_apart(state) if settings.new_event_check else set()
         for a, ta in enumerate(cand):
             sims[a, [b for b, tb in enumerate(live) if tb.trend_id == ta.trend_id
                      or frozenset((ta.trend_id, tb.trend_id)) in apart]] = -np.inf
