@@ -60,7 +60,7 @@ PLANS = (
 # between Koperhof and Distelweide, starting ten days after the first with a burst (a new diss track) while the
 # first beef is at its height.
 NEW_EVENTS = (
-    Plan("drill-beef-koperhof", "drill-online-threats", 7, 46, (8, 7, 6, 5, 4, 4, 3, 3, 2, 2),
+    Plan("drill-beef-koperhof", "drill-online-threats", 7, 46, (10, 8, 6, 5, 4, 4, 3, 3, 2, 2),
          {"youtube": 35, "tiktok": 35, "instagram": 15, "telegram": 10, "mastodon": 5}, inside="drill-beef"),
 )
 BACKGROUND_PLATFORMS = {"tiktok": 34, "instagram": 24, "mastodon": 12, "bluesky": 10, "youtube": 10, "telegram": 10}
