@@ -104,22 +104,36 @@ def clustering_table(data: Path, embedder) -> list[str]:
     return lines
 
 
+_SUMMARY = re.compile(r"events (\S+) flagged, median delay \S+ h \(alert (\S+) h\), false emerging/week (\S+), "
+                      r"purity (\S+), recall (\S+), split (\S+), wall (\S+) s")
+
+
+def _replay(tools: Path, cmd: str, name: str) -> str:
+    run = subprocess.run([sys.executable, str(tools / "trend_eval.py"), "run", "--name", name, "--command", cmd],
+                         capture_output=True, text=True, check=True)
+    return run.stdout.strip()
+
+
 def replay_section(tools: Path, embedder_kind: str, emb_cache: Path | None = None) -> list[str]:
     cmd = (f"cd {ROOT} && PYTHONPATH={ROOT} {sys.executable} -m classifier.replay {{in}} --window 1d --out {{out}}"
            f" --embedder {embedder_kind}" + (f" --emb-cache {emb_cache}" if emb_cache else ""))
     t = time.perf_counter()
-    run = subprocess.run([sys.executable, str(tools / "trend_eval.py"), "run", "--name", "trends", "--command", cmd],
-                         capture_output=True, text=True, check=True)
-    report = run.stdout.strip()
+    report = _replay(tools, cmd, "trends")
     summary = report.splitlines()[-1]
-    m = re.search(r"events (\S+) flagged, median delay \S+ h \(alert (\S+) h\), false emerging/week (\S+), "
-                  r"purity (\S+), recall (\S+), split (\S+), wall (\S+) s", summary)
+    m = _SUMMARY.search(summary)
+    # the same code without the new-event check (issue #12: two events stay two trends), in the same run
+    off = _replay(tools, cmd + " --set new_event_check=false", "trends-no-new-event")
+    without = _SUMMARY.search(off.splitlines()[-1])
     table = ["| method | flagged | median alert delay | false emerging / week | purity | recall | split | wall |",
              "|---|---|---|---|---|---|---|---|"]
     table += ["| " + " | ".join(row) + " |" for row in ANCHORS]
     if embedder_kind in BEFORE_REPLAY:
         table.append(f"| trends before centring ({BEFORE}, recorded run), {embedder_kind} | "
                      + " | ".join(BEFORE_REPLAY[embedder_kind]) + " |")
+    if without:
+        f = without.groups()
+        table.append(f"| trends without the new-event check (`new_event_check: false`, same run), {embedder_kind} | "
+                     f"{f[0]} | {f[1]} h | {f[2]} | {f[3]} | {f[4]} | {f[5]} | {f[6]} s |")
     if m:
         f = m.groups()
         table.append(f"| **trends (this version), window by window, {embedder_kind}** | **{f[0]}** | **{f[1]} h** "

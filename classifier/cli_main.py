@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -62,8 +63,11 @@ class CachedEmbedder:
         return np.vstack([self._vecs[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
 
     def save(self) -> None:
+        """Write the file anew and then move it into place, so a run stopped while saving keeps the old one."""
         keys = sorted(self._vecs)
-        np.savez(self.path, model=self.name, keys=np.array(keys), vecs=np.vstack([self._vecs[k] for k in keys]))
+        part = self.path.with_name(self.path.name + ".part.npz")
+        np.savez(part, model=self.name, keys=np.array(keys), vecs=np.vstack([self._vecs[k] for k in keys]))
+        os.replace(part, self.path)
 
 
 def main(command: str, argv: list[str] | None = None) -> int:

@@ -35,6 +35,11 @@ class TrendSettings(BaseModel):
     buffer_max: int = 4000
     exemplars: int = 200
     split_check: bool = True
+    # a new event inside an established trend (classifier.cluster.events): arriving posts that share terms the
+    # trend's recent members (almost) never carried start a trend of their own, with lineage to it
+    new_event_check: bool = True
+    new_event_share: float = Field(0.3, gt=0.0, le=1.0)  # of the posts arriving at once, at least this share
+    new_event_known: float = Field(0.02, ge=0.0, lt=1.0)  # of the trend's recent members, at most this share
     # stateless `cluster` only: each vector is averaged with its nearest neighbours in the file before clustering
     # (0 = off); it sees the whole file at once, as BERTopic does, and pulls broad topics together
     cluster_neighbours: int = 5

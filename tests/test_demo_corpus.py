@@ -21,7 +21,9 @@ from monitor_config.schema import Watchlist
 DEMO = Path(generate.__file__).resolve().parent
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 START = date(2026, 9, 28)
-EXPECTED_WEEKS = {"gelblaster-challenge": 3, "exposing-accounts": 5, "drill-beef": 6, "klusjes-recruitment": 7}
+EXPECTED_WEEKS = {"gelblaster-challenge": 3, "exposing-accounts": 5, "drill-beef": 6, "klusjes-recruitment": 7,
+                  "drill-beef-koperhof": 7}
+RISING = sorted(name for name in EXPECTED_WEEKS if name != "drill-beef-koperhof")  # a new event starts with a burst
 PLATFORMS = {"tiktok", "instagram", "mastodon", "bluesky", "telegram", "youtube"}
 REQUIRED = ("id", "text", "created_at", "platform", "author", "language", "likes", "shares", "replies", "views")
 
@@ -113,7 +115,7 @@ def test_background_is_even_and_follows_a_daily_rhythm(posts: list[dict], truth:
     assert sum(hours[h] for h in range(15, 23)) > 3 * sum(hours[h] for h in range(0, 7))
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED_WEEKS))
+@pytest.mark.parametrize("name", RISING)
 def test_each_trend_starts_small_in_its_week_and_grows(name: str, truth: dict, by_id: dict) -> None:
     trend = next(t for t in truth["trends"] if t["name"] == name)
     days = Counter(day_of(by_id[i]) for i in trend["post_ids"])
@@ -125,6 +127,22 @@ def test_each_trend_starts_small_in_its_week_and_grows(name: str, truth: dict, b
     assert opening <= 6 and following >= 2 * opening
     weeks = Counter(d // 7 + 1 for d in days.elements())
     assert weeks[EXPECTED_WEEKS[name]] < weeks[EXPECTED_WEEKS[name] + 1]
+
+
+def test_a_second_drill_beef_starts_with_a_burst_while_the_first_is_at_its_height(truth: dict, by_id: dict) -> None:
+    """The pair a tracker must keep apart: the same kind of talk (diss tracks, threats, "wie is er eigenlijk van")
+    between other neighbourhoods, starting with a burst on its first day while the first beef is still growing."""
+    trends = {t["name"]: t for t in truth["trends"]}
+    second, first = trends["drill-beef-koperhof"], trends["drill-beef"]
+    assert second["inside"] == "drill-beef" and second["category"] == first["category"]
+    days = Counter(day_of(by_id[i]) for i in second["post_ids"])
+    start = min(days)
+    assert days[start] >= 6 and days[start] == max(days.values())
+    first_days = Counter(day_of(by_id[i]) for i in first["post_ids"])
+    assert 3 <= start - min(first_days) <= 14 and first_days[start] >= 5
+    texts = [by_id[i]["text"].lower() for i in second["post_ids"]]
+    assert all(any(n in t for n in ("koperhof", "kph", "distelweide", "dsw")) for t in texts)
+    assert not any(n in by_id[i]["text"].lower() for i in first["post_ids"] for n in ("koperhof", "distelweide"))
 
 
 def test_the_gelblaster_challenge_fades_again(truth: dict, by_id: dict) -> None:
@@ -158,7 +176,8 @@ def test_trends_are_quiet_before_they_start(posts: list[dict], truth: dict) -> N
     config = load_config()
     for trend in truth["trends"]:
         watchlists = [w for w in config.watchlists if w.category == trend["category"]]
-        before = [p for p in posts if local(p).date().isoformat() < trend["starts"]]
+        others = {i for t in truth["trends"] if t["name"] == trend.get("inside") for i in t["post_ids"]}
+        before = [p for p in posts if local(p).date().isoformat() < trend["starts"] and p["id"] not in others]
         assert sum(any(matches(p["text"], w) for w in watchlists) for p in before) <= 2
 
 

@@ -13,6 +13,7 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 
 from classifier.cluster.calibrate import Thresholds
+from classifier.cluster.events import kept_apart, new_event
 from classifier.cluster.members import open_trend
 from classifier.detect.windows import window_index
 from classifier.state import Lineage, TrackedTrend, TrendState
@@ -27,7 +28,8 @@ def young(trend: TrackedTrend, now: datetime, settings: TrendSettings) -> bool:
 def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datetime,
                 settings: TrendSettings) -> list[Lineage]:
     """Merge every pair (one of them touched this batch) whose cross mean similarity reaches `merge`
-    (`young` when both are young)."""
+    (`young` when both are young), except two trends that a split set apart (with `new_event_check`), or a newer
+    trend that names what the older never named: a new event of the same kind, kept apart with lineage."""
     out: list[Lineage] = []
     while True:
         live = state.live_trends()
@@ -37,13 +39,29 @@ def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datet
         sims = np.vstack([t.mean for t in cand]) @ np.vstack([t.mean for t in live]).T
         position = {t.trend_id: b for b, t in enumerate(live)}  # once per pass: thousands of live trends
         youngs = [b for b, t in enumerate(live) if young(t, now, settings)]
+        partners: dict[int, list[int]] = {}
+        for pair in (kept_apart(state) if settings.new_event_check else set()):
+            if len(pair) != 2:
+                continue
+            first, second = tuple(pair)
+            partners.setdefault(first, []).append(second)
+            partners.setdefault(second, []).append(first)
         for a, ta in enumerate(cand):
             sims[a, position[ta.trend_id]] = -np.inf
+            apart = [position[p] for p in partners.get(ta.trend_id, ()) if p in position]
+            if apart:
+                sims[a, apart] = -np.inf
             if young(ta, now, settings):
                 sims[a, youngs] += th.merge - th.young
         a, b = map(int, np.unravel_index(np.argmax(sims), sims.shape))
         if sims[a, b] < th.merge:
             return out
+        older, newer = sorted((cand[a], live[b]), key=lambda t: (t.born_at, t.trend_id))
+        if settings.new_event_check and len(new_event(older, newer.ex_posts, newer.ex_keys, state, now, settings)[0]):
+            # a new event of the same kind elsewhere, born on its own beside the older trend: kept apart
+            out.append(Lineage(kind="split", parent=older.trend_id, child=newer.trend_id, at=now, posts=newer.size))
+            state.lineage.append(out[-1])
+            continue
         keep, gone = sorted((cand[a], live[b]), key=lambda t: (-t.size, t.trend_id))
         fold_trend(keep, gone)
         touched.add(keep.trend_id)

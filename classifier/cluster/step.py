@@ -8,7 +8,9 @@
     3. every other buffered post joins the live trend whose members it is most similar to on average, if that
        mean similarity reaches the calibrated `link` threshold (one dot product with each trend's mean);
        the rest waits in the buffer and gets another chance in the next batch;
-    4. trends that grew are checked for merges and splits, recorded as lineage (see `lineage`).
+    4. posts about to join an established trend that share names or tags it never carried start a trend of their
+       own instead: a new event of the same kind elsewhere (see `events`);
+    5. trends that grew are checked for merges and splits, recorded as lineage (see `lineage`).
 History is never re-embedded nor re-clustered.
 """
 from __future__ import annotations
@@ -22,10 +24,11 @@ from classifier.cluster.birth import group_buffer, viable_groups
 from classifier.cluster.calibrate import Thresholds, add_to_sample, measure
 from classifier.cluster.centre import ready
 from classifier.cluster.dedup import dedup_key
+from classifier.cluster.events import established, new_event
 from classifier.cluster.lineage import merge_close, split_apart, young
 from classifier.cluster.members import absorb, open_trend
 from classifier.detect.windows import window_origin
-from classifier.state import Buffer, Lineage, StreamPost, TrendState
+from classifier.state import Buffer, Lineage, StreamPost, TrackedTrend, TrendState
 from monitor_config.trends import TrendSettings
 
 
@@ -56,7 +59,7 @@ def cluster_batch(state: TrendState, batch: list[StreamPost], vecs: np.ndarray, 
     if not ready(state, settings):
         return changes
     _place_groups(state, th, now, changes, settings)
-    _assign_buffer(state, th, changes, settings)
+    _assign_buffer(state, th, now, changes, settings)
     changes.lineage += merge_close(state, changes.grown, th, now, settings)
     if settings.split_check:
         changes.lineage += split_apart(state, changes.grown, th, now, settings, changes.assigned)
@@ -88,7 +91,8 @@ def _expire(buf: Buffer, now: datetime, settings: TrendSettings) -> None:
     _keep(buf, mask)
 
 
-def _assign_buffer(state: TrendState, th: Thresholds, changes: ClusterChanges, settings: TrendSettings) -> None:
+def _assign_buffer(state: TrendState, th: Thresholds, now: datetime, changes: ClusterChanges,
+                   settings: TrendSettings) -> None:
     """Every buffered post whose mean similarity to a live trend reaches `link` joins the closest one."""
     live = state.live_trends()
     buf = state.buffer
@@ -100,11 +104,46 @@ def _assign_buffer(state: TrendState, th: Thresholds, changes: ClusterChanges, s
     hit = sims[np.arange(len(buf)), best] >= th.link
     for j in np.unique(best[hit]):
         idx = np.flatnonzero(hit & (best == j))
-        trend = live[j]
-        absorb(trend, [buf.posts[i] for i in idx], buf.vecs[idx], [buf.keys[i] for i in idx], state, settings)
-        changes.grown.add(trend.trend_id)
-        changes.assigned.update({buf.posts[i].id: trend.trend_id for i in idx})
+        _join(state, live[j], [buf.posts[i] for i in idx], buf.vecs[idx], [buf.keys[i] for i in idx], now, changes,
+              settings)
     _keep(buf, ~hit)
+
+
+def _sibling(state: TrendState, near: TrackedTrend, born: TrackedTrend, posts: list[StreamPost], keys: list[str],
+             now: datetime, changes: ClusterChanges, settings: TrendSettings) -> None:
+    """A group born as a trend of its own close to an established trend (within `link`, so its posts could have
+    joined it one by one) that names what the other never named is a new event of the same kind: lineage to the
+    closest such trend, and never merged into it."""
+    novel, _ = new_event(near, posts, keys, state, now, settings)
+    if len(novel):
+        line = Lineage(kind="split", parent=near.trend_id, child=born.trend_id, at=now, posts=born.size)
+        changes.lineage.append(line)
+        state.lineage.append(line)
+
+
+def _join(state: TrendState, trend: TrackedTrend, posts: list[StreamPost], vecs: np.ndarray, keys: list[str],
+          now: datetime, changes: ClusterChanges, settings: TrendSettings) -> None:
+    """`posts` join `trend`, unless some of them start a new event: those open a trend of their own (a split
+    with lineage), and the rest join whichever of the two their vectors are closer to."""
+    novel, _ = new_event(trend, posts, keys, state, now, settings)
+    homes = [trend] * len(posts)
+    if len(novel):
+        child = open_trend(state, [posts[i] for i in novel], vecs[novel], [keys[i] for i in novel], now, settings)
+        rest = np.setdiff1d(np.arange(len(posts)), novel)
+        late = rest[vecs[rest] @ child.mean > vecs[rest] @ trend.mean]
+        absorb(child, [posts[i] for i in late], vecs[late], [keys[i] for i in late], state, settings)
+        for i in np.concatenate([novel, late]):
+            homes[i] = child
+        line = Lineage(kind="split", parent=trend.trend_id, child=child.trend_id, at=now, posts=child.size)
+        changes.born.append(child.trend_id)
+        changes.grown.add(child.trend_id)
+        changes.lineage.append(line)
+        state.lineage.append(line)
+    stay = np.array([i for i, h in enumerate(homes) if h is trend], dtype=int)
+    absorb(trend, [posts[i] for i in stay], vecs[stay], [keys[i] for i in stay], state, settings)
+    if len(stay):
+        changes.grown.add(trend.trend_id)
+    changes.assigned.update({p.id: h.trend_id for p, h in zip(posts, homes, strict=True)})
 
 
 def _place_groups(state: TrendState, th: Thresholds, now: datetime, changes: ClusterChanges,
@@ -122,15 +161,18 @@ def _place_groups(state: TrendState, th: Thresholds, now: datetime, changes: Clu
     for idx in groups:
         posts, vecs, keys = [buf.posts[i] for i in idx], buf.vecs[idx], [buf.keys[i] for i in idx]
         cross = vecs.mean(axis=0) @ means.T if means is not None else np.zeros(0)
+        raw = cross.copy()
         if len(cross):
             cross = cross + bonus
-        if len(cross) and cross.max() >= th.merge:
-            trend = live[int(cross.argmax())]
-            absorb(trend, posts, vecs, keys, state, settings)
-        else:
-            trend = open_trend(state, posts, vecs, keys, now, settings)
-            changes.born.append(trend.trend_id)
         taken[idx] = True
+        if len(cross) and cross.max() >= th.merge:
+            _join(state, live[int(cross.argmax())], posts, vecs, keys, now, changes, settings)
+            continue
+        trend = open_trend(state, posts, vecs, keys, now, settings)
+        changes.born.append(trend.trend_id)
         changes.grown.add(trend.trend_id)
         changes.assigned.update({p.id: trend.trend_id for p in posts})
+        known = [k for k, t in enumerate(live) if established(t, state, now, settings) and raw[k] >= th.link]
+        if known:
+            _sibling(state, live[max(known, key=lambda k: raw[k])], trend, posts, keys, now, changes, settings)
     _keep(buf, ~taken)

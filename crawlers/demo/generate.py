@@ -31,7 +31,8 @@ POSTS_FILE, TRUTH_FILE = "demo_posts.jsonl", "planted_trends.json"
 
 @dataclass(frozen=True)
 class Plan:
-    """A planted trend: its category, first day, and expected posts per day from that day on."""
+    """A planted trend: its category, first day, and expected posts per day from that day on. `inside` names the
+    planted trend that is still going when this one starts as a new event of the same kind elsewhere."""
 
     name: str
     category: str
@@ -39,6 +40,7 @@ class Plan:
     first_day: int
     daily: tuple[int, ...]
     platforms: dict[str, int]
+    inside: str | None = None
 
 
 PLANS = (
@@ -54,6 +56,13 @@ PLANS = (
     Plan("klusjes-recruitment", "criminal-recruitment", 7, 43,
          (1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 4, 3, 4),
          {"telegram": 40, "instagram": 30, "tiktok": 20, "mastodon": 10}),
+)
+# Added after the others (and after the spam), so the posts above stay exactly as they were: a second drill beef,
+# between Koperhof and Distelweide, starting ten days after the first with a burst (a new diss track) while the
+# first beef is at its height.
+NEW_EVENTS = (
+    Plan("drill-beef-koperhof", "drill-online-threats", 7, 46, (10, 8, 6, 5, 4, 4, 3, 3, 2, 2),
+         {"youtube": 35, "tiktok": 35, "instagram": 15, "telegram": 10, "mastodon": 5}, inside="drill-beef"),
 )
 BACKGROUND_PLATFORMS = {"tiktok": 34, "instagram": 24, "mastodon": 12, "bluesky": 10, "youtube": 10, "telegram": 10}
 HOLIDAY = range(19, 28)  # herfstvakantie regio noord: weekend rhythm
@@ -224,6 +233,12 @@ def build(seed: int = SEED) -> tuple[list[dict], dict]:
         trends.append({"name": plan.name, "category": plan.category, "week": plan.week,
                        "starts": (START + timedelta(days=plan.first_day)).isoformat(), "post_ids": sorted(ids)})
     spam_ids = add_spam(corpus)
+    for plan in NEW_EVENTS:
+        ids, copies = add_trend(corpus, plan)
+        copy_ids += copies
+        trends.append({"name": plan.name, "category": plan.category, "week": plan.week,
+                       "starts": (START + timedelta(days=plan.first_day)).isoformat(), "inside": plan.inside,
+                       "post_ids": sorted(ids)})
     posts = sorted(corpus.posts, key=lambda p: (p["created_at"], p["id"]))
     truth = {
         "synthetic": True,

@@ -4,7 +4,8 @@ Each trend has `main` phrasings (spreading, taking part, first reactions), `late
 measures; they become likelier as the trend ages) and `en` ones. `{slot}` is filled from SLOTS. Every phrasing
 holds one of the trend's `anchors`: a term of the default watchlist for its category, so the corpus and
 `monitor_config/default.yaml` agree (tests/test_demo_corpus.py checks that against the real file).
-The two drill groups, Kettingbuurt and Zilverveld, are invented; so is every handle, address and number.
+The drill groups, Kettingbuurt and Zilverveld and in the second beef Koperhof and Distelweide, are invented; so is
+every handle, address and number.
 """
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ SLOTS: dict[str, list[str]] = {
     "p2": ["Zilverveld", "het Zilverveld"],
     "s1": ["Kettingbuurt", "KTB"],
     "s2": ["Zilverveld", "ZLV"],
+    "g3": ["Koperhof", "KPH", "de Koperhof jongens"],
+    "g4": ["Distelweide", "DSW", "de Distelweide gang"],
+    "p3": ["de Koperhof", "Koperhof"],
+    "p4": ["Distelweide", "de Distelweide"],
     "shop": ["Action", "Intertoys", "Lidl", "speelgoedwinkel"],
     "klas": ["3b", "2 havo", "de brugklas", "4 vmbo", "3 vwo", "onze klas", "2a"],
     "views": ["40k", "100k", "300k", "12k", "1 miljoen", "250k"],
@@ -201,6 +206,41 @@ DRILL = {
     ],
 }
 
+# A second drill beef between other (invented) neighbourhoods, ten days after the first began and while it is still
+# going: the same kind of talk, other names. It must become a trend of its own, with lineage to the first.
+DRILL2 = {
+    "anchors": DRILL["anchors"],
+    "main": [
+        "nu ook beef tussen {g3} en {g4}?? die nieuwe diss is echt heftig",
+        "{g3} heeft een diss gedropt tegen {g4}, ze noemen zelfs de school 😳",
+        "wie is er eigenlijk van {p4}? {g3} zegt in die drill dat niemand ze kent",
+        "die beef tussen {g3} en {g4} is gister begonnen en nu al overal",
+        "{g4} reageert op de diss van {g3}, comment sectie is oorlog 💀",
+        "ik woon in {p3} en nu vragen jongens uit {p4} waar ik van ben, sinds die beef",
+        "{g3} vs {g4}, weer een drill beef, houdt dit nooit op",
+        "opps uit {p4} posten hun locatie bij {p3} in de story, dit gaat fout",
+        "iemand heeft de diss van {g4} in de klasgroep gezet, iedereen kiest kant {g3} of {g4}",
+        "mn neef wordt bedreigd omdat hij in {p3} woont, door jongens van {g4}",
+        "die diss track van {g3} heeft al {views} views, {g4} moet iets terug doen",
+        "'kom naar {p4} als je durft' zegt {g3} in die drill, wtf",
+        "na die beef tussen {g3} en {g4} durft mn zusje niet meer langs {p4} te fietsen",
+        "{g4} maakt een diss over {g3} en binnen een uur staat er een reactie drill",
+        "in {p3} hebben ze het nergens anders over, die beef met {g4}",
+        "ze taggen elkaar met 🔪 emojis, {g3} en {g4}, dat is gwn een bedreiging",
+        "iedereen zegt dat {g3} en {g4} {dag} bij de kooi in {p4} gaan vechten, ik blijf thuis",
+        "eerst die andere beef en nu {g3} tegen {g4}, wat is er aan de hand in deze stad",
+    ],
+    "late": [
+        "jongerenwerker kwam vandaag in {p3} praten over die beef met {g4}",
+        "youtube heeft die diss van {g4} tegen {g3} verwijderd maar hij staat al op 3 andere accounts",
+        "wijkagent staat nu ook bij de {plek} in {p4} vanwege die beef met {g3}",
+    ],
+    "en": [
+        "the {g3} vs {g4} drill beef is all over my fyp now",
+        "another diss track, this time {g3} against {g4}, this is getting scary",
+    ],
+}
+
 KLUSJE = {
     "anchors": ["klusje", "klusjes", "snel geld", "snel doekoe", "snelle doekoe", "makkelijk geld",
                 "makkelijke doekoe", "easy money", "fast money", "bankpas", "bankpassen", "geldezel",
@@ -238,6 +278,7 @@ TRENDS = {
     "exposing-accounts": EXPOSE,
     "drill-beef": DRILL,
     "klusjes-recruitment": KLUSJE,
+    "drill-beef-koperhof": DRILL2,
 }
 
 # Near-duplicate reposts: several accounts post the same text with small changes. They belong to the trend.

@@ -1,0 +1,121 @@
+"""Two events stay two trends: a new event of the same kind inside an active trend becomes a trend of its own,
+with lineage to the first, on the day it starts (issue #12)."""
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from classifier.cli_contract import embed_all, read_jsonl, replay_posts, to_post
+from classifier.state import StreamPost, TrendState, new_state
+from classifier.track import feed_windows
+from monitor_config.trends import TrendSettings
+
+DEMO = Path(__file__).parent.parent / "crawlers" / "demo"
+DAY0 = datetime(2024, 3, 4, tzinfo=UTC)
+FILLER = ["diss", "beef", "drill", "track", "opps", "comments", "story", "school", "buurt", "jongens", "video", "kooi"]
+
+
+def _stream(second_names: str | None) -> tuple[list[StreamPost], np.ndarray]:
+    """Background noise for twelve days; one drill beef from day 3 (ten posts a day); on day 8 a burst of twelve
+    posts that an embedding cannot tell from the first beef, naming `second_names` (None: the first beef's names)."""
+    rng = np.random.default_rng(7)
+    pick = random.Random(7)
+    dim = 32
+    theme = rng.normal(size=dim)
+    posts: list[StreamPost] = []
+    vecs: list[np.ndarray] = []
+
+    def add(pid: str, text: str, day: int, k: int, vec: np.ndarray) -> None:
+        posts.append(StreamPost(id=pid, text=text, created_at=DAY0 + timedelta(days=day, hours=1 + k % 20),
+                                author=f"@{pid}", platform="tiktok"))
+        vecs.append(vec / np.linalg.norm(vec))
+
+    for day in range(12):
+        for k in range(40):
+            add(f"bg{day}-{k}", f"gewoon een dag {k}", day, k, rng.normal(size=dim))
+        for k in range(10 if day >= 3 else 0):
+            words = " ".join(pick.sample(FILLER, 3))
+            add(f"a{day}-{k}", f"nieuwe {words} van Kettingbuurt tegen Zilverveld", day, k,
+                theme + 0.25 * rng.normal(size=dim))
+    for k in range(12):
+        words = " ".join(pick.sample(FILLER, 3))
+        names = second_names or "Kettingbuurt tegen Zilverveld"
+        add(f"k{k}", f"nieuwe {words} van {names}", 8, k, theme + 0.25 * rng.normal(size=dim))
+    return posts, np.vstack(vecs).astype(np.float32)
+
+
+def _replay(posts: list[StreamPost], vecs: np.ndarray, settings: TrendSettings) -> TrendState:
+    state = new_state(model="test", dim=vecs.shape[1], window=timedelta(days=1))
+    feed_windows(state, posts, vecs, until=None, now=DAY0 + timedelta(days=12), settings=settings)
+    return state
+
+
+def _home(state: TrendState, prefix: str) -> int:
+    """The trend holding most posts whose id starts with `prefix`."""
+    held = Counter(t.trend_id for t in state.trends.values() if t.alive for p in t.post_ids if p.startswith(prefix))
+    return held.most_common(1)[0][0]
+
+
+def test_a_burst_naming_other_places_becomes_a_trend_of_its_own_with_lineage() -> None:
+    posts, vecs = _stream("Koperhof tegen Distelweide")
+    state = _replay(posts, vecs, TrendSettings())
+    first, second = _home(state, "a"), _home(state, "k")
+    assert first != second
+    assert sum(p.startswith("k") for p in state.trends[second].post_ids) == 12
+    line = next(ln for ln in state.lineage if ln.child == second)
+    assert (line.kind, line.parent) == ("split", first)
+    assert line.at == DAY0 + timedelta(days=9)  # the end of the day it started, not later
+    assert state.trends[first].alive and state.trends[second].alive  # and not merged back
+
+
+def test_the_same_burst_with_the_trend_s_own_names_feeds_it() -> None:
+    posts, vecs = _stream(None)
+    state = _replay(posts, vecs, TrendSettings())
+    assert _home(state, "a") == _home(state, "k")
+
+
+def test_the_check_can_be_switched_off() -> None:
+    posts, vecs = _stream("Koperhof tegen Distelweide")
+    state = _replay(posts, vecs, TrendSettings(new_event_check=False))
+    assert _home(state, "a") == _home(state, "k")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # e5-small embeds the whole demo: minutes on a busy 2-core machine
+@pytest.mark.parametrize("model", ["e5", "use_m3"])
+def test_the_demo_s_second_drill_beef_is_a_trend_of_its_own_with_lineage_to_the_first(
+        model: str, request: pytest.FixtureRequest) -> None:
+    """The demo plants a drill beef between Kettingbuurt and Zilverveld and, ten days later while it is at its
+    height, a second one between Koperhof and Distelweide: two trends, the second with lineage to the first from
+    its first day, neither swallowing the other."""
+    embedder = request.getfixturevalue(model)
+    posts = [to_post(r) for r in read_jsonl(DEMO / "demo_posts.jsonl", ("id", "text", "created_at"))]
+    truth = json.loads((DEMO / "planted_trends.json").read_text(encoding="utf-8"))
+    planted = {t["name"]: set(t["post_ids"]) for t in truth["trends"]}
+    start = datetime.fromisoformat(next(t["starts"] for t in truth["trends"] if t["name"] == "drill-beef-koperhof"))
+    state = replay_posts(posts, embedder, timedelta(days=1), TrendSettings(),
+                         vecs=embed_all(embedder, [p.text for p in posts]))
+    live = [t for t in state.trends.values() if t.alive]
+
+    def home(name: str) -> tuple[int, float, float]:
+        held = {t.trend_id: sum(p in planted[name] for p in t.post_ids) for t in live}
+        best = max(held, key=held.__getitem__)
+        return best, held[best] / len(planted[name]), held[best] / state.trends[best].size
+
+    first, _, _ = home("drill-beef")
+    second, recall, purity = home("drill-beef-koperhof")
+    assert first != second
+    assert recall >= 0.6 and purity >= 0.5, (recall, purity)
+    second_in_first = sum(p in planted["drill-beef-koperhof"] for p in state.trends[first].post_ids)
+    assert second_in_first <= 0.1 * len(planted["drill-beef-koperhof"])
+    lines = [ln for ln in state.lineage if ln.child == second and ln.kind == "split"]
+    assert lines, "the second beef has no lineage"
+    parent = state.trends[lines[0].parent]
+    assert sum(p in planted["drill-beef"] for p in parent.post_ids) >= 0.5 * parent.size
+    assert lines[0].at.date() <= start.date() + timedelta(days=1)
