@@ -78,7 +78,10 @@ class LineageLinkPublic(BaseModel):
 
 class TrendDetailPublic(TrendPublic):
     summary: dict[str, Any] = Field(description="hashtags, platforms, sources, why_flagged, lineage")
-    why_flagged: dict[str, Any]
+    why_flagged: dict[str, Any] = Field(description="the tracker's figures and thresholds, as stored")
+    why_flagged_text: dict[str, list[str]] = Field(
+        description="why it was flagged, as the pages say it: one sentence per criterion with its value and "
+                    "threshold, per language (`nl`, `en`); empty lists when it was never flagged")
     merged_into: int | None
     timeline: TimelinePublic
     representative_posts: list[PostPublic]

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api.explain import summary_sentence
+from api.explain import summary_sentence, why_lines
 from api.public import (
     LineageLinkPublic,
     SnapshotPublic,
@@ -20,6 +20,7 @@ from api.public import (
 from api.queries.trends import daily_volumes, get_posts, latest_growth, list_lineage, list_snapshots
 from models.analysis import Trend
 from monitor_config.schema import MonitorConfig
+from monitor_config.vocabulary import LANGUAGES
 
 MAX_REPRESENTATIVE_POSTS = 5
 # Only these parts of Trend.summary are shown: anything else the classifier may keep there stays inside.
@@ -60,8 +61,10 @@ def make_trend_detail(session: Session, trend: Trend, config: MonitorConfig,
         for key in ("windows", "weeks")
     })
     summary = {key: (trend.summary or {})[key] for key in SUMMARY_KEYS if key in (trend.summary or {})}
+    why = _summary_part(trend, "why_flagged", dict)
     return TrendDetailPublic(
-        **base.model_dump(), summary=summary, why_flagged=_summary_part(trend, "why_flagged", dict),
+        **base.model_dump(), summary=summary, why_flagged=why,
+        why_flagged_text={lang: [line.removeprefix("- ") for line in why_lines(why, lang)] for lang in LANGUAGES.codes},
         merged_into=trend.merged_into, timeline=timeline,
         representative_posts=[make_post_public(post) for post in get_posts(session, post_ids)], lineage=lineage,
     )

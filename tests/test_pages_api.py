@@ -108,6 +108,10 @@ def test_trend_detail_has_timeline_lineage_and_redacted_posts(api) -> None:
                                   "other_label": "Opgegaan", "at": "2026-11-19T12:00:00Z"}]
     assert detail["category_title"] == "Exposen en online shaming"
     assert detail["why_flagged"]["thresholds"]["min_growth"] == 3.0
+    nl, en = detail["why_flagged_text"]["nl"], detail["why_flagged_text"]["en"]  # the pages' sentences, no keys
+    assert "9 verschillende afzenders in dat venster; nodig zijn er minstens 5. (voldaan)" in nl
+    assert "9 different authors in that window; at least 5 are needed. (met)" in en
+    assert "min_growth" not in str(nl + en) and "z)" not in str(nl + en)
     assert "representative_post_ids" not in detail["summary"]
 
 

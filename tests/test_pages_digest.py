@@ -122,6 +122,8 @@ def test_renderings_escape_post_text_and_never_show_phone_numbers(engine: Engine
     assert "<script>alert" in plain  # text/plain is never interpreted
     assert f"[Gelblaster bij de metro](https://monitor.example/trends/{digest_rows['emerging']})" in markdown
     assert "## Opkomend" in markdown and "### Gelblasters en nepwapens" in markdown
+    for rendering in (html, markdown, mail_html, plain):  # a trend with one author this week says so in the singular
+        assert "1 auteur deze week" in rendering and "1 auteurs" not in rendering
 
 
 def test_email_is_multipart_alternative_with_table_layout_and_no_external_assets(
