@@ -55,7 +55,7 @@ lint: install-lint
 	$(BIN)/mypy
 
 test: install-test
-	bash scripts/test.sh
+	bash scripts/test.sh -n auto
 
 # everything but the tests marked slow (real models, crawler processes), on every core: the quick loop
 test-fast: install-test

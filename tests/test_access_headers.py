@@ -14,8 +14,6 @@ from sqlmodel import Session
 
 from api.alerts.subscriptions import SubscriptionRequest, create_subscription
 from api.auth import get_user
-from crawlers.uploads import UPLOAD_SOURCE
-from models.content import CrawlRun
 from models.logs import configure_logging
 from monitor_config import MonitorConfig
 from tests.live_server import serve
@@ -63,14 +61,15 @@ def test_links_in_digests_come_from_the_public_url_never_the_host_header(site: t
         assert response.status_code == 200 and EVIL not in response.text
 
 
-def test_the_upload_status_link_comes_from_the_public_url(site: tuple, engine: Engine) -> None:
+def test_the_upload_status_link_comes_from_the_public_url(site: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEEFWERELD_PSEUDONYM_KEY", "k" * 40)  # what `serve` refuses to start without
     client, tokens = site
-    with Session(engine) as session:
-        run = CrawlRun(source_name=UPLOAD_SOURCE, status="ok")
-        session.add(run)
-        session.commit()
-        key = run.id
-    answer = client.get("/api/check-query/", params={"key": key}, headers=bearer(tokens["jan"]) | {"Host": EVIL})
+    evil = bearer(tokens["jan"]) | {"Host": EVIL}
+    upload = {"X-Zeeschuimer-Platform": "tiktok.com", "Content-Type": "application/x-ndjson"}
+    queued = client.post("/api/import-dataset/", content=b'{"not": "a post"}\n', headers=evil | upload)
+    key = queued.json()["key"]
+    assert queued.status_code == 200 and queued.json()["url"] == f"{PUBLIC}/api/check-query/?key={key}"
+    answer = client.get("/api/check-query/", params={"key": key}, headers=evil)
     assert answer.status_code == 200 and answer.json()["url"] == f"{PUBLIC}/api/check-query/?key={key}"
 
 

@@ -137,10 +137,10 @@ def test_processing_killed_mid_run_runs_again_at_once_and_ends_as_a_clean_run(
 
     started: list[float] = []
 
-    def mid_run() -> bool:  # the claim taken, and a few seconds into embedding and clustering
+    def mid_run() -> bool:  # the claim taken, a second into embedding and clustering, and not yet finished
         if not started and claimed():
             started.append(time.monotonic())
-        return bool(started) and time.monotonic() - started[0] > 4
+        return bool(started) and time.monotonic() - started[0] > 1 and claimed()
 
     kill_when(cli_env, ["process", "--embedder", "use-m3"], mid_run)
     assert claimed()  # the killed run still holds the job, with a lease of minutes
