@@ -162,7 +162,8 @@ MODEL_FIXTURES = {"e5", "use_m3", "model_cache", "minilm", "st_local", "embedder
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test that loads a real embedding model through a fixture is `slow` (left out by `make test-fast`)."""
+    """A test that loads a real embedding model through a fixture, or drives Chromium, is `slow` (left out by
+    `make test-fast`; `make test` runs it)."""
     for item in items:
-        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -29,6 +30,8 @@ from pipeline.claims import claim, last_claimed, release_all
 from pipeline.worker import Worker
 from tests.alert_helpers import NOW, alert_config, free_port, make_trend, make_user
 from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.slow  # kills and restarts a real worker process
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = FIXTURES / "config" / "small.yaml"

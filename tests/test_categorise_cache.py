@@ -18,6 +18,8 @@ from monitor_config import load_config
 from monitor_config.schema import CategorySettings
 from tests.categorise_helpers import TrigramEmbedder
 
+pytestmark = pytest.mark.slow  # trains category models and starts fresh processes
+
 TEXTS = ["wie heeft er nog cobra's te koop voor oud en nieuw", "ik ga vanavond pizza eten met mijn moeder"]
 
 

@@ -14,6 +14,8 @@ from classifier.exceptions import InputError
 from monitor_config import load_config
 from tests.categorise_helpers import TrigramEmbedder
 
+pytestmark = pytest.mark.slow  # runs the command in its own processes
+
 LINES = [{"id": "p1", "text": "wie heeft er nog cobra's en mortierbommen te koop voor oud en nieuw, betaal cash"},
          {"id": 2, "text": "lekker pizza eten vanavond met de fam"},
          {"id": "p3", "text": ""}]

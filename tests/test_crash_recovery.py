@@ -31,6 +31,8 @@ from tests.crawl_support import count_posts, runs, source, write_config
 from tests.pages_support import make_site
 from tests.sources_server import SourcesServer
 
+pytestmark = pytest.mark.slow  # kills and restarts real processes
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = FIXTURES / "config" / "small.yaml"
 LIVE_TRENDS = select(func.count()).select_from(Trend).where(col(Trend.merged_into).is_(None))

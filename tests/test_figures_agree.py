@@ -36,6 +36,8 @@ from monitor_config import load_config
 from tests.categorise_helpers import TrigramEmbedder
 from tests.conftest import DEMO, TEST_KEY, throwaway_postgres
 
+pytestmark = pytest.mark.slow  # hypothesis drives many processing runs on both databases
+
 ROWS = sorted((json.loads(line) for line in (DEMO / "demo_posts.jsonl").read_text(encoding="utf-8").splitlines()),
               key=lambda r: r["created_at"])
 START = datetime.fromisoformat(ROWS[0]["created_at"].replace("Z", "+00:00"))

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,8 @@ from sqlmodel import Session
 from models.content import CrawlRun, SourceRow, WatchlistRow
 from tests.pages_support import Site, bearer, make_site
 from tests.trend_factory import at, make_trend, spread
+
+pytestmark = pytest.mark.slow  # explores many generated requests on both databases
 
 EXAMPLES = 40
 

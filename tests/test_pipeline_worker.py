@@ -33,6 +33,8 @@ from tests.conftest import FIXTURES, POSTGRES_ADMIN_URL
 from tests.crawl_support import crawl_settings, runs, source, stored, write_config
 from tests.sources_server import SourcesServer
 
+pytestmark = pytest.mark.slow  # starts worker and server processes
+
 CONFIG = FIXTURES / "config" / "small.yaml"
 SUNDAY = datetime(2026, 11, 22, 12, tzinfo=UTC)
 

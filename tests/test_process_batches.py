@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
@@ -17,6 +18,8 @@ from models.content import Post
 from models.db import make_engine, upgrade_database
 from monitor_config import load_config
 from tests.categorise_helpers import TrigramEmbedder
+
+pytestmark = pytest.mark.slow  # processes several batches of a backlog on both databases
 
 NOW = datetime(2026, 10, 27, tzinfo=UTC)
 
