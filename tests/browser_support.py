@@ -1,22 +1,15 @@
-"""Driving Debian's Chromium with Playwright: a served site, log-in, the page-width check, axe-core and screenshots.
+"""Driving Debian's Chromium with Playwright: log-in, the page-width check, axe-core and screenshots.
 
 axe-core comes from the npm registry (`make install-test` puts the pinned AXE_VERSION under .venv/axe); it is read
-from disk and injected into the page, never loaded from a CDN."""
+from disk and injected into the page, never loaded from a CDN. The site is served by `tests.live_server.serve`."""
 from __future__ import annotations
 
 import json
 import os
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -37,24 +30,6 @@ def need_chromium_and_axe() -> str:
     package = json.loads((AXE.parent / "package.json").read_text())
     assert package["version"] == AXE_VERSION, f"axe-core {package['version']} installed, {AXE_VERSION} expected"
     return AXE.read_text(encoding="utf-8")
-
-
-@contextmanager
-def serve(app: FastAPI) -> Iterator[str]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def log_in(page: Any, base: str, username: str, password: str) -> None:

@@ -19,9 +19,9 @@ from tests.browser_support import (
     need_chromium_and_axe,
     overflow,
     serious_violations,
-    serve,
     shoot,
 )
+from tests.live_server import serve
 from tests.ui_support import PASSWORD, ROLES, UiSite, make_ui_site
 
 pytestmark = pytest.mark.browser
