@@ -33,6 +33,16 @@ def test_password_hash_is_argon2_and_never_the_password() -> None:
     assert not verify_password("lange zin als wachtwoord", None)
 
 
+def test_the_product_hashes_passwords_at_a_cost_above_owasps_baseline() -> None:
+    """The suite hashes at a low cost (conftest); the service itself must not."""
+    from api.auth.security import DEFAULT_HASHER
+
+    hashed = DEFAULT_HASHER.hash("lange zin als wachtwoord")
+    params = dict(part.split("=") for part in hashed.split("$")[3].split(","))
+    assert hashed.startswith("$argon2id$") and int(params["m"]) >= 19 * 1024 and int(params["t"]) >= 2
+    assert DEFAULT_HASHER.verify("lange zin als wachtwoord", hashed)
+
+
 def test_short_passwords_are_refused_in_dutch_and_english() -> None:
     with pytest.raises(WeakPasswordError, match="minstens 12.*at least 12"):
         check_password_strength("elf tekens!")

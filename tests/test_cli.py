@@ -132,6 +132,7 @@ def test_health_is_public_and_the_overview_needs_the_demo_log_in(
     assert page.status_code == 200 and "Nog geen berichten." in page.text and 'lang="nl"' in page.text
 
 
+@pytest.mark.slow  # loads the whole demo corpus
 def test_demo_loads_the_synthetic_corpus_without_keeping_a_handle(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LEEFWERELD_CONFIG")
     result = CliRunner().invoke(app, ["demo", "--json", "--no-process"])

@@ -19,6 +19,7 @@ def operator_env(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("LEEFWERELD_HOME", str(tmp_path / "home"))
 
 
+@pytest.mark.slow  # starts a crawler process
 def test_crawl_once_then_status(operator_env: None, tmp_path: Path) -> None:
     runner = CliRunner()
     with SourcesServer() as server:
@@ -52,6 +53,7 @@ def test_crawl_refuses_what_it_cannot_do(operator_env: None, tmp_path: Path) -> 
     assert runner.invoke(app, ["--config", str(config), "crawl"]).exit_code == 2
 
 
+@pytest.mark.slow  # starts a crawler process
 def test_missing_credentials_are_a_clear_error(operator_env: None, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("BLUESKY_APP_PASSWORD")

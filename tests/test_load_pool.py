@@ -66,6 +66,7 @@ def test_every_page_and_api_request_takes_one_connection(engine: Engine, tmp_pat
             assert len(checkouts) == 1, f"{path} took {len(checkouts)} connections"
 
 
+@pytest.mark.slow  # 128 concurrent readers
 def test_64_readers_with_cookies_and_tokens_beyond_a_small_pool_all_get_their_page(engine: Engine,
                                                                                   tmp_path: Path) -> None:
     """The pool holds 3 connections and the burst is 64 wide: before, requests waiting for a connection took every

@@ -43,6 +43,9 @@ from tests.crawl_support import KINDS, crawl_settings, source, write_config
 from tests.identity_plant import NEEDLES, find_needles, plant_sources, tiktok_item, write_imports
 from tests.pages_support import CONFIG, PASSWORD, bearer, csrf_of, make_site
 
+# every source kind crawled by crawler processes, every import format, mail, feed and pages: half a minute
+pytestmark = pytest.mark.slow
+
 WEEK = "2026-W47"
 
 
