@@ -1,7 +1,9 @@
 """Build the digest of one ISO week from the trends and their day snapshots.
 
 Each trend lands in at most one section, in this order of precedence: emerging (its emergence fell in the
-week), new (first seen in the week), growing, fading (by the week's volume against the week before).
+week), new (first seen in the week), growing, fading (by the week's volume against the week before), and still
+active (at least MIN_VOLUME posts in the week without such a change: a drill beef that goes on at a steady pace
+is not news by its figures, but a youth worker must still see it that week).
 Trends in categories marked for review wait for a reviewer's confirmation; dismissed ones never appear;
 trends without a risk category (everyday talk) are only counted.
 """
@@ -52,6 +54,8 @@ def classify_trend(trend: Trend, week: IsoWeek, volume: int, previous: int, zone
         return "growing"
     if previous >= MIN_VOLUME and volume <= previous * FADE_RATIO:
         return "fading"
+    if volume >= MIN_VOLUME:
+        return "active"
     return None
 
 
@@ -85,9 +89,10 @@ def _examples(session: Session, trend: Trend, week: IsoWeek, zone: ZoneInfo) -> 
     ids = (trend.summary or {}).get("representative_post_ids") or []
     ids = [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
     posts = find_week_posts(session, trend.id or 0, week.start(zone), week.end(zone), prefer=ids,
-                            limit=EXAMPLES_PER_TREND * 6)
+                            limit=EXAMPLES_PER_TREND * 6, category=trend.category)
     texts = [shorten(p.text) for p in posts]
-    return [DigestPost(platform=posts[i].platform, created_at=posts[i].created_at, text=texts[i])
+    return [DigestPost(platform=posts[i].platform, created_at=posts[i].created_at,
+                       day=posts[i].created_at.astimezone(zone).date(), text=texts[i])
             for i in _distinct(texts, EXAMPLES_PER_TREND)]
 
 
@@ -173,8 +178,8 @@ def build_digest(session: Session, *, week: IsoWeek, config: MonitorConfig, lang
         kind = classify_trend(trend, week, item.volume, item.previous_volume, zone)
         if kind is None:
             continue
-        if trend.category is None:  # everyday talk with no risk category: counted, not listed
-            uncategorised += 1
+        if trend.category is None:  # everyday talk with no risk category: counted when it moved, not listed
+            uncategorised += kind != "active"
             continue
         item.examples = _examples(session, trend, week, zone)  # read for the listed trends only
         placed[kind].append((trend, item))

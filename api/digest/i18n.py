@@ -7,18 +7,21 @@ TEXTS: dict[str, dict[str, str]] = {
     "nl": {
         "title": "Weekoverzicht {week}",
         "period": "{start} tot en met {end}",
-        "intro": ("Trends in de online leefwereld van jongeren die deze week nieuw, opkomend, groeiend of afnemend "
-                  "waren."),
+        "intro": ("Trends in de online leefwereld van jongeren die deze week nieuw, opkomend, groeiend, nog actief "
+                  "of afnemend waren."),
         "totals": "{trends} trends in dit overzicht, samen {posts} berichten deze week.",
         "totals.one": "1 trend in dit overzicht, met {posts} berichten deze week.",
         "uncategorised": "Trends zonder risicocategorie die deze week bewogen: {count} (zie het trendoverzicht).",
-        "empty": "Deze week waren er geen nieuwe, opkomende, groeiende of afnemende trends.",
+        "empty": "Deze week waren er geen nieuwe, opkomende, groeiende, actieve of afnemende trends.",
         "section.emerging": "Opkomend",
         "section.emerging.intro": "Trends die deze week snel opkwamen: meer berichten en auteurs dan verwacht.",
         "section.new": "Nieuw",
         "section.new.intro": "Trends die deze week voor het eerst zijn gezien.",
         "section.growing": "Groeiend",
         "section.growing.intro": "Minstens {ratio}% meer berichten dan de week ervoor (en minstens {minimum}).",
+        "section.active": "Nog actief",
+        "section.active.intro": ("Trends die deze week doorgingen zonder sterke groei of daling (minstens {minimum} "
+                                 "berichten)."),
         "section.fading": "Afnemend",
         "section.fading.intro": "Hooguit half zoveel berichten als de week ervoor.",
         "other_category": "Overig",
@@ -50,17 +53,21 @@ TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Weekly digest {week}",
         "period": "{start} to {end}",
-        "intro": "Trends in young people's online world that were new, emerging, growing or fading this week.",
+        "intro": ("Trends in young people's online world that were new, emerging, growing, still active or fading "
+                  "this week."),
         "totals": "{trends} trends in this digest, {posts} posts this week together.",
         "totals.one": "1 trend in this digest, with {posts} posts this week.",
         "uncategorised": "Trends without a risk category that moved this week: {count} (see the trends overview).",
-        "empty": "No trends were new, emerging, growing or fading this week.",
+        "empty": "No trends were new, emerging, growing, active or fading this week.",
         "section.emerging": "Emerging",
         "section.emerging.intro": "Trends that rose fast this week: more posts and authors than expected.",
         "section.new": "New",
         "section.new.intro": "Trends seen for the first time this week.",
         "section.growing": "Growing",
         "section.growing.intro": "At least {ratio}% more posts than the week before (and at least {minimum}).",
+        "section.active": "Still active",
+        "section.active.intro": ("Trends that went on this week without strong growth or decline (at least {minimum} "
+                                 "posts)."),
         "section.fading": "Fading",
         "section.fading.intro": "At most half as many posts as the week before.",
         "other_category": "Other",
