@@ -23,7 +23,7 @@ from api.digest.weeks import last_complete_week
 from models.analysis import CategoryAssignment
 from models.content import Post
 from monitor_config import MonitorConfig
-from tests.trend_factory import at, make_trend, spread
+from tests.trend_factory import at, link_trends, make_trend, spread
 
 WEEK = parse_week("2026-W47")  # Monday 16 November 2026
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -64,6 +64,8 @@ def build_week(session: Session) -> dict[str, int]:
                                 emerging_at=at(date(2026, 11, 11)), last_seen=at(date(2026, 11, 18)),
                                 daily=spread(w46, [2] * 7 + [2] * 7)),
     }
+    link_trends(session, trends["last_week"], trends["steady"], "split", at(date(2026, 11, 17)))
+    link_trends(session, trends["unreviewed"], trends["growing"], "split", at(date(2026, 11, 18)))  # not named
     for text, category in ((PHONE_POST, "gelblasters"), (OTHER_RISK, "drill-online-threats")):
         post = session.exec(select(Post).where(Post.text == text)).one()
         session.add(CategoryAssignment(post_id=post.id or 0, category=category, probability=0.9, model="test"))
@@ -103,6 +105,21 @@ def test_sections_classify_new_emerging_growing_still_active_and_fading(
     assert len(item.daily) == 28 and item.daily[-7:] == [2, 3, 8, 12, 15, 9, 4]
     assert digest.title == "Weekoverzicht 2026-W47" and "16 november 2026" in digest.period
     assert digest.totals.endswith("Trends zonder risicocategorie die deze week bewogen: 1 (zie het trendoverzicht).")
+
+
+def test_a_split_is_said_on_both_trends_and_a_trend_awaiting_review_is_not_named(
+        engine: Engine, digest_rows: dict[str, int], small_config: MonitorConfig) -> None:
+    with Session(engine) as session:
+        summaries = {lang: {item.label: item.summary for section in build_digest(
+            session, week=WEEK, config=small_config, lang=lang, now=NOW).sections
+            for category in section.categories for item in category.items} for lang in ("nl", "en")}
+    assert summaries["nl"]["Zelfde als altijd"].endswith(
+        " Op 17 november 2026 als nieuwe trend afgesplitst van “Vorige week nieuw”.")
+    assert summaries["nl"]["Vorige week nieuw"].endswith(
+        " Op 17 november 2026 splitste “Zelfde als altijd” zich hiervan af als nieuwe trend.")
+    assert summaries["en"]["Zelfde als altijd"].endswith(
+        " Split off from “Vorige week nieuw” as a new trend on 17 November 2026.")
+    assert "afgesplitst" not in summaries["nl"]["Orbeez in de klas"]  # its parent waits for a reviewer
 
 
 def test_examples_are_posts_of_the_week_shown_and_only_those(engine: Engine, digest_rows: dict[str, int],

@@ -27,6 +27,7 @@ from api.queries.trends import (
     daily_volumes,
     find_trends_active_between,
     find_week_posts,
+    list_lineage,
     member_figures,
 )
 from api.visibility import awaits_review
@@ -96,6 +97,19 @@ def _examples(session: Session, trend: Trend, week: IsoWeek, zone: ZoneInfo) -> 
             for i in _distinct(texts, EXAMPLES_PER_TREND)]
 
 
+def _splits(session: Session, trend: Trend, end: datetime, config: MonitorConfig, lang: str) -> str:
+    """The splits this trend took part in before `end`, as sentences ('Afgesplitst van “Drill beef” op 14 november
+    2026.'): a second drill beef is read as a new event beside the first. Trends still awaiting review are not
+    named."""
+    zone = config.zone
+    return " ".join(
+        translate(lang, "split." + ("child" if link.child_id == trend.id else "parent"),
+                  other=other.label or f"Trend {other.id}", day=format_day(link.at.astimezone(zone).date(), lang))
+        for link, other in list_lineage(session, trend.id or 0)
+        if link.relation == "split" and link.at < end and other.merged_into is None
+        and not awaits_review(other, config))
+
+
 def _week_authors(session: Session, trend_id: int, start: datetime, end: datetime) -> int:
     """Distinct authors of the week from the week snapshots (they outlive purged posts)."""
     return int(session.execute(select(func.max(TrendSnapshot.authors)).where(
@@ -105,8 +119,9 @@ def _week_authors(session: Session, trend_id: int, start: datetime, end: datetim
 
 
 def _item(session: Session, trend: Trend, week: IsoWeek, days: list[date], volumes: dict[date, int],
-          zone: ZoneInfo, lang: str) -> DigestItem:
+          config: MonitorConfig, lang: str) -> DigestItem:
     """The trend's figures for this week only: posts, authors and posts per platform of the week, which agree."""
+    zone = config.zone
     daily = [volumes.get(day, 0) for day in days]
     counted_volume, previous = sum(daily[-7:]), sum(daily[-14:-7])
     start, end = week.start(zone), week.end(zone)
@@ -121,6 +136,7 @@ def _item(session: Session, trend: Trend, week: IsoWeek, days: list[date], volum
                      if isinstance(v, (int, float))}
     summary = summary_sentence(topic=label, first_seen=trend.first_seen.astimezone(zone), authors=trend.authors,
                                platforms=all_platforms, posts=volume, previous=previous, lang=lang)
+    summary = " ".join(part for part in (summary, _splits(session, trend, end, config, lang)) if part)
     why = why_lines((trend.summary or {}).get("why_flagged"), lang) if trend.emerging_at is not None \
         and trend.emerging_at < end else []
     return DigestItem(trend_id=trend.id or 0, label=label, status=trend.status,
@@ -174,7 +190,7 @@ def build_digest(session: Session, *, week: IsoWeek, config: MonitorConfig, lang
     placed: dict[SectionKind, list[tuple[Trend, DigestItem]]] = {kind: [] for kind in SECTION_ORDER}
     uncategorised = 0
     for trend in trends:
-        item = _item(session, trend, week, days, volumes.get(trend.id or 0, {}), zone, lang)
+        item = _item(session, trend, week, days, volumes.get(trend.id or 0, {}), config, lang)
         kind = classify_trend(trend, week, item.volume, item.previous_volume, zone)
         if kind is None:
             continue
