@@ -236,6 +236,7 @@ def _check_the_digest_of_the_last_week(engine: Engine, home: Path, truth: dict, 
         digest = build_digest(session, week=week, config=config, now=datetime(2026, 11, 23, 7, tzinfo=UTC))
     items = {item.trend_id: item for section in digest.sections for c in section.categories for item in c.items}
     assert first in items and second in items, [(i.label, i.volume) for i in items.values()]
+    assert f"als nieuwe trend afgesplitst van “{items[first].label}”" in items[second].summary
     names = {second: ("koperhof", "distelweide", "kph", "dsw"), first: ("kettingbuurt", "zilverveld", "ktb", "zlv")}
     for trend_id in names:
         examples = items[trend_id].examples
