@@ -68,6 +68,12 @@ def lineage_label(relation: str, side: str, lang: str = "nl") -> str:
     return LINEAGE.get(lang, LINEAGE["nl"]).get((relation, side), f"{relation}:")
 
 
+def lineage_sentence(relation: str, side: str, other_label: str, at: datetime, zone: ZoneInfo,
+                     lang: str = "nl") -> str:
+    """'Afgesplitst van “Drill beef” (14 november 2026, 01:00).': the link as the pages say it."""
+    return f"{lineage_label(relation, side, lang)} “{other_label}” ({moment_label(at, zone, lang)})."
+
+
 def _lang(context: Context) -> str:
     return str(context.get("lang") or "nl")
 

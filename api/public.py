@@ -74,6 +74,9 @@ class LineageLinkPublic(BaseModel):
     other_id: int
     other_label: str
     at: datetime
+    text: dict[str, str] = Field(default_factory=dict, description="the link as the pages say it, per language "
+                                                                   "(`nl`, `en`), e.g. 'Split off from “Drill "
+                                                                   "beef” (14 November 2026, 01:00).'")
 
 
 class TrendDetailPublic(TrendPublic):

@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from api.explain import summary_sentence, why_lines
+from api.labels import lineage_sentence
 from api.public import (
     LineageLinkPublic,
     SnapshotPublic,
@@ -45,16 +46,20 @@ def make_trend_public(trend: Trend, growth: float | None, config: MonitorConfig)
     )
 
 
+def _lineage_link(relation: str, side: str, other: Trend, at: datetime, config: MonitorConfig) -> LineageLinkPublic:
+    label = other.label or f"Trend {other.id}"
+    return LineageLinkPublic(relation=relation, side=side, other_id=other.id or 0, other_label=label, at=at,
+                             text={lang: lineage_sentence(relation, side, label, at, config.zone, lang)
+                                   for lang in LANGUAGES.codes})
+
+
 def make_trend_detail(session: Session, trend: Trend, config: MonitorConfig,
                       shown: Callable[[Trend], bool] = lambda _trend: True) -> TrendDetailPublic:
     """The trend with its history; lineage links to trends the reader may not see (`shown`) are left out."""
     base = make_trend_public(trend, latest_growth(session, trend.id or 0), config)
     post_ids = _summary_part(trend, "representative_post_ids", list)[:MAX_REPRESENTATIVE_POSTS]
-    lineage = [
-        LineageLinkPublic(relation=link.relation, side="child" if link.child_id == trend.id else "parent",
-                          other_id=other.id or 0, other_label=other.label or f"Trend {other.id}", at=link.at)
-        for link, other in list_lineage(session, trend.id or 0) if shown(other)
-    ]
+    lineage = [_lineage_link(link.relation, "child" if link.child_id == trend.id else "parent", other, link.at,
+                             config) for link, other in list_lineage(session, trend.id or 0) if shown(other)]
     timeline = TimelinePublic(**{
         key: [SnapshotPublic.model_validate(s, from_attributes=True)
               for s in list_snapshots(session, trend.id or 0, weekly=key == "weeks")]

@@ -91,7 +91,7 @@ def test_ids_are_unique(posts: list[dict]) -> None:
 
 
 def test_counts_and_time_span(posts: list[dict]) -> None:
-    assert 1900 <= len(posts) <= 2100
+    assert 1900 <= len(posts) <= 2200
     assert all(p["created_at"].endswith("Z") for p in posts)
     assert all(0 <= day_of(p) < 56 for p in posts)
     assert sorted(Counter(week_of(p) for p in posts)) == list(range(1, 9))

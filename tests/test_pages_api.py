@@ -105,7 +105,9 @@ def test_trend_detail_has_timeline_lineage_and_redacted_posts(api) -> None:
     assert detail["representative_posts"][0]["text"] == "bel [telefoonnummer] als je @[gebruiker] kent"
     assert [s["volume"] for s in detail["timeline"]["windows"]] == [1, 3, 9]
     assert detail["lineage"] == [{"relation": "merge", "side": "parent", "other_id": ids["merged"],
-                                  "other_label": "Opgegaan", "at": "2026-11-19T12:00:00Z"}]
+                                  "other_label": "Opgegaan", "at": "2026-11-19T12:00:00Z",
+                                  "text": {"nl": "Hierin is opgegaan: “Opgegaan” (19 november 2026, 13:00).",
+                                           "en": "Merged into this one: “Opgegaan” (19 November 2026, 13:00)."}}]
     assert detail["category_title"] == "Exposen en online shaming"
     assert detail["why_flagged"]["thresholds"]["min_growth"] == 3.0
     nl, en = detail["why_flagged_text"]["nl"], detail["why_flagged_text"]["en"]  # the pages' sentences, no keys

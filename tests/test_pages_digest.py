@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.digest import (
     InvalidWeekError,
@@ -20,13 +20,16 @@ from api.digest import (
     render_digest_markdown,
 )
 from api.digest.weeks import last_complete_week
+from models.analysis import CategoryAssignment
+from models.content import Post
 from monitor_config import MonitorConfig
-from tests.trend_factory import at, make_trend, spread
+from tests.trend_factory import at, link_trends, make_trend, spread
 
 WEEK = parse_week("2026-W47")  # Monday 16 November 2026
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 SCRIPT = "<script>alert('x')</script> kijk dit"
 PHONE_POST = "bel me op 06-12345678 voor de gelblaster"
+OTHER_RISK = "die drill beef tussen de twee wijken staat nu ook op de buurtapp"  # a member about another risk
 
 
 def build_week(session: Session) -> dict[str, int]:
@@ -36,7 +39,8 @@ def build_week(session: Session) -> dict[str, int]:
                                last_seen=at(date(2026, 11, 21)), emerging_at=at(date(2026, 11, 18)),
                                status="emerging", daily=spread(w46, [1] * 7 + [2, 3, 8, 12, 15, 9, 4]),
                                posts=["gelblaster gezien bij de metro"],
-                               other_posts=[(PHONE_POST, at(date(2026, 11, 18)))]),
+                               other_posts=[(PHONE_POST, at(date(2026, 11, 18))),
+                                            (OTHER_RISK, at(date(2026, 11, 19)))]),
         "new": make_trend(session, label="Expose-pagina Noord", category="online-shaming", status="new",
                           first_seen=at(date(2026, 11, 17)), last_seen=at(date(2026, 11, 20)),
                           daily=spread(date(2026, 11, 17), [1, 2, 1]), posts=[SCRIPT], review_status="confirmed"),
@@ -60,6 +64,11 @@ def build_week(session: Session) -> dict[str, int]:
                                 emerging_at=at(date(2026, 11, 11)), last_seen=at(date(2026, 11, 18)),
                                 daily=spread(w46, [2] * 7 + [2] * 7)),
     }
+    link_trends(session, trends["last_week"], trends["steady"], "split", at(date(2026, 11, 17)))
+    link_trends(session, trends["unreviewed"], trends["growing"], "split", at(date(2026, 11, 18)))  # not named
+    for text, category in ((PHONE_POST, "gelblasters"), (OTHER_RISK, "drill-online-threats")):
+        post = session.exec(select(Post).where(Post.text == text)).one()
+        session.add(CategoryAssignment(post_id=post.id or 0, category=category, probability=0.9, model="test"))
     session.commit()
     return {name: trend.id or 0 for name, trend in trends.items()}
 
@@ -76,15 +85,19 @@ def digest_rows(engine: Engine) -> dict[str, int]:
         return build_week(session)
 
 
-def test_sections_classify_new_emerging_growing_and_fading(engine: Engine, digest_rows: dict[str, int],
-                                                           small_config: MonitorConfig) -> None:
+def test_sections_classify_new_emerging_growing_still_active_and_fading(
+        engine: Engine, digest_rows: dict[str, int], small_config: MonitorConfig) -> None:
+    """A trend of a risk category that goes on at the same pace (last week's new one, a steady one) is still listed:
+    a youth worker reading this week's digest must not think it is over."""
     with Session(engine) as session:
         digest = build_digest(session, week=WEEK, config=small_config, now=NOW)
     placed = {section.kind: [item.trend_id for c in section.categories for item in c.items]
               for section in digest.sections}
     ids = digest_rows
     assert placed == {"emerging": [ids["emerging"]], "new": [ids["new"]], "growing": [ids["growing"]],
-                      "fading": [ids["fading"]]}
+                      "active": [ids["last_week"], ids["steady"]], "fading": [ids["fading"]]}
+    active = next(section for section in digest.sections if section.kind == "active")
+    assert active.title == "Nog actief" and "zonder sterke groei of daling" in active.intro
     emerging = digest.sections[0].categories[0]
     assert emerging.title == "Gelblasters en nepwapens" and emerging.severity == "high"
     item = emerging.items[0]
@@ -92,6 +105,21 @@ def test_sections_classify_new_emerging_growing_and_fading(engine: Engine, diges
     assert len(item.daily) == 28 and item.daily[-7:] == [2, 3, 8, 12, 15, 9, 4]
     assert digest.title == "Weekoverzicht 2026-W47" and "16 november 2026" in digest.period
     assert digest.totals.endswith("Trends zonder risicocategorie die deze week bewogen: 1 (zie het trendoverzicht).")
+
+
+def test_a_split_is_said_on_both_trends_and_a_trend_awaiting_review_is_not_named(
+        engine: Engine, digest_rows: dict[str, int], small_config: MonitorConfig) -> None:
+    with Session(engine) as session:
+        summaries = {lang: {item.label: item.summary for section in build_digest(
+            session, week=WEEK, config=small_config, lang=lang, now=NOW).sections
+            for category in section.categories for item in category.items} for lang in ("nl", "en")}
+    assert summaries["nl"]["Zelfde als altijd"].endswith(
+        " Op 17 november 2026 als nieuwe trend afgesplitst van “Vorige week nieuw”.")
+    assert summaries["nl"]["Vorige week nieuw"].endswith(
+        " Op 17 november 2026 splitste “Zelfde als altijd” zich hiervan af als nieuwe trend.")
+    assert summaries["en"]["Zelfde als altijd"].endswith(
+        " Split off from “Vorige week nieuw” as a new trend on 17 November 2026.")
+    assert "afgesplitst" not in summaries["nl"]["Orbeez in de klas"]  # its parent waits for a reviewer
 
 
 def test_examples_are_posts_of_the_week_shown_and_only_those(engine: Engine, digest_rows: dict[str, int],
@@ -103,6 +131,21 @@ def test_examples_are_posts_of_the_week_shown_and_only_those(engine: Engine, dig
     assert examples["Orbeez in de klas"] == ["nieuw bericht deze week"]
     assert examples["Gelblaster bij de metro"] == ["bel me op [telefoonnummer] voor de gelblaster"]
     assert "gelblaster gezien bij de metro" not in str(examples)  # written in W45: a digest shows its own week
+    assert "drill beef" not in str(examples)  # a member of the gelblaster trend, but about another risk
+
+
+def test_an_example_names_its_platform_and_day_as_the_reader_writes_them(
+        engine: Engine, digest_rows: dict[str, int], small_config: MonitorConfig) -> None:
+    with Session(engine) as session:
+        digest = build_digest(session, week=WEEK, config=small_config, now=NOW)
+        english = build_digest(session, week=WEEK, config=small_config, lang="en", now=NOW)
+    message = render_digest_email(digest, base_url="https://monitor.example")
+    plain = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    mail_html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    for rendering in (render_digest_html(digest), render_digest_markdown(digest), mail_html, plain):
+        assert "(TikTok, 18 november 2026)" in rendering or "TikTok, 18 november 2026</small>" in rendering
+        assert "(tiktok" not in rendering and "tiktok, 2026" not in rendering.lower()
+    assert "(TikTok, 18 November 2026)" in render_digest_markdown(english)
 
 
 def test_renderings_escape_post_text_and_never_show_phone_numbers(engine: Engine, digest_rows: dict[str, int],
@@ -155,7 +198,7 @@ def test_json_carries_the_sections_and_the_week_boundaries_in_amsterdam_time(
     with Session(engine) as session:
         data = json.loads(render_digest_json(build_digest(session, week=WEEK, config=small_config, now=NOW)))
     assert data["week"] == "2026-W47" and data["start"].startswith("2026-11-15T23:00:00")
-    assert [s["kind"] for s in data["sections"]] == ["emerging", "new", "growing", "fading"]
+    assert [s["kind"] for s in data["sections"]] == ["emerging", "new", "growing", "active", "fading"]
 
 
 def test_an_empty_week_says_so(engine: Engine, digest_rows: dict[str, int], small_config: MonitorConfig) -> None:

@@ -134,41 +134,117 @@ def test_reviewers_renames_and_merges_survive_the_next_run(engine: Engine, key: 
                                   .where(col(TrendMembership.trend_id) == other)) == 0
 
 
+# Each planted trend of the demo, the category it must get, and words of which its trend's name must hold one, so a
+# reader recognises it.
+PLANTED = {"gelblaster-challenge": ("gelblasters", ("gelblaster",)),
+           "exposing-accounts": ("online-shaming", ("expos",)),
+           "drill-beef": ("drill-online-threats", ("drill", "diss", "beef", "kettingbuurt", "zilverveld", "ktb")),
+           "klusjes-recruitment": ("criminal-recruitment", ("klusje", "bankpas", "snel geld", "pakketje", "ronsel")),
+           "drill-beef-koperhof": ("drill-online-threats", ("koperhof", "distelweide", "kph", "dsw"))}
+# USE-m3, the fast model, spreads the klusjes wave over several everyday trends: only the default model must find it.
+NOT_FOUND_BY = {"use_m3": {"klusjes-recruitment"}}
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(900)  # e5-small embeds the whole demo and the category seeds: minutes on a busy 2-core machine
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("model", ["e5", "use_m3"])
 def test_the_planted_demo_trends_are_the_ones_found_and_flagged(engine: Engine, key: bytes, model: str,
-                                                                request: pytest.FixtureRequest) -> None:
-    """The synthetic demo corpus plants a gelblaster challenge, a wave of exposing accounts and a drill beef amid
-    everyday talk, one spamming account and copypasta: the product must find those three, in their category,
-    flag them emerging after they start and within their first ten days, and flag nothing else; with the
-    default model (what `make run` shows) and with the fast one."""
+                                                                request: pytest.FixtureRequest,
+                                                                tmp_path: Path) -> None:
+    """The synthetic demo corpus plants a gelblaster challenge, a wave of exposing accounts, a drill beef, a wave of
+    recruitment for criminal "klusjes" and a second drill beef amid everyday talk, one spamming account and
+    copypasta: with the default model (what `make run` shows) the product must find every one of them, each in its
+    own trend with its category and a name a reader recognises, flag it emerging after it starts and within its
+    first ten days, and flag nothing else; the fast model must do the same for all but the klusjes."""
     from datetime import date, timedelta
 
     import_file(DEMO / "demo_posts.jsonl", engine=engine, key=key)
     analyse_pending(engine, load_config(), request.getfixturevalue(model),
                     now=datetime(2026, 11, 23, tzinfo=UTC))
     truth = json.loads((DEMO / "planted_trends.json").read_text(encoding="utf-8"))
-    expected = {"gelblaster-challenge": "gelblasters", "exposing-accounts": "online-shaming",
-                "drill-beef": "drill-online-threats"}
+    expected = {name: PLANTED[name] for name in PLANTED if name not in NOT_FOUND_BY.get(model, set())}
+    assert {t["name"] for t in truth["trends"]} == set(PLANTED)
     with Session(engine) as session:
         flagged = {t.id: t for t in session.scalars(select(Trend).where(col(Trend.emerging_at).is_not(None)))}
+        mains = set()
         for planted in truth["trends"]:
             if planted["name"] not in expected:
                 continue
+            category, words = expected[planted["name"]]
             ids = session.scalars(select(col(Post.id)).where(col(Post.external_id).in_(planted["post_ids"]))).all()
             homes = dict(session.execute(select(col(TrendMembership.trend_id), func.count()).where(
                 col(TrendMembership.post_id).in_(ids)).group_by(col(TrendMembership.trend_id))).all())
             found = [flagged[t] for t in homes if t in flagged and homes[t] >= 0.25 * len(ids)]
             assert found, f"{planted['name']} was not flagged emerging"
             start = date.fromisoformat(planted["starts"][:10])
-            assert all(t.category == expected[planted["name"]] and t.emerging_at is not None
-                       and t.emerging_at.date() >= start for t in found)
+            assert all(t.category == category and t.emerging_at is not None
+                       and t.emerging_at.date() >= start for t in found), [(t.label, t.category) for t in found]
             assert min(t.emerging_at.date() for t in found if t.emerging_at is not None) <= start + timedelta(days=10)
-    assert all(t.category in expected.values() for t in flagged.values()), \
+            main = max(found, key=lambda t: homes[t.id or 0])
+            assert any(word in main.label.lower() for word in words), (planted["name"], main.label)
+            mains.add(main.id)
+        assert len(mains) == len(expected)  # every planted trend its own trend
+    assert all(t.category in {c for c, _ in PLANTED.values()} for t in flagged.values()), \
         [(t.label, t.category) for t in flagged.values()]
     _check_trend_categories(engine, truth)
+    first, second = (_main_trend(engine, truth, name) for name in ("drill-beef", "drill-beef-koperhof"))
+    _check_the_split_is_on_both_pages(engine, tmp_path, first, second)
+    _check_the_digest_of_the_last_week(engine, tmp_path, truth, first, second)
+
+
+def _main_trend(engine: Engine, truth: dict, name: str) -> int:
+    ids = next(t["post_ids"] for t in truth["trends"] if t["name"] == name)
+    with Session(engine) as session:
+        return session.execute(select(col(TrendMembership.trend_id)).join(
+            Post, col(Post.id) == TrendMembership.post_id).where(col(Post.external_id).in_(ids))
+            .group_by(col(TrendMembership.trend_id)).order_by(func.count().desc())).scalars().first() or 0
+
+
+def _check_the_split_is_on_both_pages(engine: Engine, home: Path, first: int, second: int) -> None:
+    """The second beef's page and API say, in Dutch and English, that it split off from the first, with a link;
+    the first's page points to the second (what a youth worker sees, not only the tracker's state)."""
+    from fastapi.testclient import TestClient
+
+    from monitor_config.loader import DEFAULT_CONFIG
+    from tests.pages_support import bearer, make_site
+
+    site = make_site(engine, home, config=DEFAULT_CONFIG)
+    client = TestClient(site.app)
+    detail = client.get(f"/api/v1/trends/{second}", headers=bearer(site.worker_token)).json()
+    split = [link for link in detail["lineage"] if link["relation"] == "split" and link["side"] == "child"]
+    assert [link["other_id"] for link in split] == [first], detail["lineage"]
+    assert split[0]["text"]["nl"].startswith("Afgesplitst van “") and split[0]["text"]["en"].startswith("Split off")
+    pages = {(trend_id, lang): client.get(f"/trends/{trend_id}?lang={lang}", headers=bearer(site.worker_token)).text
+             for trend_id in (first, second) for lang in ("nl", "en")}
+    assert "Deze trend is afgesplitst van een trend die al liep:" in pages[second, "nl"]
+    assert "This trend split off from a trend that was already going on:" in pages[second, "en"]
+    assert f'<a href="/trends/{first}">' in pages[second, "nl"].split("Signaleringsblad")[0]  # at the top
+    assert "Hiervan splitste zich later een nieuwe trend af:" in pages[first, "nl"]
+    assert "A new trend later split off from this one:" in pages[first, "en"]
+    assert f'<a href="/trends/{second}">' in pages[first, "nl"].split("Signaleringsblad")[0]
+
+
+def _check_the_digest_of_the_last_week(engine: Engine, home: Path, truth: dict, first: int, second: int) -> None:
+    """2026-W47, while both beefs went on: both are listed, each with examples of its own from that week, with the
+    platform as the vocabulary names it."""
+    from api.digest import build_digest, parse_week, render_digest_markdown
+
+    config = load_config()
+    week = parse_week("2026-W47")
+    with Session(engine) as session:
+        digest = build_digest(session, week=week, config=config, now=datetime(2026, 11, 23, 7, tzinfo=UTC))
+    items = {item.trend_id: item for section in digest.sections for c in section.categories for item in c.items}
+    assert first in items and second in items, [(i.label, i.volume) for i in items.values()]
+    assert f"als nieuwe trend afgesplitst van “{items[first].label}”" in items[second].summary
+    names = {second: ("koperhof", "distelweide", "kph", "dsw"), first: ("kettingbuurt", "zilverveld", "ktb", "zlv")}
+    for trend_id in names:
+        examples = items[trend_id].examples
+        assert examples and all(week.start(config.zone) <= post.created_at < week.end(config.zone) for post in examples)
+        other = names[first if trend_id == second else second]
+        assert not any(name in post.text.lower() for post in examples for name in other), [p.text for p in examples]
+    markdown = render_digest_markdown(digest)
+    assert "(tiktok," not in markdown and "(instagram," not in markdown
 
 
 def _check_trend_categories(engine: Engine, truth: dict) -> None:

@@ -1,7 +1,9 @@
 """Build the digest of one ISO week from the trends and their day snapshots.
 
 Each trend lands in at most one section, in this order of precedence: emerging (its emergence fell in the
-week), new (first seen in the week), growing, fading (by the week's volume against the week before).
+week), new (first seen in the week), growing, fading (by the week's volume against the week before), and still
+active (at least MIN_VOLUME posts in the week without such a change: a drill beef that goes on at a steady pace
+is not news by its figures, but a youth worker must still see it that week).
 Trends in categories marked for review wait for a reviewer's confirmation; dismissed ones never appear;
 trends without a risk category (everyday talk) are only counted.
 """
@@ -25,6 +27,7 @@ from api.queries.trends import (
     daily_volumes,
     find_trends_active_between,
     find_week_posts,
+    list_lineage,
     member_figures,
 )
 from api.visibility import awaits_review
@@ -52,6 +55,8 @@ def classify_trend(trend: Trend, week: IsoWeek, volume: int, previous: int, zone
         return "growing"
     if previous >= MIN_VOLUME and volume <= previous * FADE_RATIO:
         return "fading"
+    if volume >= MIN_VOLUME:
+        return "active"
     return None
 
 
@@ -85,10 +90,24 @@ def _examples(session: Session, trend: Trend, week: IsoWeek, zone: ZoneInfo) -> 
     ids = (trend.summary or {}).get("representative_post_ids") or []
     ids = [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
     posts = find_week_posts(session, trend.id or 0, week.start(zone), week.end(zone), prefer=ids,
-                            limit=EXAMPLES_PER_TREND * 6)
+                            limit=EXAMPLES_PER_TREND * 6, category=trend.category)
     texts = [shorten(p.text) for p in posts]
-    return [DigestPost(platform=posts[i].platform, created_at=posts[i].created_at, text=texts[i])
+    return [DigestPost(platform=posts[i].platform, created_at=posts[i].created_at,
+                       day=posts[i].created_at.astimezone(zone).date(), text=texts[i])
             for i in _distinct(texts, EXAMPLES_PER_TREND)]
+
+
+def _splits(session: Session, trend: Trend, end: datetime, config: MonitorConfig, lang: str) -> str:
+    """The splits this trend took part in before `end`, as sentences ('Afgesplitst van “Drill beef” op 14 november
+    2026.'): a second drill beef is read as a new event beside the first. Trends still awaiting review are not
+    named."""
+    zone = config.zone
+    return " ".join(
+        translate(lang, "split." + ("child" if link.child_id == trend.id else "parent"),
+                  other=other.label or f"Trend {other.id}", day=format_day(link.at.astimezone(zone).date(), lang))
+        for link, other in list_lineage(session, trend.id or 0)
+        if link.relation == "split" and link.at < end and other.merged_into is None
+        and not awaits_review(other, config))
 
 
 def _week_authors(session: Session, trend_id: int, start: datetime, end: datetime) -> int:
@@ -100,8 +119,9 @@ def _week_authors(session: Session, trend_id: int, start: datetime, end: datetim
 
 
 def _item(session: Session, trend: Trend, week: IsoWeek, days: list[date], volumes: dict[date, int],
-          zone: ZoneInfo, lang: str) -> DigestItem:
+          config: MonitorConfig, lang: str) -> DigestItem:
     """The trend's figures for this week only: posts, authors and posts per platform of the week, which agree."""
+    zone = config.zone
     daily = [volumes.get(day, 0) for day in days]
     counted_volume, previous = sum(daily[-7:]), sum(daily[-14:-7])
     start, end = week.start(zone), week.end(zone)
@@ -116,6 +136,7 @@ def _item(session: Session, trend: Trend, week: IsoWeek, days: list[date], volum
                      if isinstance(v, (int, float))}
     summary = summary_sentence(topic=label, first_seen=trend.first_seen.astimezone(zone), authors=trend.authors,
                                platforms=all_platforms, posts=volume, previous=previous, lang=lang)
+    summary = " ".join(part for part in (summary, _splits(session, trend, end, config, lang)) if part)
     why = why_lines((trend.summary or {}).get("why_flagged"), lang) if trend.emerging_at is not None \
         and trend.emerging_at < end else []
     return DigestItem(trend_id=trend.id or 0, label=label, status=trend.status,
@@ -169,12 +190,12 @@ def build_digest(session: Session, *, week: IsoWeek, config: MonitorConfig, lang
     placed: dict[SectionKind, list[tuple[Trend, DigestItem]]] = {kind: [] for kind in SECTION_ORDER}
     uncategorised = 0
     for trend in trends:
-        item = _item(session, trend, week, days, volumes.get(trend.id or 0, {}), zone, lang)
+        item = _item(session, trend, week, days, volumes.get(trend.id or 0, {}), config, lang)
         kind = classify_trend(trend, week, item.volume, item.previous_volume, zone)
         if kind is None:
             continue
-        if trend.category is None:  # everyday talk with no risk category: counted, not listed
-            uncategorised += 1
+        if trend.category is None:  # everyday talk with no risk category: counted when it moved, not listed
+            uncategorised += kind != "active"
             continue
         item.examples = _examples(session, trend, week, zone)  # read for the listed trends only
         placed[kind].append((trend, item))

@@ -1,18 +1,19 @@
 """The weekly digest as data: built once, rendered as HTML, Markdown, JSON or e-mail."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-SectionKind = Literal["emerging", "new", "growing", "fading"]
-SECTION_ORDER: tuple[SectionKind, ...] = ("emerging", "new", "growing", "fading")
+SectionKind = Literal["emerging", "new", "growing", "active", "fading"]
+SECTION_ORDER: tuple[SectionKind, ...] = ("emerging", "new", "growing", "active", "fading")
 
 
 class DigestPost(BaseModel):
     platform: str
     created_at: datetime
+    day: date | None = Field(None, description="The day it was written, in the configured time zone")
     text: str = Field(description="Redacted and shortened")
 
 

@@ -310,6 +310,8 @@ MESSAGES: dict[str, str] = {
     'trend.source': 'source',
     'trend.lineage': 'Lineage',
     'trend.lineage.none': 'No splits or merges.',
+    'trend.split.child': 'This trend split off from a trend that was already going on:',
+    'trend.split.parent': 'A new trend later split off from this one:',
     'trend.json': 'This trend as JSON',
     'sheet.open': 'Signal sheet',
     'sheet.pdf': 'Download as PDF',

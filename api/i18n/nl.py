@@ -310,6 +310,8 @@ MESSAGES: dict[str, str] = {
     'trend.source': 'bron',
     'trend.lineage': 'Herkomst',
     'trend.lineage.none': 'Geen splitsingen of samenvoegingen.',
+    'trend.split.child': 'Deze trend is afgesplitst van een trend die al liep:',
+    'trend.split.parent': 'Hiervan splitste zich later een nieuwe trend af:',
     'trend.json': 'Deze trend als JSON',
     'sheet.open': 'Signaleringsblad',
     'sheet.pdf': 'Download als PDF',

@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect
 from sqlmodel import Session, col
 
-from models.analysis import Trend, TrendLineage, TrendMembership, TrendSnapshot
+from models.analysis import CategoryAssignment, Trend, TrendLineage, TrendMembership, TrendSnapshot
 from models.content import Post
 from models.trend_figures import PostFigures, member_figures  # noqa: F401 - the pages and digest use them
 
@@ -183,12 +183,20 @@ def total_daily_volume(session: Session, start: datetime, end: datetime, zone: Z
 
 
 def find_week_posts(session: Session, trend_id: int, start: datetime, end: datetime, *,
-                    prefer: Sequence[int], limit: int) -> list[Post]:
-    """Up to `limit` member posts written in [start, end): the representative ones first, then the most liked."""
+                    prefer: Sequence[int], limit: int, category: str | None = None) -> list[Post]:
+    """Up to `limit` member posts written in [start, end) that are about the trend itself: with a `category`, the
+    posts the classifier gave that category come first and posts it gave only other risk categories (a member
+    about another risk, such as a drill-beef post in a gelblaster trend) are left out; within that, the
+    representative ones first, then the most liked."""
     query = (select(Post).join(TrendMembership, col(TrendMembership.post_id) == Post.id)
              .where(col(TrendMembership.trend_id) == trend_id, col(Post.created_at) >= start,
-                    col(Post.created_at) < end)
-             .order_by(col(Post.id).in_(list(prefer) or [-1]).desc(), func.coalesce(Post.likes, 0).desc(), col(Post.id))
-             .limit(limit))
-    return list(session.execute(query).scalars())
+                    col(Post.created_at) < end))
+    order: list[ColumnElement[Any]] = [col(Post.id).in_(list(prefer) or [-1]).desc(),
+                                       func.coalesce(Post.likes, 0).desc(), col(Post.id).asc()]
+    if category:
+        own = select(col(CategoryAssignment.post_id)).where(col(CategoryAssignment.category) == category)
+        other = select(col(CategoryAssignment.post_id)).where(col(CategoryAssignment.category) != category)
+        query = query.where(or_(col(Post.id).in_(own), col(Post.id).not_in(other)))
+        order.insert(0, col(Post.id).in_(own).desc())
+    return list(session.execute(query.order_by(*order).limit(limit)).scalars())
 

@@ -111,9 +111,11 @@ def _assign_buffer(state: TrendState, th: Thresholds, now: datetime, changes: Cl
 
 def _sibling(state: TrendState, near: TrackedTrend, born: TrackedTrend, posts: list[StreamPost], keys: list[str],
              now: datetime, changes: ClusterChanges, settings: TrendSettings) -> None:
-    """A group born as a trend of its own close to an established trend (within `link`, so its posts could have
-    joined it one by one) that names what the other never named is a new event of the same kind: lineage to the
-    closest such trend, and never merged into it."""
+    """A group born as a trend of its own near an established trend (within `young`, the closeness at which pieces
+    of one burst belong together) that names what the other never named is a new event of the same kind: lineage
+    to the closest such trend, and never merged into it. `young` rather than `link`: a new event's own names pull
+    its posts away from the first (the demo's second drill beef stood at z 1.6 from the first, under `link_z` 1.7),
+    and the names test, not closeness, is what keeps unrelated neighbours out."""
     novel, _ = new_event(near, posts, keys, state, now, settings)
     if len(novel):
         line = Lineage(kind="split", parent=near.trend_id, child=born.trend_id, at=now, posts=born.size)
@@ -172,7 +174,7 @@ def _place_groups(state: TrendState, th: Thresholds, now: datetime, changes: Clu
         changes.born.append(trend.trend_id)
         changes.grown.add(trend.trend_id)
         changes.assigned.update({p.id: trend.trend_id for p in posts})
-        known = [k for k, t in enumerate(live) if established(t, state, now, settings) and raw[k] >= th.link]
+        known = [k for k, t in enumerate(live) if established(t, state, now, settings) and raw[k] >= th.young]
         if known:
             _sibling(state, live[max(known, key=lambda k: raw[k])], trend, posts, keys, now, changes, settings)
     _keep(buf, ~taken)

@@ -41,6 +41,7 @@ class Plan:
     daily: tuple[int, ...]
     platforms: dict[str, int]
     inside: str | None = None
+    phrases: str | None = None  # its phrasings in trend_phrases.TRENDS, when not under its name
 
 
 PLANS = (
@@ -63,6 +64,14 @@ PLANS = (
 NEW_EVENTS = (
     Plan("drill-beef-koperhof", "drill-online-threats", 7, 46, (10, 8, 6, 5, 4, 4, 3, 3, 2, 2),
          {"youtube": 35, "tiktok": 35, "instagram": 15, "telegram": 10, "mastodon": 5}, inside="drill-beef"),
+)
+# Added last, so every post above stays as it was: the recruitment wave spreads. From its third day on, the same kind
+# of offers turn up in more Telegram groups and Snap stories and more young people say they were approached, until
+# the trend has the voices of a trend (in its first ten days about 35; the plan above alone gave 21, below what the
+# monitor counts as a new theme). Its posts belong to `klusjes-recruitment` in the truth file.
+SPREADS = (
+    Plan("klusjes-recruitment", "criminal-recruitment", 7, 46, (1, 2, 3, 4, 5, 6, 6, 6, 6, 6),
+         {"telegram": 35, "instagram": 30, "tiktok": 25, "mastodon": 10}, phrases="klusjes-recruitment-spread"),
 )
 BACKGROUND_PLATFORMS = {"tiktok": 34, "instagram": 24, "mastodon": 12, "bluesky": 10, "youtube": 10, "telegram": 10}
 HOLIDAY = range(19, 28)  # herfstvakantie regio noord: weekend rhythm
@@ -137,7 +146,7 @@ def schedule(rng: random.Random, plan: Plan) -> list[int]:
 
 def trend_text(corpus: Corpus, plan: Plan, day: int, platform: str) -> tuple[str, str]:
     """A new phrasing of the trend; `late` phrasings (fading, measures) become likelier as the trend ages."""
-    rng, phrases = corpus.rng, tp.TRENDS[plan.name]
+    rng, phrases = corpus.rng, tp.TRENDS[plan.phrases or plan.name]
     anchors = tuple(phrases["anchors"])
     progress = (day - plan.first_day) / len(plan.daily)
     pool = "en" if rng.random() < .06 else ("late" if rng.random() < progress ** 1.5 * .8 else "main")
@@ -151,14 +160,17 @@ def trend_text(corpus: Corpus, plan: Plan, day: int, platform: str) -> tuple[str
     return corpus.unique_text(make, anchors), "en" if pool == "en" else "nl"
 
 
-def add_trend(corpus: Corpus, plan: Plan) -> tuple[list[str], list[str]]:
-    """Add a planted trend; return its post ids and the ids of its copypasta reposts."""
+def add_trend(corpus: Corpus, plan: Plan, specials: bool = True) -> tuple[list[str], list[str]]:
+    """Add a planted trend; return its post ids and the ids of its copypasta reposts. Without `specials`, no
+    copypasta and no contact details (a trend's later spread: its first plan placed them)."""
     rng = corpus.rng
     days = schedule(rng, plan)
     later = list(range(len(days) // 4, len(days)))  # reposts and contact details once the trend is under way
-    special = rng.sample(later, tp.COPYPASTA_COUNTS.get(plan.name, 0) + len(tp.CONTACT_POSTS.get(plan.name, ())))
-    copy_slots = special[:tp.COPYPASTA_COUNTS.get(plan.name, 0)]
-    contact_slots = dict(zip(special[len(copy_slots):], tp.CONTACT_POSTS.get(plan.name, ()), strict=False))
+    copies = tp.COPYPASTA_COUNTS.get(plan.name, 0) if specials else 0
+    contacts = tp.CONTACT_POSTS.get(plan.name, ()) if specials else ()
+    special = rng.sample(later, copies + len(contacts))
+    copy_slots = special[:copies]
+    contact_slots = dict(zip(special[len(copy_slots):], contacts, strict=False))
     ids, copy_ids = [], []
     for i, day in enumerate(days):
         platform = pick(rng, plan.platforms)
@@ -226,7 +238,8 @@ def build(seed: int = SEED) -> tuple[list[dict], dict]:
     rng = random.Random(seed)
     corpus = Corpus(rng)
     chain_ids = add_background(corpus)
-    trends, copy_ids = [], []
+    trends: list[dict[str, Any]] = []
+    copy_ids: list[str] = []
     for plan in PLANS:
         ids, copies = add_trend(corpus, plan)
         copy_ids += copies
@@ -239,6 +252,10 @@ def build(seed: int = SEED) -> tuple[list[dict], dict]:
         trends.append({"name": plan.name, "category": plan.category, "week": plan.week,
                        "starts": (START + timedelta(days=plan.first_day)).isoformat(), "inside": plan.inside,
                        "post_ids": sorted(ids)})
+    for plan in SPREADS:
+        ids, _ = add_trend(corpus, plan, specials=False)
+        same = next(t for t in trends if t["name"] == plan.name)
+        same["post_ids"] = sorted(same["post_ids"] + ids)
     posts = sorted(corpus.posts, key=lambda p: (p["created_at"], p["id"]))
     truth = {
         "synthetic": True,

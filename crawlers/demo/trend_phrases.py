@@ -273,11 +273,51 @@ KLUSJE = {
     ],
 }
 
+# The same recruitment wave as it spreads (crawlers/demo/generate.py, SPREADS): the offers reach more group chats,
+# stories and schools, and more young people say they were approached; school, police and youth workers react.
+KLUSJE_SPREAD = {
+    "anchors": KLUSJE["anchors"],
+    "main": [
+        "alweer een klusje aangeboden in de groepsapp van {klas}, {geld} voor 1 avond 🤨",
+        "{iemand} kreeg een dm: klusje, {geld} cash, alleen een pakketje ophalen in {wijk}",
+        "waarom staat er in elke snap story nu 'klusje beschikbaar' met een geldzak emoji",
+        "ze ronselen nu ook bij de {plek} in {wijk}: klusje voor een avond, snel geld",
+        "die klusjes accounts volgen iedereen van onze school, stuur ze niks terug",
+        "kreeg net een bericht 'ben je 16+? klusje, {geld} per dag'. ik ben {leeftijd} 💀",
+        "klusje aangeboden op telegram: je bankpas 'lenen' voor {geld}. nee dankje",
+        "{iemand} deed een klusje voor {geld} en nu moet hij steeds meer van ze",
+        "iedereen in {klas} heeft deze week zo'n klusje bericht gehad",
+        "als iemand je {geld} biedt voor een klusje van 1 uur is het gwn crimineel",
+        "op snap: 'pakketje wegbrengen naar {stad}, {geld}'. zo beginnen die klusjes",
+        "op insta nu reels met stapels geld en 'dm voor een klusje', wie trapt daarin",
+        "ze vragen op telegram om een foto van je bankpas voor een 'klusje', ewa",
+        "klusje bij de {plek} {dag}, {geld} voor 1 uur, iemand weet wat dat is? 👀",
+        "in {wijk} plakken ze stickers met 'snel geld, klusjes, 16+' en een snapnaam",
+        "ze zoeken jongens voor klusjes in {stad}, reiskosten betaald 🚆 dm",
+        "na school stond er een auto bij de {plek}, ze vroegen of we een klusje wilden doen",
+        "klusje = drugs of pakketjes wegbrengen, laten we eerlijk zijn",
+        "hoeveel klusje berichten krijgen jullie? ik zit op 3 vandaag",
+        "{iemand} zegt dat hij {dag} een klusje doet in {stad}, ik vertrouw het niet",
+    ],
+    "late": [
+        "wijkagent kwam in de klas praten over klusjes via snap en telegram",
+        "school heeft een mail gestuurd over ronselen voor klusjes, ouders in paniek",
+        "{iemand} is opgepakt na een klusje in {stad}, hij is pas {leeftijd}",
+        "op school hangt nu een poster 'snel geld? vaak crimineel' over die klusjes",
+        "jongerenwerker hield een avond in {wijk} over klusjes en bankpassen, was egt nuttig",
+    ],
+    "en": [
+        "my cousin got a dm: 'klusje, {geld} for an hour'. it's recruitment, don't",
+        "every group chat has a 'klusje' offer now, easy money they say",
+    ],
+}
+
 TRENDS = {
     "gelblaster-challenge": GELBLASTER,
     "exposing-accounts": EXPOSE,
     "drill-beef": DRILL,
     "klusjes-recruitment": KLUSJE,
+    "klusjes-recruitment-spread": KLUSJE_SPREAD,
     "drill-beef-koperhof": DRILL2,
 }
 
