@@ -4,7 +4,8 @@
                             [--emb-cache var/bench-vectors]
 
 1. Clustering: NMI, ARI, accuracy (Hungarian matching; unassigned posts count as one cluster, for both) and the
-   number of clusters found, for `cluster_posts` (default TrendSettings) and BERTopic at its defaults (UMAP
+   number of clusters found, for `cluster_posts` (default TrendSettings; also with `centre_posts: 0` and with
+   `cluster_graph: 0`, the file through the stream's engine as before the tree cut) and BERTopic at its defaults (UMAP
    random_state fixed) on sib200-nl (Dutch and English), reportedly-2015, wikitimes stories, a CrisisLex subset.
 2. Replay: the CrisisLexT26 8-week stream through shared/tools/trend_eval.py with `python -m classifier.replay`,
    beside the anchors that trend_eval reports in its README.
@@ -81,6 +82,11 @@ def uncentred(texts: list[str], vecs: np.ndarray) -> np.ndarray:
     return ours(texts, vecs, TrendSettings(centre_posts=0))
 
 
+def engine(texts: list[str], vecs: np.ndarray) -> np.ndarray:
+    """Ours before the tree cut: the file through the stream's engine (`cluster_graph: 0`), in the same run."""
+    return ours(texts, vecs, TrendSettings(cluster_graph=0))
+
+
 def bertopic(texts: list[str], vecs: np.ndarray) -> np.ndarray:
     from bertopic import BERTopic
     from umap import UMAP
@@ -95,6 +101,7 @@ def clustering_table(data: Path, embedder) -> list[str]:
     for name, (texts, truth) in datasets(data).items():
         vecs = embed_all(embedder, texts)
         for method, fn in (("trends (ours)", ours), ("ours, space not centred", uncentred),
+                           ("ours through the stream engine (before the tree cut)", engine),
                            ("BERTopic defaults", bertopic)):
             t = time.perf_counter()
             s = scores(truth, fn(texts, vecs))

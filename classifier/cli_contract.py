@@ -5,7 +5,9 @@
                                                 lines {"id","text","created_at"[,"platform","author","source"]}
                                                 -> a JSON list of every trend
 
-`cluster` is stateless: it runs the same engine over the file in input order, in chunks, with no time.
+`cluster` is stateless: it sees the whole file at once and cuts one tree of it where the file's neighbour graph
+puts the clusters (`classifier.cluster.tree`); files larger than `buffer_max` go through the same engine as the
+stream, in input order, in chunks, with no time.
 `replay` sorts the posts by time and feeds them window by window, as the scheduler would, fully in memory.
 """
 from __future__ import annotations
@@ -17,7 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from classifier.base import Embedder
+from classifier.cluster.calibrate import add_to_sample, measure
 from classifier.cluster.centre import centred, normalise
+from classifier.cluster.tree import average_tree, keep_trend_sized, modularity_cut, mutual_neighbours
 from classifier.detect.windows import parse_time, window_index, window_origin, window_start
 from classifier.exceptions import InputError
 from classifier.state import StreamPost, TrendState, new_state
@@ -85,20 +89,41 @@ def cluster_posts(posts: list[StreamPost], vecs: np.ndarray, settings: TrendSett
     """Cluster ids (0..k-1 by first member) per post id; posts left unassigned get -1.
 
     The vectors are first centred on the file's mean, then averaged over their `cluster_neighbours` nearest
-    neighbours in the whole input."""
+    neighbours in the whole input. A file of up to `buffer_max` posts is cut from one tree where its neighbour
+    graph puts the clusters (`classifier.cluster.tree`); a larger one, or `cluster_graph: 0`, goes through the
+    incremental engine in chunks."""
+    if settings.centre_posts and len(vecs):  # stateless: the whole file is the stream, so centre on all of it
+        vecs = centred(vecs, np.asarray(vecs, dtype=np.float64).mean(axis=0))
+    smooth = neighbour_mean(vecs, settings.cluster_neighbours)
+    if settings.cluster_graph and 2 <= len(posts) <= settings.buffer_max:
+        labels = _cut_tree(posts, vecs, smooth, settings)
+    else:
+        labels = _feed_engine(posts, smooth, settings)
+    return {p.id: int(lab) for p, lab in zip(posts, labels, strict=True)}
+
+
+def _cut_tree(posts: list[StreamPost], vecs: np.ndarray, smooth: np.ndarray, settings: TrendSettings) -> np.ndarray:
+    """The tree is built on the smoothed vectors, the graph on the posts' own; `link` is calibrated as the
+    engine calibrates it (random pairs of a sample of the file)."""
+    labels = modularity_cut(average_tree(smooth), mutual_neighbours(vecs, settings.cluster_graph))
+    state = new_state(model="given", dim=smooth.shape[1], window=timedelta(days=1))
+    add_to_sample(state, [p.id for p in posts], smooth, settings)
+    return keep_trend_sized(labels, [p.text for p in posts], smooth, measure(state, settings).link, settings)
+
+
+def _feed_engine(posts: list[StreamPost], vecs: np.ndarray, settings: TrendSettings) -> np.ndarray:
+    """The file through the incremental engine in input order, in chunks, with no time (already centred)."""
     # Without time every piece of the file is young; the young rule is for bursts arriving over several windows.
     settings = settings.model_copy(update={"young_merge_z": settings.merge_z})
     state = new_state(model="given", dim=vecs.shape[1], window=timedelta(days=1))
-    if settings.centre_posts and len(vecs):  # stateless: the whole file is the stream, so centre on all of it
-        vecs = centred(vecs, np.asarray(vecs, dtype=np.float64).mean(axis=0))
+    if settings.centre_posts and len(vecs):
         state.centre = np.zeros(vecs.shape[1])
-    vecs = neighbour_mean(vecs, settings.cluster_neighbours)
     chunk = max(settings.min_trend_posts, settings.buffer_max // 2)
     for i in range(0, len(posts), chunk):
         track_embedded(state, posts[i:i + chunk], vecs[i:i + chunk], _NO_TIME + timedelta(days=1), settings=settings)
     live = [t for t in sorted(state.trends.values(), key=lambda t: t.trend_id) if t.alive]
     label = {pid: k for k, t in enumerate(live) for pid in t.post_ids}
-    return {p.id: label.get(p.id, -1) for p in posts}
+    return np.array([label.get(p.id, -1) for p in posts], dtype=int)
 
 
 def cluster_file(in_path: str | Path, out_path: str | Path, embedder: Embedder,

@@ -43,6 +43,10 @@ class TrendSettings(BaseModel):
     # stateless `cluster` only: each vector is averaged with its nearest neighbours in the file before clustering
     # (0 = off); it sees the whole file at once, as BERTopic does, and pulls broad topics together
     cluster_neighbours: int = 5
+    # stateless `cluster` only: files up to buffer_max posts are cut from one average-linkage tree where the graph
+    # of posts among each other's this many nearest neighbours has the highest modularity
+    # (classifier.cluster.tree); 0 = feed the file through the incremental engine instead, as before
+    cluster_graph: int = 5
     # emergence, against the trend's own baseline of earlier windows
     baseline_span: str = "7d"
     baseline_quantile: float = 0.1  # a sampled post counts for a theme if as close as this quantile of members
@@ -84,11 +88,11 @@ class TrendSettings(BaseModel):
                              "or more (e.g. 100)")
         return value
 
-    @field_validator("cluster_neighbours")
+    @field_validator("cluster_neighbours", "cluster_graph")
     @classmethod
-    def _check_neighbours(cls, value: int) -> int:
+    def _check_neighbours(cls, value: int, info) -> int:
         if not 0 <= value <= 100:
-            raise ValueError(f"cluster_neighbours={value} must lie between 0 (off) and 100 (e.g. 5)")
+            raise ValueError(f"{info.field_name}={value} must lie between 0 (off) and 100 (e.g. 5)")
         return value
 
     @field_validator("min_trend_posts", "min_trend_authors", "min_authors")

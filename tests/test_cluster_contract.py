@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import numpy as np
 import pytest
 from pydantic import ValidationError
 from sklearn.metrics import normalized_mutual_info_score
 
-from classifier.cli_contract import cluster_file, neighbour_mean, replay_file
+from classifier.cli_contract import cluster_file, cluster_posts, neighbour_mean, replay_file
+from classifier.cluster.tree import average_tree, modularity_cut
+from classifier.state import StreamPost
 from monitor_config.trends import TrendSettings
 from tests.trends_helpers import DAY0, background_posts, read_tsv, story_posts
 
@@ -57,6 +60,7 @@ def test_replay_writes_every_trend_with_the_contract_fields(use_m3, tmp_path):
     ("min_authors", 1, "use 2 or more"),
     ("fading_ratio", 1.5, "strictly between 0 and 1"),
     ("colour", "red", "Extra inputs are not permitted"),
+    ("cluster_graph", 101, "between 0 (off) and 100"),
 ])
 def test_settings_errors_name_the_field_the_value_and_the_fix(field, value, hint):
     with pytest.raises(ValidationError) as err:
@@ -101,3 +105,58 @@ def test_neighbour_mean_pulls_topics_together_on_real_text_and_is_deterministic(
 def test_settings_refuse_young_pieces_merging_less_easily_than_old_trends():
     with pytest.raises(ValidationError, match="young_merge_z=3.0 is above merge_z=2.0"):
         TrendSettings(young_merge_z=3.0, merge_z=2.0)
+
+
+def _stories_and_topics(seed: int, dim: int = 64) -> tuple[np.ndarray, list[str]]:
+    """Unit vectors with known structure, shuffled: 6 events of 6 small tight stories each (7 posts; stories of
+    one event share a direction, as threads about one event do) and 3 broad, loose topics of 120 posts."""
+    rng = np.random.default_rng(seed)
+    rows, truth = [], []
+    for e in range(6):
+        event = rng.normal(size=dim)
+        for s in range(6):
+            story = event + rng.normal(size=dim)
+            rows += [story + 0.6 * np.linalg.norm(story) / np.sqrt(dim) * rng.normal(size=dim) for _ in range(7)]
+            truth += [f"story {e}.{s}"] * 7
+    for t in range(3):
+        topic = rng.normal(size=dim)
+        rows += [topic + 2.2 * rng.normal(size=dim) for _ in range(120)]
+        truth += [f"topic {t}"] * 120
+    order = rng.permutation(len(rows))
+    vecs = np.array(rows)[order]
+    return (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float32), [truth[i] for i in order]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_cluster_keeps_small_stories_apart_and_broad_topics_whole(seed):
+    vecs, truth = _stories_and_topics(seed)
+    posts = [StreamPost(id=f"p{i}", text=f"tekst p{i}", created_at=DAY0) for i in range(len(truth))]
+    got = cluster_posts(posts, vecs, TrendSettings())
+    labels = np.array([got[p.id] for p in posts])
+    home = {}
+    for name in sorted(set(truth)):
+        members = labels[[i for i, t in enumerate(truth) if t == name]]
+        (home[name], count), = Counter(members.tolist()).most_common(1)
+        share = count / len(members)
+        if name.startswith("story"):
+            assert home[name] >= 0 and share >= 0.8, f"{name}: only {share:.0%} of its posts in one cluster"
+        else:
+            assert share >= 0.6, f"{name} shredded: its largest cluster holds {share:.0%} of its posts"
+    stories = [home[n] for n in home if n.startswith("story")]
+    shared = len(stories) - len(set(stories))
+    assert shared <= len(stories) // 10, f"{shared} of {len(stories)} stories share their cluster with another"
+    assert not set(stories) & {home[n] for n in home if n.startswith("topic")}
+
+
+def test_modularity_cut_keeps_two_loosely_joined_groups_apart_and_one_group_whole():
+    vecs = np.array([[1.0, 0.0], [0.99, 0.14], [0.98, 0.2], [0.0, 1.0], [0.14, 0.99], [0.2, 0.98]])
+    tree = average_tree(vecs)
+    two = np.zeros((6, 6), dtype=bool)
+    for group in ([0, 1, 2], [3, 4, 5]):
+        two[np.ix_(group, group)] = True
+    two[2, 5] = two[5, 2] = True  # one edge across
+    np.fill_diagonal(two, False)
+    labels = modularity_cut(tree, two)
+    assert len(set(labels[:3])) == 1 and len(set(labels[3:])) == 1 and labels[0] != labels[3]
+    one = ~np.eye(6, dtype=bool)  # everyone linked: no cut beats the whole
+    assert len(set(modularity_cut(tree, one).tolist())) == 1
