@@ -23,15 +23,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlmodel import col
 
-import classifier.analyse
+from bench.persist_speed import timed
 from bench.scale_store import DEMO, KEY, MODEL_CACHE, build, counts
 from classifier.analyse import analyse_pending
 from classifier.categorise.cache import CategoryModelCache
@@ -44,30 +42,6 @@ from monitor_config import load_config
 
 PARTS = {"state": ("load_state", "save_state"), "serving tables": ("mirror_state",),
          "clustering": ("feed_windows",), "categories": ("_categorise",)}
-
-
-@contextmanager
-def timed(names: tuple[str, ...]) -> Iterator[dict[str, float]]:
-    """Seconds spent in the named functions of `classifier.analyse` while the block runs (instrumentation only)."""
-    spent = dict.fromkeys(names, 0.0)
-    originals = {name: getattr(classifier.analyse, name) for name in names}
-
-    def wrap(name: str, fn: Callable) -> Callable:
-        def run(*args: object, **kwargs: object) -> object:
-            started = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                spent[name] += time.perf_counter() - started
-        return run
-
-    for name, fn in originals.items():
-        setattr(classifier.analyse, name, wrap(name, fn))
-    try:
-        yield spent
-    finally:
-        for name, fn in originals.items():
-            setattr(classifier.analyse, name, fn)
 
 
 def day_batch(rows: list[dict], day: datetime, size: int, tag: str) -> list[dict]:
