@@ -156,7 +156,18 @@ FIXES = {
 }
 
 
-class PlainRow(BaseModel):
+class Counts(BaseModel):
+    """The engagement counts every row shape may carry."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    likes: Count = None
+    shares: Count = None
+    replies: Count = None
+    views: Count = None
+
+
+class PlainRow(Counts):
     """The product's own post shape for `leefwereld import`: {"id", "text", "created_at", "platform"} plus
     optional author, url, language and counts."""
 
@@ -169,10 +180,6 @@ class PlainRow(BaseModel):
     author: OptionalName = None
     url: Url = None
     language: Language = None
-    likes: Count = None
-    shares: Count = None
-    replies: Count = None
-    views: Count = None
 
 
 def problem(exc: ValidationError) -> InvalidPost:
@@ -215,7 +222,7 @@ def load_json_line(line: str | bytes) -> Any:
         raise InvalidPost(f"not usable JSON ({str(exc)[:80]})") from None
 
 
-class FourCatRow(BaseModel):
+class FourCatRow(Counts):
     """A 4CAT export row in 4CAT's own column names (after picking unix_timestamp or timestamp, body or text)."""
 
     model_config = ConfigDict(extra="ignore")
@@ -226,7 +233,3 @@ class FourCatRow(BaseModel):
     platform: Platform
     author: OptionalName = None
     url: Url = None
-    likes: Count = None
-    shares: Count = None
-    replies: Count = None
-    views: Count = None
