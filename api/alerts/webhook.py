@@ -80,7 +80,14 @@ def resolve_webhook_target(url: str, *, allow_private: bool, resolve: Resolver =
 
 
 def _check_url(url: str) -> str:
-    parts = urlsplit(url.strip())
+    try:  # an unclosed IPv6 bracket, a port that is no number, a host name IDNA cannot encode
+        parts = urlsplit(url.strip())
+        _ = parts.port
+        (parts.hostname or "").encode("idna")
+    except ValueError as exc:  # UnicodeError (idna) is a ValueError too
+        raise UnsafeTargetError(f"target: het webhook-adres {url[:80]!r} is geen leesbare URL ({exc}); gebruik "
+                                "bijvoorbeeld https://voorbeeld.nl/leefwereld-hook. / target: not a readable "
+                                "URL.") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeTargetError(f"Webhook-adres {url!r} is geen http(s)-URL; gebruik bijvoorbeeld "
                                 "https://voorbeeld.nl/leefwereld-hook.")

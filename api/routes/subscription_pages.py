@@ -29,7 +29,7 @@ from api.alerts.subscriptions import DIGEST_ONLY, channels_for, find_by_token
 from api.deps import ClockDep, CsrfProtected, CurrentUser, SessionDep, SettingsDep
 from api.flash import flash
 from api.i18n import choose_language, translate
-from api.routes.subscriptions import DbId, unreadable_url
+from api.routes.subscriptions import DbId
 from api.templating import TEMPLATES
 from api.visibility import may_see
 from models.serving import Subscription, User
@@ -68,8 +68,6 @@ def values_of(subscription: Subscription) -> dict[str, Any]:
 def request_from(values: dict[str, Any], user: User, lang: str) -> SubscriptionRequest:
     if values["channel"] not in channels_for(user.role):
         raise SubscriptionError(translate(lang, "subs.error.digest_only"))
-    if values["target"] and (problem := unreadable_url(values["target"])):
-        raise SubscriptionError(problem.split(" / ")[0] if lang == "nl" else problem.split(" / ")[-1])
     filters = {k: values[k] for k in ("categories", "keywords", "places", "platforms", "min_severity") if values.get(k)}
     return SubscriptionRequest(name=values["name"], channel=values["channel"], target=values["target"] or None,
                                filters=filters, mode="immediate" if values["channel"] == "digest" else values["mode"],
