@@ -68,9 +68,9 @@ def established(trend: TrackedTrend, state: TrendState, now: datetime, settings:
 
 
 def new_event(trend: TrackedTrend, posts: list[StreamPost], keys: list[str], state: TrendState, now: datetime,
-              settings: TrendSettings) -> tuple[np.ndarray, list[str]]:
+              settings: TrendSettings, *, any_word: bool = False) -> tuple[np.ndarray, list[str]]:
     """Indices of the `posts` about to join `trend` that start a new event, and the new terms they share
-    (empty when they do not)."""
+    (empty when they do not). With `any_word` a new term need not be written as a name."""
     none: tuple[np.ndarray, list[str]] = (np.zeros(0, dtype=int), [])
     if (not settings.new_event_check or len(posts) < settings.min_trend_posts
             or not established(trend, state, now, settings)):
@@ -85,7 +85,7 @@ def new_event(trend: TrackedTrend, posts: list[StreamPost], keys: list[str], sta
         if n < need or known[term] > limit:
             continue
         carriers = [i for i, ts in enumerate(arriving) if term in ts]
-        if sum(term in names(posts[i].text) for i in carriers) < _NAME_SHARE * len(carriers):
+        if not any_word and sum(term in names(posts[i].text) for i in carriers) < _NAME_SHARE * len(carriers):
             continue
         if min(len({posts[i].author_key for i in carriers}), len({keys[i] for i in carriers})) >= \
                 settings.min_trend_authors:
