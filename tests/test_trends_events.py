@@ -167,3 +167,46 @@ def test_a_larger_piece_of_the_same_burst_in_the_trend_s_words_joins_it() -> Non
     posts, vecs = _second_burst("wateroverlast en de kelders lopen vol")
     state = _replay(posts, vecs, TrendSettings())
     assert _home(state, "f") == _home(state, "q")
+
+
+def _two_young_trends(second_place: str) -> tuple[TrendState, int, int]:
+    """Two trends born today whose vectors are unrelated (as Italian and English posts on one flood can be for a
+    multilingual model): the first says "Sardegna", the second `second_place`."""
+    from classifier.cluster.calibrate import add_to_sample
+    from classifier.cluster.members import open_trend
+
+    rng = np.random.default_rng(5)
+    dim, settings = 32, TrendSettings()
+    state = new_state(model="test", dim=dim, window=timedelta(days=1))
+    state.origin = DAY0
+    noise = rng.normal(size=(400, dim))
+    add_to_sample(state, [f"c{i}" for i in range(400)], noise / np.linalg.norm(noise, axis=1, keepdims=True), settings)
+    now = DAY0 + timedelta(days=5)
+    opened = []
+    for prefix, text, theme in (("it", "alluvione in Sardegna, {}", rng.normal(size=dim)),
+                                ("en", "floods hit " + second_place + ", {}", rng.normal(size=dim))):
+        posts = [StreamPost(id=f"{prefix}{k}", text=text.format(" ".join(FILLER[k:k + 3])), author=f"@{prefix}{k}",
+                            created_at=now - timedelta(hours=k + 1)) for k in range(8)]
+        vecs = np.vstack([theme + 0.25 * rng.normal(size=dim) for _ in posts])
+        vecs = (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float32)
+        opened.append(open_trend(state, posts, vecs, [p.text for p in posts], now, settings).trend_id)
+    return state, opened[0], opened[1]
+
+
+def test_two_young_bursts_about_the_same_name_are_one_trend_whatever_their_vectors() -> None:
+    from classifier.cluster.calibrate import measure
+    from classifier.cluster.lineage import merge_close
+
+    state, first, second = _two_young_trends("Sardegna")
+    out = merge_close(state, {second}, measure(state, TrendSettings()), DAY0 + timedelta(days=5), TrendSettings())
+    assert [ln.kind for ln in out] == ["merge"]
+    assert sum(t.alive for t in state.trends.values()) == 1
+
+
+def test_two_young_bursts_about_different_names_stay_apart() -> None:
+    from classifier.cluster.calibrate import measure
+    from classifier.cluster.lineage import merge_close
+
+    state, first, second = _two_young_trends("Quebec")
+    out = merge_close(state, {second}, measure(state, TrendSettings()), DAY0 + timedelta(days=5), TrendSettings())
+    assert out == [] and state.trends[first].alive and state.trends[second].alive

@@ -98,6 +98,16 @@ def new_event(trend: TrackedTrend, posts: list[StreamPost], keys: list[str], sta
     return idx, sorted(fresh)
 
 
+def leading_name(trend: TrackedTrend, settings: TrendSettings) -> str | None:
+    """The name (see `names`) that most of the trend's recent members carry, if at least `new_event_share` of them
+    do: what a burst is about ("sardegna", "megantic"), whatever the language of its posts."""
+    counts = Counter(n for p in trend.ex_posts for n in names(p.text))
+    if not counts:
+        return None
+    name, n = counts.most_common(1)[0]
+    return name if n >= settings.new_event_share * len(trend.ex_posts) else None
+
+
 def kept_apart(state: TrendState) -> set[frozenset[int]]:
     """Pairs of trends that one split (a new event or a divided trend) set apart: never merged again."""
     return {frozenset((ln.parent, ln.child)) for ln in state.lineage if ln.kind == "split"}
