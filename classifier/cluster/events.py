@@ -13,6 +13,13 @@ vocabulary), their words are compared with the trend's recent members (its exemp
 than `min_trend_posts` of them from `min_trend_authors` distinct authors and texts, do. The arriving posts that
 carry a new term start a trend of their own, with lineage to the old one (a split), on the day they arrive;
 `merge_close` never joins the two again.
+
+Two more uses of the same evidence (see `step` and `lineage`). A group that reaches a young trend only through the
+young bonus is a leap of faith that it is a piece of the same burst; when the group is at least as large as that
+trend and a word the trend never used is carried by `new_event_share` of it, any word counts, not only a name (an
+earthquake the day after floods in the same country: "earthquake" is no name), and the group starts a trend of its
+own with lineage. Conversely two young trends that are most about the same name ("sardegna", "megantic") are one
+burst even when their vectors say otherwise, as posts in two languages can be for a multilingual model.
 """
 from __future__ import annotations
 
