@@ -111,7 +111,7 @@ def leading_name(trend: TrackedTrend, settings: TrendSettings) -> str | None:
     counts = Counter(n for p in trend.ex_posts for n in names(p.text))
     if not counts:
         return None
-    name, n = counts.most_common(1)[0]
+    name, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))  # a tie goes the same way in every process
     return name if n >= settings.new_event_share * len(trend.ex_posts) else None
 
 

@@ -48,7 +48,9 @@ def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datet
             first, second = tuple(pair)
             partners.setdefault(first, []).append(second)
             partners.setdefault(second, []).append(first)
-        leading = {b: leading_name(live[b], settings) for b in youngs} if settings.new_event_check else {}
+        # part of the young rule: off when there is none (young_merge_z = merge_z, as the stateless `cluster` sets)
+        by_name = settings.new_event_check and settings.young_merge_z < settings.merge_z
+        leading = {b: leading_name(live[b], settings) for b in youngs} if by_name else {}
         for a, ta in enumerate(cand):
             if young(ta, now, settings):
                 sims[a, youngs] += th.merge - th.young
