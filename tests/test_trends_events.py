@@ -119,3 +119,94 @@ def test_the_demo_s_second_drill_beef_is_a_trend_of_its_own_with_lineage_to_the_
     parent = state.trends[lines[0].parent]
     assert sum(p in planted["drill-beef"] for p in parent.post_ids) >= 0.5 * parent.size
     assert lines[0].at.date() <= start.date() + timedelta(days=1)
+
+
+def _second_burst(words: str) -> tuple[list[StreamPost], np.ndarray]:
+    """Background noise for ten days; a burst of thirty posts about floods on day 4; on day 5 a larger burst of
+    forty posts, only loosely like the first (about one robust spread above random pairs: a group joins a trend
+    that young at the young bonus, not on its own merits), saying `words`."""
+    rng = np.random.default_rng(11)
+    pick = random.Random(11)
+    dim = 32
+    floods = rng.normal(size=dim)
+    other = rng.normal(size=dim)
+    other -= (other @ floods) / (floods @ floods) * floods
+    second = 0.25 * floods / np.linalg.norm(floods) + np.sqrt(1 - 0.25 ** 2) * other / np.linalg.norm(other)
+    second *= np.linalg.norm(floods)
+    posts: list[StreamPost] = []
+    vecs: list[np.ndarray] = []
+
+    def add(pid: str, text: str, day: int, k: int, vec: np.ndarray) -> None:
+        posts.append(StreamPost(id=pid, text=text, created_at=DAY0 + timedelta(days=day, hours=1 + k % 20),
+                                author=f"@{pid}", platform="tiktok"))
+        vecs.append(vec / np.linalg.norm(vec))
+
+    for day in range(10):
+        for k in range(40):
+            add(f"bg{day}-{k}", f"gewoon een dag {k}", day, k, rng.normal(size=dim))
+    for k in range(30):
+        add(f"f{k}", f"wateroverlast {' '.join(pick.sample(FILLER, 3))} en de kelders lopen vol", 4, k,
+            floods + 0.25 * rng.normal(size=dim))
+    for k in range(40):
+        add(f"q{k}", f"{words} {' '.join(pick.sample(FILLER, 3))}", 5, k, second + 0.25 * rng.normal(size=dim))
+    return posts, np.vstack(vecs).astype(np.float32)
+
+
+def test_a_larger_burst_with_new_words_beside_a_day_old_trend_is_a_trend_of_its_own() -> None:
+    posts, vecs = _second_burst("de aardbeving schudde alles door elkaar")
+    state = _replay(posts, vecs, TrendSettings())
+    first, second = _home(state, "f"), _home(state, "q")
+    assert first != second
+    assert sum(p.startswith("q") for p in state.trends[second].post_ids) == 40
+    line = next(ln for ln in state.lineage if ln.child == second)
+    assert (line.kind, line.parent, line.at) == ("split", first, DAY0 + timedelta(days=6))
+    assert state.trends[first].alive and state.trends[second].alive
+
+
+def test_a_larger_piece_of_the_same_burst_in_the_trend_s_words_joins_it() -> None:
+    posts, vecs = _second_burst("wateroverlast en de kelders lopen vol")
+    state = _replay(posts, vecs, TrendSettings())
+    assert _home(state, "f") == _home(state, "q")
+
+
+def _two_young_trends(second_place: str) -> tuple[TrendState, int, int]:
+    """Two trends born today whose vectors are unrelated (as Italian and English posts on one flood can be for a
+    multilingual model): the first says "Sardegna", the second `second_place`."""
+    from classifier.cluster.calibrate import add_to_sample
+    from classifier.cluster.members import open_trend
+
+    rng = np.random.default_rng(5)
+    dim, settings = 32, TrendSettings()
+    state = new_state(model="test", dim=dim, window=timedelta(days=1))
+    state.origin = DAY0
+    noise = rng.normal(size=(400, dim))
+    add_to_sample(state, [f"c{i}" for i in range(400)], noise / np.linalg.norm(noise, axis=1, keepdims=True), settings)
+    now = DAY0 + timedelta(days=5)
+    opened = []
+    for prefix, text, theme in (("it", "alluvione in Sardegna, {}", rng.normal(size=dim)),
+                                ("en", "floods hit " + second_place + ", {}", rng.normal(size=dim))):
+        posts = [StreamPost(id=f"{prefix}{k}", text=text.format(" ".join(FILLER[k:k + 3])), author=f"@{prefix}{k}",
+                            created_at=now - timedelta(hours=k + 1)) for k in range(8)]
+        vecs = np.vstack([theme + 0.25 * rng.normal(size=dim) for _ in posts])
+        vecs = (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float32)
+        opened.append(open_trend(state, posts, vecs, [p.text for p in posts], now, settings).trend_id)
+    return state, opened[0], opened[1]
+
+
+def test_two_young_bursts_about_the_same_name_are_one_trend_whatever_their_vectors() -> None:
+    from classifier.cluster.calibrate import measure
+    from classifier.cluster.lineage import merge_close
+
+    state, first, second = _two_young_trends("Sardegna")
+    out = merge_close(state, {second}, measure(state, TrendSettings()), DAY0 + timedelta(days=5), TrendSettings())
+    assert [ln.kind for ln in out] == ["merge"]
+    assert sum(t.alive for t in state.trends.values()) == 1
+
+
+def test_two_young_bursts_about_different_names_stay_apart() -> None:
+    from classifier.cluster.calibrate import measure
+    from classifier.cluster.lineage import merge_close
+
+    state, first, second = _two_young_trends("Quebec")
+    out = merge_close(state, {second}, measure(state, TrendSettings()), DAY0 + timedelta(days=5), TrendSettings())
+    assert out == [] and state.trends[first].alive and state.trends[second].alive

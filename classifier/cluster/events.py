@@ -13,6 +13,13 @@ vocabulary), their words are compared with the trend's recent members (its exemp
 than `min_trend_posts` of them from `min_trend_authors` distinct authors and texts, do. The arriving posts that
 carry a new term start a trend of their own, with lineage to the old one (a split), on the day they arrive;
 `merge_close` never joins the two again.
+
+Two more uses of the same evidence (see `step` and `lineage`). A group that reaches a young trend only through the
+young bonus is a leap of faith that it is a piece of the same burst; when the group is at least as large as that
+trend and a word the trend never used is carried by `new_event_share` of it, any word counts, not only a name (an
+earthquake the day after floods in the same country: "earthquake" is no name), and the group starts a trend of its
+own with lineage. Conversely two young trends that are most about the same name ("sardegna", "megantic") are one
+burst even when their vectors say otherwise, as posts in two languages can be for a multilingual model.
 """
 from __future__ import annotations
 
@@ -68,9 +75,9 @@ def established(trend: TrackedTrend, state: TrendState, now: datetime, settings:
 
 
 def new_event(trend: TrackedTrend, posts: list[StreamPost], keys: list[str], state: TrendState, now: datetime,
-              settings: TrendSettings) -> tuple[np.ndarray, list[str]]:
+              settings: TrendSettings, *, any_word: bool = False) -> tuple[np.ndarray, list[str]]:
     """Indices of the `posts` about to join `trend` that start a new event, and the new terms they share
-    (empty when they do not)."""
+    (empty when they do not). With `any_word` a new term need not be written as a name."""
     none: tuple[np.ndarray, list[str]] = (np.zeros(0, dtype=int), [])
     if (not settings.new_event_check or len(posts) < settings.min_trend_posts
             or not established(trend, state, now, settings)):
@@ -85,7 +92,7 @@ def new_event(trend: TrackedTrend, posts: list[StreamPost], keys: list[str], sta
         if n < need or known[term] > limit:
             continue
         carriers = [i for i, ts in enumerate(arriving) if term in ts]
-        if sum(term in names(posts[i].text) for i in carriers) < _NAME_SHARE * len(carriers):
+        if not any_word and sum(term in names(posts[i].text) for i in carriers) < _NAME_SHARE * len(carriers):
             continue
         if min(len({posts[i].author_key for i in carriers}), len({keys[i] for i in carriers})) >= \
                 settings.min_trend_authors:
@@ -96,6 +103,16 @@ def new_event(trend: TrackedTrend, posts: list[StreamPost], keys: list[str], sta
     if len({posts[i].author_key for i in idx}) < settings.min_trend_authors:
         return none
     return idx, sorted(fresh)
+
+
+def leading_name(trend: TrackedTrend, settings: TrendSettings) -> str | None:
+    """The name (see `names`) that most of the trend's recent members carry, if at least `new_event_share` of them
+    do: what a burst is about ("sardegna", "megantic"), whatever the language of its posts."""
+    counts = Counter(n for p in trend.ex_posts for n in names(p.text))
+    if not counts:
+        return None
+    name, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))  # a tie goes the same way in every process
+    return name if n >= settings.new_event_share * len(trend.ex_posts) else None
 
 
 def kept_apart(state: TrendState) -> set[frozenset[int]]:

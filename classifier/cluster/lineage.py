@@ -13,7 +13,7 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 
 from classifier.cluster.calibrate import Thresholds
-from classifier.cluster.events import kept_apart, new_event
+from classifier.cluster.events import kept_apart, leading_name, new_event
 from classifier.cluster.members import open_trend
 from classifier.detect.windows import window_index
 from classifier.state import Lineage, TrackedTrend, TrendState
@@ -28,8 +28,10 @@ def young(trend: TrackedTrend, now: datetime, settings: TrendSettings) -> bool:
 def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datetime,
                 settings: TrendSettings) -> list[Lineage]:
     """Merge every pair (one of them touched this batch) whose cross mean similarity reaches `merge`
-    (`young` when both are young), except two trends that a split set apart (with `new_event_check`), or a newer
-    trend that names what the older never named: a new event of the same kind, kept apart with lineage."""
+    (`young` when both are young, and whatever it is when both are young and most about the same name, with
+    `new_event_check`: pieces of one burst in two languages), except two trends that a split set apart (with
+    `new_event_check`), or a newer trend that names what the older never named: a new event of the same kind, kept
+    apart with lineage."""
     out: list[Lineage] = []
     while True:
         live = state.live_trends()
@@ -46,13 +48,20 @@ def merge_close(state: TrendState, touched: set[int], th: Thresholds, now: datet
             first, second = tuple(pair)
             partners.setdefault(first, []).append(second)
             partners.setdefault(second, []).append(first)
+        # part of the young rule: off when there is none (young_merge_z = merge_z, as the stateless `cluster` sets)
+        by_name = settings.new_event_check and settings.young_merge_z < settings.merge_z
+        leading = {b: leading_name(live[b], settings) for b in youngs} if by_name else {}
         for a, ta in enumerate(cand):
+            if young(ta, now, settings):
+                sims[a, youngs] += th.merge - th.young
+                name = leading.get(position[ta.trend_id])
+                same = [b for b in youngs if name and leading[b] == name]
+                if same:  # two young bursts about the same name are one event, in any language
+                    sims[a, same] = np.maximum(sims[a, same], th.merge)
             sims[a, position[ta.trend_id]] = -np.inf
             apart = [position[p] for p in partners.get(ta.trend_id, ()) if p in position]
             if apart:
                 sims[a, apart] = -np.inf
-            if young(ta, now, settings):
-                sims[a, youngs] += th.merge - th.young
         a, b = map(int, np.unravel_index(np.argmax(sims), sims.shape))
         if sims[a, b] < th.merge:
             return out

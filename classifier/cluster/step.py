@@ -4,7 +4,9 @@
     2. average-linkage clustering of the buffer finds groups (see `birth`). A group large and varied enough
        joins the live trend it is as close to as two trends that would merge (`merge`; only `young` for a
        trend born within `young_span`, as a burst arrives in pieces), or else becomes a new trend. So a burst
-       forms its own trend instead of being absorbed post by post into an older neighbour;
+       forms its own trend instead of being absorbed post by post into an older neighbour. A group that reaches a
+       young trend only through that bonus, at least as large as it and sharing a word it never used, is a burst
+       of its own (an earthquake a day after floods in the same country): a new trend with lineage to it;
     3. every other buffered post joins the live trend whose members it is most similar to on average, if that
        mean similarity reaches the calibrated `link` threshold (one dot product with each trend's mean);
        the rest waits in the buffer and gets another chance in the next batch;
@@ -123,6 +125,15 @@ def _sibling(state: TrendState, near: TrackedTrend, born: TrackedTrend, posts: l
         state.lineage.append(line)
 
 
+def _own_burst(state: TrendState, young_trend: TrackedTrend, posts: list[StreamPost], keys: list[str], now: datetime,
+               settings: TrendSettings) -> bool:
+    """A group close enough to a young trend only through the young bonus is a burst of its own, not a piece of
+    that trend's burst, when it is at least as large as the trend and a word the trend's members never used (any
+    word, not only a name: "earthquake" arriving at a floods trend) is carried by `new_event_share` of it."""
+    return (len(posts) >= young_trend.size
+            and len(new_event(young_trend, posts, keys, state, now, settings, any_word=True)[0]) > 0)
+
+
 def _join(state: TrendState, trend: TrackedTrend, posts: list[StreamPost], vecs: np.ndarray, keys: list[str],
           now: datetime, changes: ClusterChanges, settings: TrendSettings) -> None:
     """`posts` join `trend`, unless some of them start a new event: those open a trend of their own (a split
@@ -167,14 +178,21 @@ def _place_groups(state: TrendState, th: Thresholds, now: datetime, changes: Clu
         if len(cross):
             cross = cross + bonus
         taken[idx] = True
-        if len(cross) and cross.max() >= th.merge:
-            _join(state, live[int(cross.argmax())], posts, vecs, keys, now, changes, settings)
+        best = int(cross.argmax()) if len(cross) else -1
+        joins = best >= 0 and cross[best] >= th.merge
+        refused = joins and raw[best] < th.merge and _own_burst(state, live[best], posts, keys, now, settings)
+        if joins and not refused:
+            _join(state, live[best], posts, vecs, keys, now, changes, settings)
             continue
         trend = open_trend(state, posts, vecs, keys, now, settings)
         changes.born.append(trend.trend_id)
         changes.grown.add(trend.trend_id)
         changes.assigned.update({p.id: trend.trend_id for p in posts})
         known = [k for k, t in enumerate(live) if established(t, state, now, settings) and raw[k] >= th.young]
-        if known:
+        if refused:  # a new event beside a young trend: lineage to it, and never merged into it
+            line = Lineage(kind="split", parent=live[best].trend_id, child=trend.trend_id, at=now, posts=trend.size)
+            changes.lineage.append(line)
+            state.lineage.append(line)
+        elif known:
             _sibling(state, live[max(known, key=lambda k: raw[k])], trend, posts, keys, now, changes, settings)
     _keep(buf, ~taken)
