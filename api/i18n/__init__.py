@@ -52,6 +52,11 @@ def translate(lang: str, key: str, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
+def has_text(key: str) -> bool:
+    """Whether the catalogue holds `key` (for words made from a code that may have none)."""
+    return key in DUTCH or key in ENGLISH
+
+
 def choose_language(request: Request, user: Any = None) -> str:
     """`?lang=` on the address, else the user's setting, else the browser session's choice, else the browser's
     Accept-Language, else Dutch."""
