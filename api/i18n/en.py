@@ -1,4 +1,4 @@
-"""Page strings in English: every key of nl.py, in the same order."""
+"""Every sentence users read, in English: every key of nl.py, in the same order."""
 
 MESSAGES: dict[str, str] = {
     'site.name': 'Online Youth Monitor',

@@ -1,4 +1,5 @@
-"""Page strings in Dutch: the product's first language. Keys are grouped by page; see api/i18n/__init__.py."""
+"""Every sentence users read, in Dutch: the product's first language. Keys are grouped by page, then by prefix (why.*,
+summary.*, digest.*, alert.*, lineage.*, duration.*, chart.*); see api/i18n/__init__.py."""
 
 MESSAGES: dict[str, str] = {
     'site.name': 'Monitor Online Leefwereld',
