@@ -11,6 +11,7 @@ import smtplib
 from email.message import EmailMessage
 from email.parser import Parser
 from email.policy import default as default_policy
+from typing import Any
 
 from api.alerts.base import Alert
 from api.alerts.exceptions import DeliveryError
@@ -42,9 +43,9 @@ def compose_alert_email(alert: Alert, *, recipient: str, public_url: str, from_a
         heading = translate(lang, "alert.heading_one")
     else:
         subject, heading = translate(lang, "alert.subject_many", n=len(items)), translate(lang, "alert.heading_many")
-    context = {"lang": lang, "items": items, "subject": subject, "heading": heading,
-               "subscription_name": clean_line(alert.subscription_name),
-               "unsubscribe_url": unsubscribe_url(public_url, alert.token)}
+    context: dict[str, Any] = {"lang": lang, "items": items, "subject": subject, "heading": heading,
+                               "subscription_name": clean_line(alert.subscription_name),
+                               "unsubscribe_url": unsubscribe_url(public_url, alert.token)}
     message = EmailMessage()
     message["Subject"] = clean_line(subject)
     message["From"] = from_address
