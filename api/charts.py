@@ -9,13 +9,13 @@ from datetime import date
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
+from api.i18n import translate
+
 BLOCKS = "▁▂▃▄▅▆▇█"
 COLOUR = "#1d5fa8"
 GAP_COLOUR = "#767676"
 NO_DATA_FILL = "#ececec"
 TEXT_COLOUR = "#1a1a1a"
-NO_DATA = {"nl": "geen gegevens", "en": "no data"}
-ZERO = {"nl": "0 berichten", "en": "0 posts"}
 
 
 def sparkline_text(values: Sequence[int]) -> str:
@@ -76,6 +76,7 @@ def day_chart_svg(days: Sequence[date], values: Mapping[date, int], *, label: st
     so an empty stretch is never mistaken for a quiet one. `label` is what a screen reader says."""
     if not days:
         return Markup("")
+    no_data, zero = translate(lang, "chart.no_data"), translate(lang, "chart.zero")
     left, right, top_margin, bottom = 46, 10, 14, 44
     plot_w, plot_h = width - left - right, height - top_margin - bottom
     top = nice_top(max((values.get(day, 0) for day in days), default=0))
@@ -97,12 +98,12 @@ def day_chart_svg(days: Sequence[date], values: Mapping[date, int], *, label: st
             missing = True
             parts.append(f'<rect x="{left + index * slot:.1f}" y="{top_margin}" width="{slot:.1f}" height="{plot_h}" '
                          f'fill="{NO_DATA_FILL}"><title>{escape(day_text)}: '
-                         f'{NO_DATA.get(lang, NO_DATA["nl"])}</title></rect>')
+                         f'{no_data}</title></rect>')
             continue
         value = values.get(day, 0)
         if value == 0:
             parts.append(f'<rect x="{x:.1f}" y="{top_margin + plot_h - 3}" width="{slot - gap:.1f}" height="3" '
-                         f'fill="{GAP_COLOUR}"><title>{escape(day_text)}: {ZERO.get(lang, ZERO["nl"])}</title></rect>')
+                         f'fill="{GAP_COLOUR}"><title>{escape(day_text)}: {zero}</title></rect>')
             continue
         bar = value / top * plot_h
         parts.append(f'<rect x="{x:.1f}" y="{top_margin + plot_h - bar:.1f}" width="{slot - gap:.1f}" '
@@ -121,7 +122,7 @@ def day_chart_svg(days: Sequence[date], values: Mapping[date, int], *, label: st
         legend_y = height - 8
         parts.append(f'<rect x="{left}" y="{legend_y - 10}" width="12" height="12" fill="{NO_DATA_FILL}" '
                      f'stroke="#bbb"/><text x="{left + 18}" y="{legend_y}" font-size="13" fill="{TEXT_COLOUR}">'
-                     f'{NO_DATA.get(lang, NO_DATA["nl"])}</text>')
+                     f'{no_data}</text>')
     return Markup(
         f'<svg class="chart" role="img" aria-label="{escape(label)}" viewBox="0 0 {width} {height}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(label)}</title>{"".join(parts)}</svg>'

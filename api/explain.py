@@ -1,10 +1,10 @@
 """The sentences that explain a trend to a reader: why it was flagged, and what it is in one or two sentences.
 
 Every surface (trend page, signal sheet and its PDF, review page, alert e-mails, weekly digest) renders these
-from here, in Dutch or English, with the reader's number formatting (Babel). The classifier stores the figures
-and thresholds of the moment a trend was flagged (`Trend.summary["why_flagged"]`); this module turns them into
-criteria, each with its value and its threshold, and judges "met" from those numbers alone, never from a list
-the data carries along.
+from here, in Dutch or English, with the reader's number formatting (Babel); the words are the `why.*` and
+`summary.*` keys of the one catalogue, `api.i18n`. The classifier stores the figures and thresholds of the moment
+a trend was flagged (`Trend.summary["why_flagged"]`); this module turns them into criteria, each with its value
+and its threshold, and judges "met" from those numbers alone, never from a list the data carries along.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from babel.numbers import format_decimal
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from api.i18n import translate as _t  # the one catalogue: keys why.* and summary.*
 from monitor_config.vocabulary import PLATFORMS
 
 
@@ -38,78 +39,6 @@ class Explanation:
         return [self.intro, *(criterion_line(c, self._lang) for c in self.criteria)]
 
     _lang: str = "nl"
-
-
-TEXTS: dict[str, dict[str, str]] = {
-    "nl": {
-        "intro.window": "Gesignaleerd omdat het onderwerp in het venster vanaf {start} plotseling veel meer "
-                        "afzenders had dan gewoonlijk.",
-        "intro.theme": "Gesignaleerd op {start} als nieuw onderwerp: sinds het eerste bericht schreven steeds meer "
-                       "verschillende afzenders erover.",
-        "voices": "{value} verschillende afzenders in dat venster; nodig zijn er minstens {threshold}.",
-        "burst": "Dat is ver boven het gewone niveau van gemiddeld {baseline} afzenders per venster in de {span} "
-                 "ervoor: piekscore {value}, nodig is minstens {threshold}.",
-        "growth": "{value} keer zoveel afzenders als gewoonlijk; nodig is minstens {threshold} keer.",
-        "theme_voices": "{value} verschillende afzenders sinds het eerste bericht; nodig zijn er minstens {threshold}.",
-        "theme_rise": "In het laatste derde van die tijd {late} afzenders, tegen {early} in het eerste derde; nodig is "
-                      "minstens {threshold} keer zoveel.",
-        "theme_growth": "{value} keer zoveel als de rest van de berichten deed verwachten ({expected}); nodig is "
-                        "minstens {threshold} keer.",
-        "met": "voldaan", "not_met": "niet voldaan",
-        "unknown": "Gesignaleerd; de cijfers van dat moment zijn niet bewaard.",
-        # the summary sentence
-        "summary.since": "Sinds {day} {verb} {authors} over {topic}",
-        "summary.verb.one": "schrijft", "summary.verb.many": "schrijven",
-        "summary.accounts.one": "1 account", "summary.accounts.many": "{n} accounts",
-        "summary.mostly": ", vooral op {platform}", "summary.on": ", op {platforms}",
-        "summary.and": " en ",
-        "summary.week": "; {period} {posts}",
-        "summary.period.week": "deze week", "summary.period.last7": "in de 7 dagen tot {day}",
-        "summary.posts.one": "1 bericht", "summary.posts.many": "{n} berichten", "summary.posts.none": "geen berichten",
-        "summary.times": ", {times} zoveel als de week ervoor",
-        "summary.same": ", ongeveer evenveel als de week ervoor",
-        "summary.more": ", meer dan de week ervoor ({previous})",
-        "summary.less": ", minder dan de week ervoor ({previous})",
-        "summary.first": ", de week ervoor nog geen",
-        "times.2": "twee keer", "times.3": "drie keer", "times.4": "vier keer", "times.n": "{n} keer",
-    },
-    "en": {
-        "intro.window": "Flagged because in the window from {start} the topic suddenly had far more authors than "
-                        "usual.",
-        "intro.theme": "Flagged on {start} as a new topic: since its first post more and more different authors "
-                       "wrote about it.",
-        "voices": "{value} different authors in that window; at least {threshold} are needed.",
-        "burst": "That is far above the usual level of {baseline} authors per window on average in the {span} "
-                 "before: peak score {value}, at least {threshold} is needed.",
-        "growth": "{value} times as many authors as usual; at least {threshold} times is needed.",
-        "theme_voices": "{value} different authors since the first post; at least {threshold} are needed.",
-        "theme_rise": "{late} authors in the last third of that time, against {early} in the first third; at least "
-                      "{threshold} times as many is needed.",
-        "theme_growth": "{value} times what the rest of the posts led to expect ({expected}); at least {threshold} "
-                        "times is needed.",
-        "met": "met", "not_met": "not met",
-        "unknown": "Flagged; the figures of that moment were not kept.",
-        "summary.since": "{authors} {verb} about {topic} since {day}",
-        "summary.verb.one": "has written", "summary.verb.many": "have written",
-        "summary.accounts.one": "One account", "summary.accounts.many": "{n} accounts",
-        "summary.mostly": ", mostly on {platform}", "summary.on": ", on {platforms}",
-        "summary.and": " and ",
-        "summary.week": "; {period} {posts}",
-        "summary.period.week": "this week", "summary.period.last7": "in the 7 days up to {day}",
-        "summary.posts.one": "1 post", "summary.posts.many": "{n} posts", "summary.posts.none": "no posts",
-        "summary.times": ", {times} as many as the week before",
-        "summary.same": ", about as many as the week before",
-        "summary.more": ", more than the week before ({previous})",
-        "summary.less": ", fewer than the week before ({previous})",
-        "summary.first": ", none the week before",
-        "times.2": "twice", "times.3": "three times", "times.4": "four times", "times.n": "{n} times",
-    },
-}
-
-
-def _t(lang: str, key: str, **values: object) -> str:
-    texts = TEXTS.get(lang, TEXTS["nl"])
-    return texts[key].format(**values) if values else texts[key]
 
 
 def _locale(lang: str) -> str:
@@ -155,44 +84,44 @@ def explain_flag(why: dict[str, Any] | None, lang: str = "nl") -> Explanation | 
     n = lambda v, d=1: number(v, lang, d)  # noqa: E731
     criteria: list[Criterion] = []
     if theme is not None:
-        intro = _t(lang, "intro.theme", start=_moment(window.get("start"), lang))
+        intro = _t(lang, "why.intro.theme", start=_moment(window.get("start"), lang))
         voices, needed = _num(theme.get("voices_since_first_post")), _num(theme.get("voices_needed"))
         if voices is not None and needed is not None:
-            criteria.append(Criterion(_t(lang, "theme_voices", value=n(voices, 0), threshold=n(needed, 0)),
+            criteria.append(Criterion(_t(lang, "why.theme_voices", value=n(voices, 0), threshold=n(needed, 0)),
                                       voices >= needed))
         early, late, growth = _num(theme.get("first_third")), _num(theme.get("last_third")), _num(theme.get("growth"))
         minimum = _num(limits.get("min_growth"))
         if early is not None and late is not None and minimum is not None:
-            criteria.append(Criterion(_t(lang, "theme_rise", late=n(late, 0), early=n(early, 0),
+            criteria.append(Criterion(_t(lang, "why.theme_rise", late=n(late, 0), early=n(early, 0),
                                          threshold=n(minimum)), late >= minimum * max(early, 1)))
         expected = _num(theme.get("expected_from_stream"))
         if growth is not None and minimum is not None:
-            criteria.append(Criterion(_t(lang, "theme_growth", value=n(growth),
+            criteria.append(Criterion(_t(lang, "why.theme_growth", value=n(growth),
                                          expected=n(expected or 0, 1 if (expected or 0) >= 1 else 2),
                                          threshold=n(minimum)), growth >= minimum))
     else:
-        intro = _t(lang, "intro.window", start=_moment(window.get("start"), lang))
+        intro = _t(lang, "why.intro.window", start=_moment(window.get("start"), lang))
         signal, minimum = _num(window.get("signal")), _num(limits.get("min_authors"))
         if signal is not None and minimum is not None:
-            criteria.append(Criterion(_t(lang, "voices", value=n(signal, 0), threshold=n(minimum, 0)),
+            criteria.append(Criterion(_t(lang, "why.voices", value=n(signal, 0), threshold=n(minimum, 0)),
                                       signal >= minimum))
         burst, limit = _num(window.get("burst")), _num(limits.get("burst_z"))
         if burst is not None and limit is not None:
-            criteria.append(Criterion(_t(lang, "burst", value=n(burst), threshold=n(limit),
+            criteria.append(Criterion(_t(lang, "why.burst", value=n(burst), threshold=n(limit),
                                          baseline=n(_num(window.get("baseline")) or 0),
                                          span=_span(limits.get("baseline_span"), lang)), burst >= limit))
         growth, limit = _num(window.get("growth")), _num(limits.get("min_growth"))
         if growth is not None and limit is not None:
-            criteria.append(Criterion(_t(lang, "growth", value=n(growth), threshold=n(limit)), growth >= limit))
+            criteria.append(Criterion(_t(lang, "why.growth", value=n(growth), threshold=n(limit)), growth >= limit))
     if not criteria:
-        return Explanation(_t(lang, "unknown"), [], lang)
-    return Explanation(intro, [Criterion(c.text, c.met, _t(lang, "met" if c.met else "not_met")) for c in criteria],
-                       lang)
+        return Explanation(_t(lang, "why.unknown"), [], lang)
+    return Explanation(intro, [Criterion(c.text, c.met, _t(lang, "why.met" if c.met else "why.not_met"))
+                               for c in criteria], lang)
 
 
 def criterion_line(criterion: Criterion, lang: str = "nl") -> str:
     """'- 12 verschillende afzenders ... (voldaan)' for plain text."""
-    return f"- {criterion.text} ({_t(lang, 'met' if criterion.met else 'not_met')})"
+    return f"- {criterion.text} ({_t(lang, 'why.met' if criterion.met else 'why.not_met')})"
 
 
 def why_lines(why: dict[str, Any] | None, lang: str = "nl") -> list[str]:
@@ -203,8 +132,8 @@ def why_lines(why: dict[str, Any] | None, lang: str = "nl") -> list[str]:
 def _times(ratio: float, lang: str) -> str:
     whole = round(ratio)
     if abs(ratio - whole) < 0.15 and whole in (2, 3, 4):
-        return _t(lang, f"times.{whole}")
-    return _t(lang, "times.n", n=number(ratio, lang))
+        return _t(lang, f"summary.ratio.{whole}")
+    return _t(lang, "summary.ratio.n", n=number(ratio, lang))
 
 
 def compare_weeks(posts: int, previous: int, lang: str = "nl") -> str:

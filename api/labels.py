@@ -1,6 +1,7 @@
 """How codes, moments and figures read on pages, e-mails and the command line, in the reader's language.
 
-The words for codes come from `monitor_config.vocabulary`; moments are shown in the configured time zone.
+The words for codes come from `monitor_config.vocabulary`, the words for trend links and durations from
+`api.i18n`; moments are shown in the configured time zone.
 Templates reach these through the filters of the one Jinja environment (`api.templating`): each filter reads
 `lang` and `zone` from the template's context.
 """
@@ -14,6 +15,7 @@ from babel.dates import format_date
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from api.i18n import has_text, translate
 from monitor_config.vocabulary import (
     CHANNELS,
     DELIVERY_MODES,
@@ -29,13 +31,6 @@ from monitor_config.vocabulary import (
 
 UTC = ZoneInfo("UTC")
 
-# (relation, the side this trend is on) -> what happened, followed by the other trend's name
-LINEAGE = {
-    "nl": {("split", "child"): "Afgesplitst van", ("split", "parent"): "Hiervan splitste zich af:",
-           ("merge", "child"): "Opgegaan in", ("merge", "parent"): "Hierin is opgegaan:"},
-    "en": {("split", "child"): "Split off from", ("split", "parent"): "Split off from this one:",
-           ("merge", "child"): "Merged into", ("merge", "parent"): "Merged into this one:"},
-}
 VOCABULARIES: dict[str, Vocabulary] = {
     "status": TREND_STATUSES, "severity": SEVERITIES, "review_state": REVIEW_STATES, "review_action": REVIEW_ACTIONS,
     "channel": CHANNELS, "mode": DELIVERY_MODES, "delivery_status": DELIVERY_STATUSES, "platform": PLATFORMS,
@@ -65,7 +60,10 @@ def growth_label(growth: float | None, lang: str = "nl") -> str:
 
 
 def lineage_label(relation: str, side: str, lang: str = "nl") -> str:
-    return LINEAGE.get(lang, LINEAGE["nl"]).get((relation, side), f"{relation}:")
+    """What happened between two trends, seen from this one (`lineage.<relation>.<side>`), followed by the other
+    trend's name; a relation without words of its own reads as its code."""
+    key = f"lineage.{relation}.{side}"
+    return translate(lang, key) if has_text(key) else f"{relation}:"
 
 
 def lineage_sentence(relation: str, side: str, other_label: str, at: datetime, zone: ZoneInfo,
@@ -101,18 +99,14 @@ def _day(context: Context, day: date | None) -> str:
     return format_day(day, _lang(context)) if day is not None else "–"
 
 
-DURATION_UNITS = {"nl": ("dagen", "dag", "uur", "uur", "minuten", "minuut"),
-                  "en": ("days", "day", "hours", "hour", "minutes", "minute")}
-
-
 def duration_label(span: timedelta, lang: str = "nl") -> str:
     """'6 uur', '1 dag', '30 minuten': the largest whole unit."""
-    units = DURATION_UNITS.get(lang, DURATION_UNITS["nl"])
     seconds = int(span.total_seconds())
-    for size, many, one in ((86400, units[0], units[1]), (3600, units[2], units[3]), (60, units[4], units[5])):
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
         if seconds >= size and seconds % size == 0 or size == 60:
             count = max(1, round(seconds / size))
-            return f"{count} {one if count == 1 else many}"
+            word = translate(lang, f"duration.{unit}" if count == 1 else f"duration.{unit}s")
+            return f"{count} {word}"
     return f"{seconds} s"
 
 

@@ -82,3 +82,42 @@ def test_light_processes_do_not_load_heavy_libraries(code: str, absent: tuple[st
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True,
                             env={"LEEFWERELD_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+# Every sentence users read has one owner, `api.i18n` (codes: `monitor_config.vocabulary`): no other module keeps
+# a dictionary of its own Dutch and English texts.
+TEXT_OWNER = ROOT / "api" / "i18n"
+TEXT_PACKAGES = ("api", "pipeline", "classifier", "crawlers", "models")
+
+
+def own_text_dicts() -> list[str]:
+    found = []
+    for package in TEXT_PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if TEXT_OWNER in path.parents or "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Dict):
+                    keys = {key.value for key in node.keys if isinstance(key, ast.Constant)}
+                elif isinstance(node, ast.Call):
+                    keys = {keyword.arg for keyword in node.keywords}
+                else:
+                    continue
+                if {"nl", "en"} <= keys:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: Dutch and English texts outside api/i18n")
+    return found
+
+
+def test_no_module_outside_api_i18n_keeps_its_own_dutch_and_english_texts() -> None:
+    assert own_text_dicts() == []
+
+
+def test_the_check_catches_a_text_dict_of_its_own() -> None:
+    wrong = ROOT / "api" / "_texts_probe.py"
+    wrong.write_text('WORDS = {"nl": {"hello": "hallo"}, "en": {"hello": "hello"}}\nLABEL = dict(nl="ja", en="yes")\n',
+                     encoding="utf-8")
+    try:
+        assert own_text_dicts() == ["api/_texts_probe.py:1: Dutch and English texts outside api/i18n",
+                                    "api/_texts_probe.py:2: Dutch and English texts outside api/i18n"]
+    finally:
+        wrong.unlink()

@@ -15,16 +15,10 @@ from sqlmodel import Session, select
 from api.alerts.email import add_unsubscribe_headers, unsubscribe_url
 from api.alerts.enqueue import add_delivery
 from api.digest.mail import DigestRenderer
+from api.i18n import translate
 from api.plain_text import clean_text
 from models.serving import AlertDelivery, Subscription
 from monitor_config.schema import MonitorConfig
-
-FOOTER = {
-    "nl": ("U ontvangt dit weekoverzicht vanwege uw abonnement “{name}”. Afmelden: {url}",
-           "U ontvangt dit weekoverzicht vanwege uw abonnement “{name}”. <a href=\"{url}\">Afmelden</a>"),
-    "en": ("You receive this weekly digest because of your subscription “{name}”. Unsubscribe: {url}",
-           "You receive this weekly digest because of your subscription “{name}”. <a href=\"{url}\">Unsubscribe</a>"),
-}
 
 
 def _escape(text: str) -> str:
@@ -35,15 +29,16 @@ def personalise(message: EmailMessage, subscription: Subscription, *, public_url
     """A copy with this subscriber's unsubscribe link in every text part and in the headers."""
     mine = copy.deepcopy(message)
     url = unsubscribe_url(public_url, subscription.token)
-    plain, html = FOOTER.get(subscription.language, FOOTER["nl"])
+    lang = subscription.language
     for part in mine.walk():
         if part.is_multipart() or part.get_content_maintype() != "text":
             continue
         body = clean_text(part.get_content())  # no control character of a post reaches the mail
         if part.get_content_subtype() == "plain":
-            part.set_content(f"{body.rstrip()}\n\n--\n{plain.format(name=subscription.name, url=url)}\n")
+            footer = translate(lang, "digest.mail.footer", name=subscription.name, url=url)
+            part.set_content(f"{body.rstrip()}\n\n--\n{footer}\n")
         elif part.get_content_subtype() == "html":
-            note = html.format(name=_escape(subscription.name), url=_escape(url))
+            note = translate(lang, "digest.mail.footer.html", name=_escape(subscription.name), url=_escape(url))
             footer = f'<hr><p style="font-size:.9em">{note}</p>'
             body = body.replace("</body>", footer + "</body>", 1) if "</body>" in body else body + footer
             part.set_content(body, subtype="html")

@@ -16,32 +16,10 @@ from typing import Any
 from api.alerts.base import Alert
 from api.alerts.exceptions import DeliveryError
 from api.email_address import InvalidEmailAddress, check_email_address
+from api.i18n import translate
 from api.plain_text import clean_data, clean_line
 from api.templating import render
 from monitor_config.schema import AlertsConfig
-
-TEXTS: dict[str, dict[str, Any]] = {
-    "nl": {
-        "subject_one": "Signaal: {label} ({category})", "subject_many": "Dagoverzicht: {n} signalen",
-        "heading_one": "Nieuw signaal", "heading_many": "Signalen van de afgelopen dag",
-        "intro": "U ontvangt dit bericht vanwege uw abonnement", "untitled": "(trend zonder naam)",
-        "category": "Categorie", "severity": "Ernst", "status": "Status", "escalated": "escalatie",
-        "posts": "berichten", "authors": "verschillende afzenders", "keywords": "Trefwoorden",
-        "examples": "Voorbeelden (persoonsgegevens weggelaten)", "open": "Bekijk de trend",
-        "why_flagged": "Waarom gesignaleerd",
-        "why": "Wilt u deze berichten niet meer ontvangen?", "unsubscribe": "Afmelden",
-    },
-    "en": {
-        "subject_one": "Alert: {label} ({category})", "subject_many": "Daily summary: {n} alerts",
-        "heading_one": "New alert", "heading_many": "Alerts of the past day",
-        "intro": "You receive this message because of your subscription", "untitled": "(unnamed trend)",
-        "category": "Category", "severity": "Severity", "status": "Status", "escalated": "escalated",
-        "posts": "posts", "authors": "distinct authors", "keywords": "Keywords",
-        "examples": "Examples (personal details removed)", "open": "Open the trend",
-        "why_flagged": "Why it was flagged",
-        "why": "No longer want these messages?", "unsubscribe": "Unsubscribe",
-    },
-}
 
 
 def unsubscribe_url(public_url: str, token: str) -> str:
@@ -55,18 +33,19 @@ def add_unsubscribe_headers(message: EmailMessage, url: str) -> None:
 
 
 def compose_alert_email(alert: Alert, *, recipient: str, public_url: str, from_address: str) -> EmailMessage:
-    t = TEXTS.get(alert.language, TEXTS["nl"])
+    lang = alert.language  # an unknown language reads Dutch (api.i18n)
     base = public_url.rstrip("/")
     # Post texts and reviewers' labels may hold control characters: none reaches the mail (nor CR/LF the subject).
     items = [{**clean_data(item), "link": base + item["url"]} for item in alert.items]
     if len(items) == 1:
-        subject = t["subject_one"].format(label=items[0]["label"] or t["untitled"], category=items[0]["category_title"])
-        heading = t["heading_one"]
+        subject = translate(lang, "alert.subject_one", label=items[0]["label"] or translate(lang, "alert.untitled"),
+                            category=items[0]["category_title"])
+        heading = translate(lang, "alert.heading_one")
     else:
-        subject, heading = t["subject_many"].format(n=len(items)), t["heading_many"]
-    context = {"t": t, "lang": alert.language, "items": items, "subject": subject, "heading": heading,
-               "subscription_name": clean_line(alert.subscription_name),
-               "unsubscribe_url": unsubscribe_url(public_url, alert.token)}
+        subject, heading = translate(lang, "alert.subject_many", n=len(items)), translate(lang, "alert.heading_many")
+    context: dict[str, Any] = {"lang": lang, "items": items, "subject": subject, "heading": heading,
+                               "subscription_name": clean_line(alert.subscription_name),
+                               "unsubscribe_url": unsubscribe_url(public_url, alert.token)}
     message = EmailMessage()
     message["Subject"] = clean_line(subject)
     message["From"] = from_address

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from api.digest.i18n import translate
 from api.digest.model import SECTION_ORDER, Digest, DigestCategory, DigestItem, DigestPost, DigestSection, SectionKind
 from api.digest.weeks import IsoWeek
 from api.explain import summary_sentence, why_lines
+from api.i18n import translate
 from api.labels import format_day, moment_label
 from api.public import describe_category
 from api.queries.trends import (
@@ -103,7 +103,7 @@ def _splits(session: Session, trend: Trend, end: datetime, config: MonitorConfig
     named."""
     zone = config.zone
     return " ".join(
-        translate(lang, "split." + ("child" if link.child_id == trend.id else "parent"),
+        translate(lang, "digest.split." + ("child" if link.child_id == trend.id else "parent"),
                   other=other.label or f"Trend {other.id}", day=format_day(link.at.astimezone(zone).date(), lang))
         for link, other in list_lineage(session, trend.id or 0)
         if link.relation == "split" and link.at < end and other.merged_into is None
@@ -153,7 +153,7 @@ def _group(items: list[tuple[Trend, DigestItem]], config: MonitorConfig, lang: s
     for name, members in groups.items():
         title, severity = describe_category(config, name, lang)
         members.sort(key=lambda i: (-i.volume, i.trend_id))
-        categories.append(DigestCategory(name=name, title=title or translate(lang, "other_category"),
+        categories.append(DigestCategory(name=name, title=title or translate(lang, "digest.other_category"),
                                          severity=severity, items=members))
     def most_severe_first(category: DigestCategory) -> tuple[int, str]:
         severity = category.severity
@@ -171,10 +171,10 @@ def describe_coverage(session: Session, week: IsoWeek, zone: ZoneInfo, lang: str
     first_day, newest = data_span(session, zone)
     start, end = week.start(zone), week.end(zone)
     if newest is None or newest < start or (first_day is not None and first_day >= week.monday + timedelta(days=7)):
-        return "none", translate(lang, "coverage.none")
+        return "none", translate(lang, "digest.coverage.none")
     until = moment_label(min(newest, now), zone, lang)
     kind = "running" if end > now else "partial" if newest < end - PARTIAL_AFTER else "full"
-    return kind, translate(lang, f"coverage.{kind}", moment=until)
+    return kind, translate(lang, f"digest.coverage.{kind}", moment=until)
 
 
 def build_digest(session: Session, *, week: IsoWeek, config: MonitorConfig, lang: str = "nl",
@@ -200,22 +200,23 @@ def build_digest(session: Session, *, week: IsoWeek, config: MonitorConfig, lang
         item.examples = _examples(session, trend, week, zone)  # read for the listed trends only
         placed[kind].append((trend, item))
     sections = [
-        DigestSection(kind=kind, title=translate(lang, f"section.{kind}"),
-                      intro=translate(lang, f"section.{kind}.intro", ratio=round((GROWTH_RATIO - 1) * 100),
+        DigestSection(kind=kind, title=translate(lang, f"digest.section.{kind}"),
+                      intro=translate(lang, f"digest.section.{kind}.intro", ratio=round((GROWTH_RATIO - 1) * 100),
                                       minimum=MIN_VOLUME),
                       categories=_group(placed[kind], config, lang))
         for kind in SECTION_ORDER if placed[kind]
     ]
     items = [item for kind in SECTION_ORDER for _, item in placed[kind]]
     posts = sum(i.volume for i in items)
-    totals = (translate(lang, "empty") if not items else
-              translate(lang, "totals.one" if len(items) == 1 else "totals", trends=len(items), posts=posts))
+    totals = (translate(lang, "digest.empty") if not items else
+              translate(lang, "digest.totals.one" if len(items) == 1 else "digest.totals", trends=len(items),
+                        posts=posts))
     if coverage == "none":
         totals = coverage_text
     if uncategorised:
-        totals += " " + translate(lang, "uncategorised", count=uncategorised)
-    return Digest(week=str(week), lang=lang, title=translate(lang, "title", week=str(week)),
-                  period=translate(lang, "period", start=format_day(week.monday, lang),
+        totals += " " + translate(lang, "digest.uncategorised", count=uncategorised)
+    return Digest(week=str(week), lang=lang, title=translate(lang, "digest.title", week=str(week)),
+                  period=translate(lang, "digest.period", start=format_day(week.monday, lang),
                                    end=format_day(week.monday + timedelta(days=6), lang)),
                   start=week.start(zone), end=week.end(zone), generated_at=now, organisation=config.organisation,
                   trend_count=len(items), post_count=posts, totals=totals, sections=sections,

@@ -10,8 +10,8 @@ from typing import Any
 
 from api.charts import sparkline_svg, sparkline_text
 from api.digest.exceptions import UnknownFormatError
-from api.digest.i18n import translate, translator
 from api.digest.model import Digest
+from api.i18n import translate
 from api.templating import ENVIRONMENT
 
 FORMATS = ("html", "md", "json")
@@ -20,7 +20,7 @@ FORMATS = ("html", "md", "json")
 def digest_context(digest: Digest, base_url: str = "") -> dict[str, Any]:
     """What the digest templates need; pages reuse it for the included digest body."""
     root = base_url.rstrip("/")
-    return {"digest": digest, "lang": digest.lang, "t": translator(digest.lang), "link": lambda path: f"{root}{path}",
+    return {"digest": digest, "lang": digest.lang, "link": lambda path: f"{root}{path}",
             "sparkline": sparkline_svg, "spark": sparkline_text}
 
 
@@ -53,7 +53,7 @@ def render_digest_email(digest: Digest, *, base_url: str) -> EmailMessage:
     The caller sets To and From."""
     context = digest_context(digest, base_url)
     message = EmailMessage()
-    message["Subject"] = translate(digest.lang, "subject", week=digest.week)
+    message["Subject"] = translate(digest.lang, "digest.subject", week=digest.week)
     message["Content-Language"] = digest.lang
     plain = re.sub(r"\n{3,}", "\n\n", ENVIRONMENT.get_template("digest_email.txt.j2").render(context))
     message.set_content(plain)

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from api.digest.build import build_digest
-from api.digest.i18n import translate
 from api.digest.model import Digest
 from api.digest.weeks import IsoWeek
+from api.i18n import translate
 from api.labels import format_day
 from models.analysis import Trend, TrendLineage
 from models.serving import Review, SentDigest
@@ -45,12 +45,12 @@ def later_notes(session: Session, digest: Digest, sent_at: datetime) -> list[str
     events: list[tuple[datetime, str]] = []
     for review in session.exec(select(Review).where(col(Review.trend_id).in_(ids), Review.created_at > sent_at)):
         events.append((review.created_at, translate(
-            lang, "note.review", day=format_day(review.created_at.date(), lang), label=labels[review.trend_id],
+            lang, "digest.note.review", day=format_day(review.created_at.date(), lang), label=labels[review.trend_id],
             verdict=REVIEW_ACTIONS.label(review.verdict, lang))))
     for link in session.exec(select(TrendLineage).where(col(TrendLineage.child_id).in_(ids), TrendLineage.at > sent_at,
                                                         col(TrendLineage.relation).in_(("merge", "rename")))):
         other = session.get(Trend, link.parent_id)
-        key = "note.merge" if link.relation == "merge" else "note.rename"
+        key = "digest.note.merge" if link.relation == "merge" else "digest.note.rename"
         events.append((link.at, translate(lang, key, day=format_day(link.at.date(), lang), label=labels[link.child_id],
                                           other=(other.label if other else None) or f"Trend {link.parent_id}",
                                           new=session.get(Trend, link.child_id).label or "")))  # type: ignore[union-attr]
