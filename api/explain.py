@@ -96,8 +96,10 @@ def explain_flag(why: dict[str, Any] | None, lang: str = "nl") -> Explanation | 
                                          threshold=n(minimum)), late >= minimum * max(early, 1)))
         expected = _num(theme.get("expected_from_stream"))
         if growth is not None and minimum is not None:
-            criteria.append(Criterion(_t(lang, "why.theme_growth", value=n(growth),
-                                         expected=n(expected or 0, 1 if (expected or 0) >= 1 else 2),
+            shown = n(expected or 0, 1 if (expected or 0) >= 1 else 2)
+            if (expected or 0) > 0 and shown == n(0):  # "29 times what ... led to expect (0)" reads as an error
+                shown = _t(lang, "why.almost_zero")
+            criteria.append(Criterion(_t(lang, "why.theme_growth", value=n(growth), expected=shown,
                                          threshold=n(minimum)), growth >= minimum))
     else:
         intro = _t(lang, "why.intro.window", start=_moment(window.get("start"), lang))
@@ -149,7 +151,8 @@ def compare_weeks(posts: int, previous: int, lang: str = "nl") -> str:
 
 
 def platform_phrase(platforms: dict[str, int], lang: str = "nl") -> str:
-    """', vooral op TikTok' when one platform carries most posts, else ', op TikTok en Instagram'."""
+    """', vooral op TikTok' when one platform carries most posts, ', op TikTok en Instagram' when those are the
+    only two, else ', vooral op TikTok en Instagram' (the two largest)."""
     counts = sorted(((v, k) for k, v in platforms.items() if v > 0), reverse=True)
     if not counts:
         return ""
@@ -157,7 +160,8 @@ def platform_phrase(platforms: dict[str, int], lang: str = "nl") -> str:
     names = [PLATFORMS.label(k, lang) for _, k in counts]
     if counts[0][0] * 2 > total or len(names) == 1:
         return _t(lang, "summary.mostly", platform=names[0])
-    return _t(lang, "summary.on", platforms=_t(lang, "summary.and").join(names[:2]))
+    two = _t(lang, "summary.and").join(names[:2])
+    return _t(lang, "summary.on", platforms=two) if len(names) == 2 else _t(lang, "summary.mostly", platform=two)
 
 
 def summary_sentence(*, topic: str, first_seen: datetime | date, authors: int, platforms: dict[str, int],

@@ -104,6 +104,17 @@ def test_week_comparisons_read_as_words() -> None:
         ", op TikTok en Instagram; deze week 3 berichten, de week ervoor nog geen.")
     assert summary_sentence(**common, posts=0, previous=13).endswith(
         "; deze week geen berichten, minder dan de week ervoor (13).")
+    spread_out = {"tiktok": 6, "instagram": 13, "telegram": 15, "mastodon": 3}  # the two largest, not all of them
+    assert ", vooral op Telegram en Instagram; " in summary_sentence(**{**common, "platforms": spread_out}, posts=3,
+                                                                     previous=0)
+
+
+def test_an_expectation_that_rounds_to_zero_is_not_shown_as_zero() -> None:
+    flag = {**THEME_FLAG, "new_theme": {**THEME_FLAG["new_theme"], "expected_from_stream": 0.002, "growth": 29.4}}
+    dutch, english = explain_flag(flag, "nl"), explain_flag(flag, "en")
+    assert dutch is not None and english is not None
+    assert "deed verwachten (bijna 0); nodig is minstens 3 keer" in dutch.criteria[2].text
+    assert "led to expect (almost 0)" in english.criteria[2].text
 
 
 def test_a_trend_is_titled_by_a_phrase_from_its_own_posts() -> None:

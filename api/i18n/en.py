@@ -391,6 +391,7 @@ MESSAGES: dict[str, str] = {
     'why.growth': '{value} times as many authors as usual; at least {threshold} times is needed.',
     'why.theme_voices': '{value} different authors since the first post; at least {threshold} are needed.',
     'why.theme_rise': '{late} authors in the last third of that time, against {early} in the first third; at least {threshold} times as many is needed.',
+    'why.almost_zero': 'almost 0',
     'why.theme_growth': '{value} times what the rest of the posts led to expect ({expected}); at least {threshold} times is needed.',
     'why.met': 'met',
     'why.not_met': 'not met',

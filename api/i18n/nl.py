@@ -392,6 +392,7 @@ MESSAGES: dict[str, str] = {
     'why.growth': '{value} keer zoveel afzenders als gewoonlijk; nodig is minstens {threshold} keer.',
     'why.theme_voices': '{value} verschillende afzenders sinds het eerste bericht; nodig zijn er minstens {threshold}.',
     'why.theme_rise': 'In het laatste derde van die tijd {late} afzenders, tegen {early} in het eerste derde; nodig is minstens {threshold} keer zoveel.',
+    'why.almost_zero': 'bijna 0',
     'why.theme_growth': '{value} keer zoveel als de rest van de berichten deed verwachten ({expected}); nodig is minstens {threshold} keer.',
     'why.met': 'voldaan',
     'why.not_met': 'niet voldaan',
