@@ -21,6 +21,27 @@ DAY0 = datetime(2024, 3, 4, tzinfo=UTC)
 FILLER = ["diss", "beef", "drill", "track", "opps", "comments", "story", "school", "buurt", "jongens", "video", "kooi"]
 
 
+class _Stream:
+    """Posts of a made-up stream with their unit vectors, one author each."""
+
+    def __init__(self) -> None:
+        self.posts: list[StreamPost] = []
+        self.vecs: list[np.ndarray] = []
+
+    def add(self, pid: str, text: str, day: int, k: int, vec: np.ndarray) -> None:
+        self.posts.append(StreamPost(id=pid, text=text, created_at=DAY0 + timedelta(days=day, hours=1 + k % 20),
+                                     author=f"@{pid}", platform="tiktok"))
+        self.vecs.append(vec / np.linalg.norm(vec))
+
+    def background(self, day: int, rng: np.random.Generator, dim: int) -> None:
+        """Forty posts of unrelated chatter on `day`."""
+        for k in range(40):
+            self.add(f"bg{day}-{k}", f"gewoon een dag {k}", day, k, rng.normal(size=dim))
+
+    def built(self) -> tuple[list[StreamPost], np.ndarray]:
+        return self.posts, np.vstack(self.vecs).astype(np.float32)
+
+
 def _stream(second_names: str | None) -> tuple[list[StreamPost], np.ndarray]:
     """Background noise for twelve days; one drill beef from day 3 (ten posts a day); on day 8 a burst of twelve
     posts that an embedding cannot tell from the first beef, naming `second_names` (None: the first beef's names)."""
@@ -28,26 +49,18 @@ def _stream(second_names: str | None) -> tuple[list[StreamPost], np.ndarray]:
     pick = random.Random(7)
     dim = 32
     theme = rng.normal(size=dim)
-    posts: list[StreamPost] = []
-    vecs: list[np.ndarray] = []
-
-    def add(pid: str, text: str, day: int, k: int, vec: np.ndarray) -> None:
-        posts.append(StreamPost(id=pid, text=text, created_at=DAY0 + timedelta(days=day, hours=1 + k % 20),
-                                author=f"@{pid}", platform="tiktok"))
-        vecs.append(vec / np.linalg.norm(vec))
-
+    stream = _Stream()
     for day in range(12):
-        for k in range(40):
-            add(f"bg{day}-{k}", f"gewoon een dag {k}", day, k, rng.normal(size=dim))
+        stream.background(day, rng, dim)
         for k in range(10 if day >= 3 else 0):
             words = " ".join(pick.sample(FILLER, 3))
-            add(f"a{day}-{k}", f"nieuwe {words} van Kettingbuurt tegen Zilverveld", day, k,
-                theme + 0.25 * rng.normal(size=dim))
+            stream.add(f"a{day}-{k}", f"nieuwe {words} van Kettingbuurt tegen Zilverveld", day, k,
+                       theme + 0.25 * rng.normal(size=dim))
     for k in range(12):
         words = " ".join(pick.sample(FILLER, 3))
         names = second_names or "Kettingbuurt tegen Zilverveld"
-        add(f"k{k}", f"nieuwe {words} van {names}", 8, k, theme + 0.25 * rng.normal(size=dim))
-    return posts, np.vstack(vecs).astype(np.float32)
+        stream.add(f"k{k}", f"nieuwe {words} van {names}", 8, k, theme + 0.25 * rng.normal(size=dim))
+    return stream.built()
 
 
 def _replay(posts: list[StreamPost], vecs: np.ndarray, settings: TrendSettings) -> TrendState:
@@ -133,23 +146,15 @@ def _second_burst(words: str) -> tuple[list[StreamPost], np.ndarray]:
     other -= (other @ floods) / (floods @ floods) * floods
     second = 0.25 * floods / np.linalg.norm(floods) + np.sqrt(1 - 0.25 ** 2) * other / np.linalg.norm(other)
     second *= np.linalg.norm(floods)
-    posts: list[StreamPost] = []
-    vecs: list[np.ndarray] = []
-
-    def add(pid: str, text: str, day: int, k: int, vec: np.ndarray) -> None:
-        posts.append(StreamPost(id=pid, text=text, created_at=DAY0 + timedelta(days=day, hours=1 + k % 20),
-                                author=f"@{pid}", platform="tiktok"))
-        vecs.append(vec / np.linalg.norm(vec))
-
+    stream = _Stream()
     for day in range(10):
-        for k in range(40):
-            add(f"bg{day}-{k}", f"gewoon een dag {k}", day, k, rng.normal(size=dim))
+        stream.background(day, rng, dim)
     for k in range(30):
-        add(f"f{k}", f"wateroverlast {' '.join(pick.sample(FILLER, 3))} en de kelders lopen vol", 4, k,
-            floods + 0.25 * rng.normal(size=dim))
+        stream.add(f"f{k}", f"wateroverlast {' '.join(pick.sample(FILLER, 3))} en de kelders lopen vol", 4, k,
+                   floods + 0.25 * rng.normal(size=dim))
     for k in range(40):
-        add(f"q{k}", f"{words} {' '.join(pick.sample(FILLER, 3))}", 5, k, second + 0.25 * rng.normal(size=dim))
-    return posts, np.vstack(vecs).astype(np.float32)
+        stream.add(f"q{k}", f"{words} {' '.join(pick.sample(FILLER, 3))}", 5, k, second + 0.25 * rng.normal(size=dim))
+    return stream.built()
 
 
 def test_a_larger_burst_with_new_words_beside_a_day_old_trend_is_a_trend_of_its_own() -> None:
