@@ -20,7 +20,7 @@ from models.db import make_engine, upgrade_database
 from tests.pages_support import PASSWORD, csrf_of, make_site
 from tests.trend_factory import at, make_trend, spread
 
-THEME_FLAG = {  # a theme rising over days: the stored window figures are not what flagged it
+THEME_FLAG: dict[str, Any] = {  # a theme rising over days: the stored window figures are not what flagged it
     "window": {"start": "2026-10-21T00:00:00Z", "posts": 6, "signal": 4, "baseline": 3.0, "growth": 1.437,
                "burst": 0.6},
     "thresholds": {"min_authors": 5, "burst_z": 8.0, "min_growth": 3.0, "baseline_span": "7d"},
