@@ -33,12 +33,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from bench.databases import drop_database, migrated_database
 from crawlers.runner import run_crawl
 from models.content import Post
-from models.db import make_engine, session_scope, upgrade_database
+from models.db import session_scope
 from monitor_config.settings import load_settings
 from tests.crawl_support import source, write_config
 from tests.sources_server import MASTODON_TAG, SourcesServer
@@ -74,25 +75,15 @@ class Rate:
 @contextmanager
 def database(admin_url: str | None, folder: Path) -> Iterator[Engine]:
     """A migrated, empty database: a SQLite file, or a throw-away PostgreSQL database dropped afterwards."""
-    if not admin_url:
-        engine = make_engine(f"sqlite:///{folder / 'crawl.db'}")
-        upgrade_database(engine)
-        yield engine
-        engine.dispose()
-        return
-    name = f"bench_crawl_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(admin_url.rsplit("/", 1)[0] + f"/{name}")
+    url = (admin_url.rsplit("/", 1)[0] + f"/bench_crawl_{uuid.uuid4().hex[:10]}" if admin_url
+           else f"sqlite:///{folder / 'crawl.db'}")
+    engine = migrated_database(url)
     try:
-        upgrade_database(engine)
         yield engine
     finally:
         engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        if admin_url:
+            drop_database(url)
 
 
 def crawl(label: str, processes: int, copies: int, mode: str, redis_url: str | None, scratch: Path,

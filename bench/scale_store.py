@@ -40,6 +40,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
+from bench.databases import migrated_database
 from classifier.analyse import analyse_pending
 from classifier.categorise.cache import CategoryModelCache
 from classifier.detect.windows import window_start
@@ -49,7 +50,7 @@ from classifier.state import TrackedTrend
 from crawlers.importers import import_file
 from models.analysis import CategoryAssignment, Embedding, Trend, TrendMembership, TrendSnapshot
 from models.content import Post
-from models.db import make_engine, session_scope, upgrade_database
+from models.db import session_scope
 from monitor_config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,24 +62,6 @@ POSTS_PER_TREND = 200
 KEY = b"benchmark-key-0123456789abcdef0123456789"
 CHUNK = 20_000
 MODEL_CACHE = ROOT / "var" / "bench" / "categories"
-
-
-def create_database(url: str) -> Engine:
-    """A new, empty, migrated database at `url` (an existing one is dropped first)."""
-    if url.startswith("postgresql"):
-        admin_url, name = url.rsplit("/", 1)
-        admin = make_engine(admin_url + "/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-    else:
-        path = Path(url.split("///", 1)[1])
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    engine = make_engine(url)
-    upgrade_database(engine)
-    return engine
 
 
 def process_demo(engine: Engine, work: Path) -> None:
@@ -251,7 +234,7 @@ def counts(engine: Engine) -> dict[str, int]:
 
 def build(url: str, posts: int) -> dict[str, int]:
     began = time.perf_counter()
-    engine = create_database(url)
+    engine = migrated_database(url)
     process_demo(engine, MODEL_CACHE)
     print(f"  demo corpus processed: {time.perf_counter() - began:.0f} s", flush=True)
     add_history(engine, posts)

@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import func, select
 
+from bench.databases import empty_database
 from classifier.base import Embedder
 from classifier.embed import load_embedder
 from crawlers.importers import import_file
@@ -266,7 +267,9 @@ def main(argv: list[str] | None = None) -> None:
         def database_url(label: str) -> str:
             safe = "".join(c if c.isalnum() else "_" for c in label)
             if a.database_url:
-                return create_postgres_database(a.database_url, f"bench_{safe}")
+                url = a.database_url.rsplit("/", 1)[0] + f"/bench_{safe}"
+                empty_database(url)
+                return url
             return f"sqlite:///{Path(scratch) / safe}.db"
 
         for model in a.models.split(","):
@@ -293,17 +296,6 @@ def quiet_logs() -> None:
     import warnings
 
     warnings.filterwarnings("ignore")
-
-
-def create_postgres_database(base_url: str, name: str) -> str:
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return base_url.rsplit("/", 1)[0] + "/" + name
 
 
 if __name__ == "__main__":
