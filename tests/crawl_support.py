@@ -62,6 +62,15 @@ def write_config(tmp_path: Path, sources: list[dict[str, Any]], batch_size: int 
     return path
 
 
+UPLOAD_TOKEN = "upload-token-for-tests-0123456789"
+
+
+def upload_settings(tmp_path: Path) -> Settings:
+    """A site with the small test configuration that takes Zeeschuimer uploads with UPLOAD_TOKEN."""
+    return load_settings(config=Path(__file__).with_name("fixtures") / "config" / "small.yaml", home=tmp_path,
+                         upload_token=UPLOAD_TOKEN, secret_key="s" * 40, cookie_secure=False)
+
+
 def crawl_settings(tmp_path: Path, config: Path, **overrides: Any) -> Settings:
     return load_settings(config=config, home=tmp_path / "home", **overrides)
 

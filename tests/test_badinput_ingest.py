@@ -18,10 +18,8 @@ from crawlers.importers import import_file
 from crawlers.storing import store_each
 from models.db import session_scope
 from models.ingest import PostIn
-from monitor_config.settings import load_settings
-from tests.crawl_support import runs, stored
+from tests.crawl_support import UPLOAD_TOKEN, runs, stored, upload_settings
 
-CONFIG = Path(__file__).with_name("fixtures") / "config" / "small.yaml"
 GOOD = {"id": "ok", "text": "gelblaster op het plein", "created_at": "2026-10-05T14:00:00Z", "platform": "tiktok"}
 BAD_VALUES: list[tuple[str, Any, str]] = [
     ("created_at", 1e20, "created_at"),
@@ -107,7 +105,6 @@ def test_a_row_the_database_refuses_costs_only_that_row(engine: Engine) -> None:
 
 # --- uploads --------------------------------------------------------------------------------------------------
 
-TOKEN = "upload-token-for-tests-0123456789"
 
 
 def tiktok(video_id: str, **fields: Any) -> dict[str, Any]:
@@ -119,14 +116,13 @@ def tiktok(video_id: str, **fields: Any) -> dict[str, Any]:
 @pytest.fixture
 def client(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: bytes) -> TestClient:
     monkeypatch.setenv("LEEFWERELD_PSEUDONYM_KEY", key.decode())
-    settings = load_settings(config=CONFIG, home=tmp_path, upload_token=TOKEN, secret_key="s" * 40,
-                             cookie_secure=False)
+    settings = upload_settings(tmp_path)
     return TestClient(create_app(settings, engine=engine))
 
 
 def send(client: TestClient, body: bytes, **headers: str) -> Any:
     response = client.post("/api/import-dataset/", content=body,
-                           headers={"X-Zeeschuimer-Platform": "tiktok.com", "Authorization": f"Bearer {TOKEN}",
+                           headers={"X-Zeeschuimer-Platform": "tiktok.com", "Authorization": f"Bearer {UPLOAD_TOKEN}",
                                     **headers})
     wait_for_uploads(client.app)
     return response
@@ -150,7 +146,7 @@ def test_an_upload_keeps_its_good_items_around_a_bad_one(client: TestClient, eng
     response = send(client, body)
     assert response.status_code == 200
     state = client.get("/api/check-query/", params={"key": response.json()["key"]},
-                       headers={"Authorization": f"Bearer {TOKEN}"}).json()
+                       headers={"Authorization": f"Bearer {UPLOAD_TOKEN}"}).json()
     assert state["done"] is True and state["rows"] == 2 and "1 overgeslagen" in state["status"]
     assert {p.external_id for p in stored(engine, "tiktok")} == {"7500000000000000001", "7500000000000000003"}
     (run,) = runs(engine)
@@ -192,7 +188,7 @@ def test_an_upload_over_the_limit_is_refused_while_it_arrives(client: TestClient
             yield b"y" * 500
 
     streamed = client.post("/api/import-dataset/", content=chunks(),
-                           headers={"X-Zeeschuimer-Platform": "tiktok.com", "Authorization": f"Bearer {TOKEN}"})
+                           headers={"X-Zeeschuimer-Platform": "tiktok.com", "Authorization": f"Bearer {UPLOAD_TOKEN}"})
     assert streamed.status_code == 413
     assert runs(engine) == [] and not any((tmp_path / "uploads").iterdir())  # nothing started, nothing left behind
 
@@ -221,14 +217,13 @@ def test_a_restart_finishes_what_a_stopped_server_left(engine: Engine, tmp_path:
     (folder / f"run-{received}.tiktok.com.ndjson").write_text(json.dumps(tiktok("7500000000000000009")) + "\n")
     (folder / "upload-half.ndjson").write_text('{"data": {"id": "75')
     monkeypatch.setenv("LEEFWERELD_PSEUDONYM_KEY", key.decode())
-    settings = load_settings(config=CONFIG, home=tmp_path, upload_token=TOKEN, secret_key="s" * 40,
-                             cookie_secure=False)
+    settings = upload_settings(tmp_path)
     app = create_app(settings, engine=engine)
     for job in app.state.resumed_uploads:
         job.result(timeout=120)
     client = TestClient(app)
-    states = [client.get("/api/check-query/", params={"key": k}, headers={"Authorization": f"Bearer {TOKEN}"}).json()
-              for k in (received_key, lost_key)]
+    auth = {"Authorization": f"Bearer {UPLOAD_TOKEN}"}
+    states = [client.get("/api/check-query/", params={"key": k}, headers=auth).json() for k in (received_key, lost_key)]
     assert states[0]["done"] and states[0]["rows"] == 1 and states[0]["status"].startswith("Klaar")
     assert states[1]["done"] and states[1]["status"].startswith("Mislukt")
     assert "upload the file again" in states[1]["status"]

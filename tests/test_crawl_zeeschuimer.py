@@ -12,22 +12,18 @@ from api.app import create_app
 from api.auth.users import create_api_token, create_user
 from api.routes.zeeschuimer import UploadLimiter, get_limiter, wait_for_uploads
 from models.db import session_scope
-from monitor_config.settings import load_settings
-from tests.crawl_support import links, runs, stored
+from tests.crawl_support import UPLOAD_TOKEN, links, runs, stored, upload_settings
 
 if TYPE_CHECKING:
     from httpx2 import Response  # what starlette's TestClient returns
 
 CAPTURES = Path(__file__).with_name("fixtures") / "zeeschuimer"
-CONFIG = Path(__file__).with_name("fixtures") / "config" / "small.yaml"
-TOKEN = "upload-token-for-tests-0123456789"
 
 
 @pytest.fixture
 def client(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: bytes) -> TestClient:
     monkeypatch.setenv("LEEFWERELD_PSEUDONYM_KEY", key.decode())
-    settings = load_settings(config=CONFIG, home=tmp_path, upload_token=TOKEN, secret_key="s" * 40,
-                             cookie_secure=False)
+    settings = upload_settings(tmp_path)
     return TestClient(create_app(settings, engine=engine))
 
 
@@ -40,7 +36,7 @@ def upload(client: TestClient, name: str, platform: str, **headers: str) -> Resp
 
 
 def test_upload_and_poll_like_the_extension(client: TestClient, engine: Engine) -> None:
-    client.cookies.set("leefwereld_upload", TOKEN)
+    client.cookies.set("leefwereld_upload", UPLOAD_TOKEN)
     response = upload(client, "tiktok.ndjson", "tiktok.com")
     assert response.status_code == 200
     body = response.json()
@@ -66,7 +62,7 @@ def test_upload_and_poll_like_the_extension(client: TestClient, engine: Engine) 
 
 
 def test_instagram_with_bearer_token(client: TestClient, engine: Engine) -> None:
-    response = upload(client, "instagram.ndjson", "instagram.com", Authorization=f"Bearer {TOKEN}")
+    response = upload(client, "instagram.ndjson", "instagram.com", Authorization=f"Bearer {UPLOAD_TOKEN}")
     assert response.status_code == 200
     (post,) = stored(engine, "instagram")
     assert (post.text, post.likes, post.replies) == ("exposed pagina deel 4, stuur je tips in", 77, 14)
@@ -85,7 +81,7 @@ def test_a_logged_in_user_needs_no_upload_token(client: TestClient, engine: Engi
 def test_refusals_the_extension_understands(client: TestClient) -> None:
     assert upload(client, "tiktok.ndjson", "tiktok.com").status_code == 403  # not logged in
     assert upload(client, "tiktok.ndjson", "tiktok.com", Authorization="Bearer wrong").status_code == 403
-    client.cookies.set("leefwereld_upload", TOKEN)
+    client.cookies.set("leefwereld_upload", UPLOAD_TOKEN)
     unknown = upload(client, "tiktok.ndjson", "myspace.com")
     assert unknown.status_code == 404 and "Unknown platform or source format" in unknown.text
     missing = client.post("/api/import-dataset/", content=b"{}")
@@ -97,7 +93,7 @@ def test_too_fast_uploads_get_429(client: TestClient) -> None:
     now = [0.0]
     limiter = UploadLimiter(limit=2, window=60, clock=lambda: now[0])
     client.app.dependency_overrides[get_limiter] = lambda: limiter  # type: ignore[attr-defined]
-    client.cookies.set("leefwereld_upload", TOKEN)
+    client.cookies.set("leefwereld_upload", UPLOAD_TOKEN)
     assert [upload(client, "instagram.ndjson", "instagram.com").status_code for _ in range(3)] == [200, 200, 429]
     now[0] = 61.0
     assert upload(client, "instagram.ndjson", "instagram.com").status_code == 200
