@@ -4,17 +4,11 @@ The quick run with fewer examples is tests/test_pages_schemathesis.py; this one 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from schemathesis.checks import not_a_server_error
-from schemathesis.generation.modes import GenerationMode
 from sqlalchemy.engine import Engine
 
-from tests.pages_support import bearer
-from tests.test_pages_schemathesis import make_schema
+from tests.test_pages_schemathesis import make_schema, never_a_server_error
 
 EXAMPLES = 150
 
@@ -28,11 +22,5 @@ def test_the_api_never_fails_with_a_server_error_with_raised_limits(engine: Engi
     schema.config.generation.update(max_examples=EXAMPLES, allow_x00=True)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {op.path for op in operations} >= {"/api/import-dataset/", "/api/check-query/", "/api/v1/subscriptions"}
-    for operation in operations:
-        @given(case=st.one_of(operation.as_strategy(), operation.as_strategy(GenerationMode.NEGATIVE)))
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-        def call(case: Any) -> None:
-            case.call_and_validate(headers=bearer(token), checks=[not_a_server_error])
-
-        call()
+    never_a_server_error(operations, token, EXAMPLES)
 

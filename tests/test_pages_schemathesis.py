@@ -39,6 +39,17 @@ def make_schema(engine: Engine, home: Path) -> tuple[Any, Site]:
             site)
 
 
+def never_a_server_error(operations: list[Any], token: str, examples: int) -> None:
+    """Drive every operation through its valid and invalid cases with `token`; fail on any 5xx."""
+    for operation in operations:
+        @given(case=st.one_of(operation.as_strategy(), operation.as_strategy(GenerationMode.NEGATIVE)))
+        @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        def call(case: Any) -> None:
+            case.call_and_validate(headers=bearer(token), checks=[not_a_server_error])
+
+        call()
+
+
 # schemathesis.pytest.from_fixture does not work with pytest 9, so every operation is driven by hand
 # through its Hypothesis strategy, the same cases the plugin would generate.
 def test_the_api_never_fails_with_a_server_error(engine: Engine, tmp_path: Path) -> None:
@@ -47,10 +58,4 @@ def test_the_api_never_fails_with_a_server_error(engine: Engine, tmp_path: Path)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {op.path for op in operations} >= {"/api/v1/trends", "/api/v1/trends/{trend_id}",
                                               "/api/v1/digests/{iso_week}", "/metrics"}
-    for operation in operations:
-        @given(case=st.one_of(operation.as_strategy(), operation.as_strategy(GenerationMode.NEGATIVE)))
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-        def call(case: Any) -> None:
-            case.call_and_validate(headers=bearer(token), checks=[not_a_server_error])
-
-        call()
+    never_a_server_error(operations, token, EXAMPLES)
