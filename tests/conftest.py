@@ -7,11 +7,12 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from models.db import make_engine, upgrade_database
 from monitor_config import MonitorConfig, load_config
@@ -25,44 +26,52 @@ POSTGRES_ADMIN_URL = os.environ.get(
 TEST_KEY = b"test-key-0123456789abcdef0123456789abcdef"
 
 
+@cache
 def _admin() -> Engine:
+    """One AUTOCOMMIT engine on the server's `postgres` database per test process, for CREATE and DROP."""
     return make_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+def _url(name: str) -> str:
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _create_database(name: str, template: str | None = None) -> None:
+    with _admin().connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+
+
+def _drop_database(name: str) -> None:
+    with _admin().connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @contextmanager
 def throwaway_postgres(prefix: str, template: str | None = None) -> Iterator[Engine]:
     """A new PostgreSQL database (a copy of `template`, or empty), dropped afterwards."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = _admin()
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
-    engine = make_engine(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
+    _create_database(name, template)
+    engine = make_engine(_url(name))
     try:
         yield engine
     finally:
         engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        _drop_database(name)
 
 
 @pytest.fixture(scope="session")
 def postgres_template() -> Iterator[str]:
     """One migrated database per test process; `postgres_database` and `throwaway_postgres` copy it."""
     name = f"leefwereld_tpl_{uuid.uuid4().hex[:8]}"
-    admin = _admin()
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        _create_database(name)
     except Exception as exc:  # noqa: BLE001 - the message must say what to do
         pytest.fail(f"PostgreSQL at {POSTGRES_ADMIN_URL} is not usable ({exc}); run the suite with `make test`")
-    engine = make_engine(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
+    engine = make_engine(_url(name))
     upgrade_database(engine)
     engine.dispose()
     yield name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    _drop_database(name)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -120,48 +129,41 @@ class ReusedPostgres:
 
     def __init__(self, template: str) -> None:
         self.template = template
-        self.admin = _admin()
         self.name = f"leefwereld_w_{uuid.uuid4().hex[:10]}"
-        self.url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{self.name}"
-        self._create()
-        self.tables = self._tables()
+        self.url = _url(self.name)
+        _create_database(self.name, template)
+        engine = make_engine(self.url)
+        with engine.connect() as connection:
+            self.tables = self._tables(connection)
+        engine.dispose()
 
-    def _create(self) -> None:
-        with self.admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"'))
+    @staticmethod
+    def _tables(connection: Connection) -> list[str]:
+        return sorted(connection.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
 
     def drop(self) -> None:
-        with self.admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
-
-    def _tables(self) -> list[str]:
-        engine = make_engine(self.url)
-        try:
-            with engine.connect() as connection:
-                return sorted(connection.execute(text(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
-        finally:
-            engine.dispose()
+        _drop_database(self.name)
 
     def empty(self) -> None:
-        with self.admin.connect() as connection:  # connections a killed or finished process left behind
+        with _admin().connect() as connection:  # connections a killed or finished process left behind
             connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                                     "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": self.name})
-        if self._tables() != self.tables:
-            self.drop()
-            self._create()
-            return
         engine = make_engine(self.url)
         try:  # DELETE, not TRUNCATE: on a few rows it is ten times faster; foreign keys are not checked meanwhile
             with engine.begin() as connection:
-                connection.execute(text("SET LOCAL session_replication_role = replica"))
-                for table in self.tables:
-                    if table != "alembic_version":
-                        connection.execute(text(f'DELETE FROM "{table}"'))
-                connection.execute(text("SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) "
-                                        "FROM pg_sequences WHERE schemaname = 'public'"))
+                changed = self._tables(connection) != self.tables
+                if not changed:
+                    connection.execute(text("SET LOCAL session_replication_role = replica"))
+                    for table in self.tables:
+                        if table != "alembic_version":
+                            connection.execute(text(f'DELETE FROM "{table}"'))
+                    connection.execute(text("SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, "
+                                            "false) FROM pg_sequences WHERE schemaname = 'public'"))
         finally:
             engine.dispose()
+        if changed:
+            self.drop()
+            _create_database(self.name, self.template)
 
 
 @pytest.fixture(scope="session")
@@ -169,7 +171,6 @@ def postgres_database(postgres_template: str) -> Iterator[ReusedPostgres]:
     database = ReusedPostgres(postgres_template)
     yield database
     database.drop()
-    database.admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
